@@ -1,0 +1,43 @@
+"""teachgrad: a small deep-learning framework that behaves like PyTorch, built to be read.
+
+`import teachgrad as torch` runs the code of the lessons (and of many PyTorch
+tutorials) unchanged. Everything public is re-exported here, mirroring torch's top
+level; read the modules below to see how each piece works.
+"""
+
+from teachgrad import autograd, cuda
+from teachgrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from teachgrad.creation import (
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
+    ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
+    zeros_like,
+)
+from teachgrad.device import device
+from teachgrad.dtypes import (
+    bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int, int8,
+    int16, int32, int64, long, promote_types, result_type, set_default_dtype, short, uint8,
+)
+from teachgrad.ops.broadcast import broadcast_shapes
+from teachgrad.ops.compare import (
+    allclose, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le, logical_and, logical_not,
+    logical_or, logical_xor, lt, ne,
+)
+from teachgrad.ops.convert import clone
+from teachgrad.ops.elementwise import (
+    abs, add, clamp, clip, cos, div, exp, log, maximum, minimum, mul, neg, pow, reciprocal, relu,
+    rsub, sigmoid, sign, sin, sqrt, sub, tanh, where,
+)
+from teachgrad.ops.linalg import bmm, dot, matmul, mm, mv
+from teachgrad.ops.reduce import (
+    all, amax, amin, any, argmax, argmin, logsumexp, log_softmax, max, mean, min, prod, softmax,
+    std, sum, var,
+)
+from teachgrad.ops.shape import (
+    cat, chunk, concat, concatenate, flatten, narrow, permute,
+    reshape, select, split, squeeze, stack, swapaxes, t, transpose, unbind, unflatten, unsqueeze,
+)
+from teachgrad.printing import get_printoptions, set_printoptions
+from teachgrad.random import Generator, initial_seed, manual_seed, seed_cuda
+from teachgrad.tensor import Size, Tensor
+
+__version__ = "0.1.0"

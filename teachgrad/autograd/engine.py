@@ -1,0 +1,376 @@
+"""The backward pass: walk the graph from the output to the leaves, applying the chain rule.
+
+backward() works in three steps:
+1. discover the graph reachable from the roots and count, for each node, how many
+   edges point into it (how many gradients it must wait for);
+2. run nodes in an order where every node has received all of its gradients
+   (Kahn's topological sort: a node is ready when its count drops to zero), summing
+   the gradients that arrive from several paths;
+3. hand each leaf's total to its AccumulateGrad node, which adds it to `leaf.grad`.
+
+It is a loop with an explicit queue, not recursion, so deep graphs (a 10 000-step
+RNN, say) never hit Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from teachgrad.autograd.function import AccumulateGrad, Node, edge_to
+from teachgrad.autograd.grad_mode import _GradState
+
+
+def backward(
+    tensors: Any,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """Accumulate d(tensors)/d(leaf) into every leaf's .grad (or only into `inputs`)."""
+    roots = _as_tuple(tensors)
+    root_grads = _root_gradients(roots, _as_tuple(grad_tensors, len(roots)))
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is None:
+        _run(roots, root_grads, retain_graph, create_graph, targets=None)
+        return
+    inputs = _as_tuple(inputs)
+    grads = _run(roots, root_grads, retain_graph, create_graph, targets=_targets(inputs))
+    for tensor, grad in zip(inputs, grads):
+        if grad is not None:
+            _accumulate(tensor, [grad], create_graph)
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
+) -> tuple:
+    """d(outputs)/d(inputs), returned instead of accumulated into .grad."""
+    roots = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    root_grads = _root_gradients(roots, _as_tuple(grad_outputs, len(roots)))
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = _run(roots, root_grads, retain_graph, create_graph, targets=_targets(inputs))
+    result = []
+    for tensor, grad_value in zip(inputs, grads):
+        if grad_value is None:
+            if materialize_grads:
+                grad_value = tensor.new_zeros(tensor.shape)
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior."
+                )
+        result.append(grad_value)
+    return tuple(result)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _as_tuple(value: Any, length: int | None = None) -> tuple:
+    if value is None:
+        return (None,) * (length or 0)
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    return (value,)
+
+
+def _root_gradients(roots: tuple, given: tuple) -> list:
+    from teachgrad.tensor import Tensor
+
+    grads = []
+    for index, (root, grad_value) in enumerate(zip(roots, given)):
+        if not root.requires_grad:
+            raise RuntimeError(
+                f"element {index} of tensors does not require grad and does not have a grad_fn"
+            )
+        if grad_value is None:
+            if root.numel() != 1:
+                raise RuntimeError(
+                    "grad can be implicitly created only for scalar outputs (this output has "
+                    f"shape {list(root.shape)}). Pass gradient= with the output's shape, or "
+                    "reduce the output first, e.g. out.sum().backward()."
+                )
+            grad_value = root.new_ones(root.shape)
+        elif not isinstance(grad_value, Tensor):
+            grad_value = Tensor._make(root._array.dtype.type(grad_value) + 0 * root._array)
+        elif grad_value.shape != root.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{index}] has a shape of {grad_value.shape} "
+                f"and output[{index}] has a shape of {root.shape}."
+            )
+        grads.append(grad_value)
+    return grads
+
+
+def _targets(inputs: tuple) -> list[tuple[Node, int]]:
+    targets = []
+    for tensor in inputs:
+        if not tensor.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+        targets.append(edge_to(tensor))
+    return targets
+
+
+def _discover(root_nodes: list[Node]) -> tuple[dict[Node, int], list[Node]]:
+    """Count incoming edges per node; also return the nodes in discovery order."""
+    dependencies: dict[Node, int] = {}
+    seen = set(root_nodes)
+    order = list(root_nodes)
+    stack = list(root_nodes)
+    while stack:
+        node = stack.pop()
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            dependencies[child] = dependencies.get(child, 0) + 1
+            if child not in seen:
+                seen.add(child)
+                order.append(child)
+                stack.append(child)
+    return dependencies, order
+
+
+def _needed_nodes(order: list[Node], target_nodes: set[Node]) -> set[Node]:
+    """Nodes from which some target can be reached: the only ones worth running."""
+    needed: set[Node] = set()
+    changed = True
+    # Repeat until stable; graphs are DAGs so this ends after at most depth passes, and
+    # walking `order` backwards (children after parents) usually settles it in one.
+    while changed:
+        changed = False
+        for node in reversed(order):
+            if node in needed:
+                continue
+            if node in target_nodes or any(child in needed for child, _ in node.next_functions):
+                needed.add(node)
+                changed = True
+    return needed
+
+
+def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
+         targets: list[tuple[Node, int]] | None) -> list:
+    root_edges = [edge_to(root) for root in roots]
+    root_nodes = list(dict.fromkeys(node for node, _ in root_edges))
+    dependencies, order = _discover(root_nodes)
+
+    captured: dict[tuple[Node, int], Any] = {}
+    needed = None
+    if targets is not None:
+        needed = _needed_nodes(order, {node for node, _ in targets})
+        dependencies = _count_needed(needed)
+
+    buffers: dict[Node, list] = {}
+    for (node, output_nr), grad_value in zip(root_edges, root_grads):
+        _add_to_buffer(buffers, node, output_nr, grad_value)
+    ready = [node for node in root_nodes if dependencies.get(node, 0) == 0]
+
+    previous_mode = _GradState.enabled
+    _GradState.enabled = create_graph
+    try:
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node)
+            if targets is not None:
+                _capture(node, grads, targets, captured)
+                if node.__class__ is AccumulateGrad:
+                    continue
+            if node.__class__ is AccumulateGrad:
+                _accumulate(node.variable, grads, create_graph)
+                continue
+            _apply_output_hooks(node, grads)
+            _materialize(node, grads)
+            input_grads = node._run_backward(tuple(grads))
+            grads = None
+            if not retain_graph:
+                node._release()
+            if len(input_grads) != len(node.next_functions):
+                raise RuntimeError(
+                    f"function {node.name()} returned an incorrect number of gradients "
+                    f"(expected {len(node.next_functions)}, got {len(input_grads)})"
+                )
+            for (child, output_nr), grad_value in zip(node.next_functions, input_grads):
+                if child is None or (needed is not None and child not in needed):
+                    continue
+                if grad_value is not None:
+                    _add_to_buffer(buffers, child, output_nr, _checked(node, child, output_nr,
+                                                                         grad_value))
+                remaining = dependencies[child] - 1
+                dependencies[child] = remaining
+                if remaining == 0:
+                    if child in buffers:
+                        ready.append(child)
+                    else:
+                        # Every gradient into this node was None: nothing flows further,
+                        # but its own children still wait for it.
+                        _skip(child, dependencies, buffers, ready, needed)
+            # Drop our references so the leaf accumulator can take the arrays as its own.
+            input_grads = grad_value = None
+    finally:
+        _GradState.enabled = previous_mode
+    if targets is None:
+        return []
+    return [captured.get(target) for target in targets]
+
+
+def _count_needed(needed: set[Node]) -> dict[Node, int]:
+    dependencies: dict[Node, int] = {}
+    for node in needed:
+        for child, _ in node.next_functions:
+            if child is not None and child in needed:
+                dependencies[child] = dependencies.get(child, 0) + 1
+    return dependencies
+
+
+def _skip(node: Node, dependencies: dict, buffers: dict, ready: list, needed: set | None) -> None:
+    """A node that received no gradient at all: release its children as if it ran."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        for child, _ in current.next_functions:
+            if child is None or (needed is not None and child not in needed):
+                continue
+            dependencies[child] -= 1
+            if dependencies[child] == 0:
+                (ready.append(child) if child in buffers else stack.append(child))
+
+
+def _add_to_buffer(buffers: dict, node: Node, output_nr: int, grad_value: Any) -> None:
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * max(len(node._output_meta), 1)
+    current = slots[output_nr]
+    slots[output_nr] = grad_value if current is None else current + grad_value
+
+
+def _checked(node: Node, child: Node, output_nr: int, grad_value: Any) -> Any:
+    """The gradient must match the shape of the tensor it is for; cast it to its dtype."""
+    if child.__class__ is AccumulateGrad:
+        shape, dtype = child.variable._array.shape, child.variable._array.dtype
+    else:
+        shape, dtype = child._output_meta[output_nr]
+    array = grad_value._array
+    if array.shape != shape:
+        raise RuntimeError(
+            f"Function {node.name()} returned an invalid gradient - got {list(array.shape)} "
+            f"but expected shape compatible with {list(shape)}. backward must return one "
+            "gradient per input, each with the shape of that input."
+        )
+    if array.dtype != dtype:
+        grad_value = grad_value.to(dtype=_teachgrad_dtype(dtype))
+    return grad_value
+
+
+def _teachgrad_dtype(numpy_dtype: Any) -> Any:
+    from teachgrad.dtypes import from_numpy_dtype
+
+    return from_numpy_dtype(numpy_dtype)
+
+
+def _capture(node: Node, grads: list, targets: list, captured: dict) -> None:
+    for target in targets:
+        if target[0] is node:
+            captured[target] = grads[target[1]]
+
+
+def _apply_output_hooks(node: Node, grads: list) -> None:
+    if node._hooks:
+        for output_nr, hook in node._hooks:
+            if grads[output_nr] is not None:
+                replaced = hook(grads[output_nr])
+                if replaced is not None:
+                    grads[output_nr] = replaced
+    if node._retained:
+        for output_nr, tensor_ref in node._retained:
+            tensor = tensor_ref()
+            if tensor is not None and grads[output_nr] is not None:
+                new = grads[output_nr]
+                tensor._grad = new.clone() if tensor._grad is None else tensor._grad + new
+
+
+def _materialize(node: Node, grads: list) -> None:
+    """Outputs that got no gradient get zeros, so backward can always do arithmetic."""
+    if not node.materialize_grads or None not in grads:
+        return
+    from teachgrad.device import array_module
+    from teachgrad.tensor import Tensor
+
+    # At least one gradient arrived (the node is in the buffers): it tells the device.
+    xp = array_module(next(g for g in grads if g is not None)._array)
+    for index, grad_value in enumerate(grads):
+        if grad_value is None and node._output_meta[index] is not None:
+            shape, dtype = node._output_meta[index]
+            grads[index] = Tensor._make(xp.zeros(shape, dtype))
+
+
+def _accumulate(variable: Any, holder: list, create_graph: bool) -> None:
+    """leaf.grad += incoming gradient, as torch's AccumulateGrad does."""
+    grad_value = holder.pop()
+    if variable._hooks:
+        for hook in variable._hooks:
+            replaced = hook(grad_value)
+            if replaced is not None:
+                grad_value = replaced
+    current = variable._grad
+    if current is None:
+        if create_graph:
+            variable._grad = grad_value
+        elif _is_sole_owner(_reference_counts(grad_value), grad_value):
+            variable._grad = grad_value
+        else:
+            variable._grad = grad_value.detach().clone()
+    elif create_graph or current.requires_grad:
+        variable._grad = current + grad_value
+    else:
+        current._array += grad_value._array
+        current._version_box.value += 1
+
+
+def _reference_counts(grad_value: Any) -> tuple[int, int]:
+    array = grad_value._array
+    return sys.getrefcount(grad_value), sys.getrefcount(array)
+
+
+def _is_sole_owner(counts: tuple[int, int], grad_value: Any) -> bool:
+    """May leaf.grad take this gradient without a copy?
+
+    Only when nothing else can see it: no other reference to the tensor (it might be
+    the user's `gradient=`, or also flow to another leaf, as both inputs of an add get
+    the same gradient) and an array that is not a view of another array. Then storing it
+    saves one copy per parameter per step. The counts are compared with a baseline
+    measured at import through the same calls, so a Python whose getrefcount counts
+    differently still gets a safe answer.
+    """
+    tensor_refs, array_refs = counts
+    return (
+        grad_value._array.base is None
+        and tensor_refs <= _SOLE_OWNER_COUNTS[0]
+        and array_refs <= _SOLE_OWNER_COUNTS[1]
+    )
+
+
+class _Probe:
+    __slots__ = ("_array",)
+
+
+def _baseline_counts() -> tuple[int, int]:
+    # Mirrors how _accumulate reaches _reference_counts: one local in the caller.
+    def like_accumulate(holder: list) -> tuple[int, int]:
+        grad_value = holder.pop()
+        return _reference_counts(grad_value)
+
+    probe = _Probe()
+    probe._array = object()
+    return like_accumulate([probe])
+
+
+_SOLE_OWNER_COUNTS = _baseline_counts()

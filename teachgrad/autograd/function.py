@@ -1,0 +1,273 @@
+"""Function: an op that knows its own derivative, and the graph nodes it leaves behind.
+
+Every differentiable op in teachgrad is a subclass of Function with two static
+methods, forward and backward, written side by side. `Fn.apply(*inputs)` runs
+forward and, when some input requires grad, records a node in the graph: an
+instance of `Fn`'s backward class (`MulBackward0`, `MyReLUBackward`, ...). That node
+is the `ctx` both methods receive and the `grad_fn` of every output.
+
+The graph points backwards only: a node holds its inputs' nodes (next_functions)
+and the tensors it saved, never its outputs. So dropping the last output frees the
+whole graph at once, with no reference cycle left for the garbage collector.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from teachgrad.autograd.grad_mode import _GradState
+
+
+class Node:
+    """A recorded op in the graph; also the `ctx` its forward and backward receive."""
+
+    #: set on every Function's node class: the Function whose backward this node runs
+    _function: type[Function]
+    _name: str
+
+    # Defaults live on the class so that creating a node (once per op) costs nothing;
+    # apply and forward set on the instance only what they need.
+    needs_input_grad: tuple[bool, ...] = ()
+    next_functions: tuple[tuple[Node | None, int], ...] = ()
+    materialize_grads = True
+    _to_save: tuple = ()
+    _saved: list | None = None
+    _non_differentiable: tuple = ()
+    _output_meta: tuple = ()  # (shape, dtype) of each output, to build zero gradients
+    _retained: list | None = None  # (output index, weakref) of outputs that retain_grad()
+    _hooks: list | None = None  # (output index, hook) registered on outputs
+
+    # ----- what forward calls on ctx -----
+    def save_for_backward(self, *tensors: Any) -> None:
+        """Keep these tensors for backward (inputs or outputs of forward, or None).
+
+        Python numbers are kept as they are, so an op like `x * 2` can save its `2`
+        next to the tensors it saves.
+        """
+        self._to_save = tensors
+
+    def mark_non_differentiable(self, *tensors: Any) -> None:
+        """Outputs that carry no gradient (indices from argmax, say)."""
+        self._non_differentiable = tensors
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, backward receives None (not zeros) for outputs that got no gradient."""
+        self.materialize_grads = value
+
+    # ----- what backward reads -----
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._saved is None:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward."
+            )
+        return tuple(
+            saved.unpack(self) if saved.__class__ is SavedTensor else saved
+            for saved in self._saved
+        )
+
+    # ----- graph introspection, as torch's nodes offer -----
+    def name(self) -> str:
+        return self._name
+
+    def register_hook(self, hook: Any) -> None:
+        raise NotImplementedError("register hooks on tensors: tensor.register_hook(fn)")
+
+    def __repr__(self) -> str:
+        return f"<{self._name} object at {hex(id(self))}>"
+
+    def _release(self) -> None:
+        """Free what backward needed once it has run (unless retain_graph)."""
+        self._saved = None
+
+    def _run_backward(self, grad_outputs: tuple) -> tuple:
+        grads = self._function.backward(self, *grad_outputs)
+        return grads if isinstance(grads, tuple) else (grads,)
+
+
+class SavedTensor:
+    """A tensor kept for backward, with the version it had when saved.
+
+    An output of the node is stored as its array (not as the tensor, whose grad_fn is
+    this node: that would be a reference cycle) and rebuilt when backward unpacks it.
+    """
+
+    __slots__ = ("tensor", "version", "array", "version_box", "requires_grad", "output_nr")
+
+    def __init__(self, tensor: Any, is_output: bool, output_nr: int = 0) -> None:
+        self.version = tensor._version_box.value
+        self.version_box = tensor._version_box
+        self.output_nr = output_nr
+        if is_output:
+            self.tensor = None
+            self.array = tensor._array
+            self.requires_grad = tensor._requires_grad
+        else:
+            self.tensor = tensor
+            self.array = None
+
+    def unpack(self, node: Node) -> Any:
+        if self.version_box.value != self.version:
+            tensor_desc = "output" if self.tensor is None else "input"
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: an {tensor_desc} saved by {node.name()} is at version "
+                f"{self.version_box.value}; expected version {self.version} instead. Hint: do "
+                "not change a tensor in place (add_, mul_, x[...] = v, -=) between the forward "
+                "pass that used it and backward; use the out-of-place op (x = x + y) instead."
+            )
+        if self.tensor is not None:
+            return self.tensor
+        from teachgrad.tensor import Tensor
+
+        tensor = Tensor._make(self.array)
+        tensor._version_box = self.version_box
+        if self.requires_grad:
+            tensor._requires_grad = True
+            tensor.grad_fn = node
+            tensor._output_nr = self.output_nr
+        return tensor
+
+
+class AccumulateGrad(Node):
+    """The node that ends every path at a leaf: it adds the incoming gradient to leaf.grad."""
+
+    _name = "torch::autograd::AccumulateGrad"
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return self._name
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def accumulator_of(leaf: Any) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node, shared by every op that uses the leaf.
+
+    The leaf keeps only a weak reference to it (the node holds the leaf strongly), so
+    the node lives exactly as long as some graph uses it.
+    """
+    ref = leaf._accumulator
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(leaf)
+        leaf._accumulator = weakref.ref(node)
+    return node
+
+
+def edge_to(value: Any) -> tuple[Node | None, int]:
+    """Where the gradient for this input goes: its grad_fn, its AccumulateGrad, or nowhere."""
+    if not getattr(value, "_requires_grad", False):
+        return (None, 0)
+    if value.grad_fn is not None:
+        return (value.grad_fn, value._output_nr)
+    return (accumulator_of(value), 0)
+
+
+class FunctionMeta(type):
+    """Gives each Function subclass its own node class, named as torch names it."""
+
+    def __init__(cls, name: str, bases: tuple, namespace: dict) -> None:
+        super().__init__(name, bases, namespace)
+        node_name = namespace.get("node_name", f"{name}Backward")
+        cls._node_class = type(node_name, (Node,), {"_function": cls, "_name": node_name})
+
+
+class Function(metaclass=FunctionMeta):
+    """Subclass with `forward(ctx, *args)` and `backward(ctx, *grad_outputs)`, then `.apply`.
+
+    forward runs with gradient recording off and may return arrays or tensors;
+    backward gets one gradient per output and returns one per input (None for inputs
+    that are not tensors or need no gradient).
+    """
+
+    @staticmethod
+    def forward(ctx: Node, *args: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
+
+    @staticmethod
+    def backward(ctx: Node, *grad_outputs: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define backward(ctx, *grads)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please use "
+            "new-style autograd function with static forward method: define forward and "
+            "backward as @staticmethod and call MyFunction.apply(x) instead of MyFunction()(x)."
+        )
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        from teachgrad.tensor import Tensor
+
+        ctx = cls._node_class()
+        recording = _GradState.enabled
+        if recording:
+            needs = tuple(getattr(arg, "_requires_grad", False) for arg in args)
+            recording = True in needs
+            ctx.needs_input_grad = needs
+        else:
+            ctx.needs_input_grad = (False,) * len(args)
+
+        # forward computes values only: ops it calls on tensors must not record.
+        previous_mode = _GradState.enabled
+        _GradState.enabled = False
+        try:
+            result = cls.forward(ctx, *args)
+        finally:
+            _GradState.enabled = previous_mode
+
+        many = isinstance(result, tuple)
+        outputs = tuple(_as_output(out, args, Tensor) for out in result) if many \
+            else (_as_output(result, args, Tensor),)
+
+        if recording:
+            ctx.next_functions = tuple(edge_to(arg) for arg in args)
+            _connect_outputs(ctx, outputs)
+        return outputs if many else outputs[0]
+
+
+def _as_output(value: Any, args: tuple, tensor_class: type) -> Any:
+    """Wrap an array forward returned; alias an input forward returned unchanged."""
+    if value is None:
+        return value
+    if not isinstance(value, tensor_class):
+        return tensor_class._make(value)
+    if any(value is arg for arg in args):
+        # The output gets this node as grad_fn; the input must keep its own.
+        alias = tensor_class._make(value._array)
+        alias._version_box = value._version_box
+        return alias
+    return value
+
+
+def _connect_outputs(ctx: Node, outputs: tuple) -> None:
+    non_differentiable = ctx._non_differentiable
+    meta = []
+    for index, out in enumerate(outputs):
+        if out is None:
+            meta.append(None)
+            continue
+        meta.append((out._array.shape, out._array.dtype))
+        if out.dtype.is_floating_point and not any(out is nd for nd in non_differentiable):
+            out.grad_fn = ctx
+            out._requires_grad = True
+            out._output_nr = index
+    ctx._output_meta = tuple(meta)
+    saved = []
+    for item in ctx._to_save:
+        if not hasattr(item, "_version_box"):  # None or a Python number
+            saved.append(item)
+            continue
+        out_index = next((i for i, out in enumerate(outputs) if out is item), None)
+        saved.append(SavedTensor(item, out_index is not None, out_index or 0))
+    ctx._saved = saved
+    ctx._to_save = ()

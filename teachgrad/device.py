@@ -1,0 +1,96 @@
+"""Where a tensor lives: device("cpu") holds NumPy arrays, device("cuda:N") CuPy arrays.
+
+Ops never ask which device they run on. They take the array module (numpy or cupy)
+from their inputs' arrays and call the same functions on it, so one code path serves
+both devices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class device:  # noqa: N801 - torch's name
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: str | device, index: int | None = None) -> None:  # noqa: A002
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        elif not isinstance(type, str):
+            raise TypeError(f"device() expects a string such as 'cpu' or 'cuda:0', got {type!r}")
+        elif ":" in type:
+            type, _, index_text = type.partition(":")
+            if not index_text.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{index_text}'")
+            index = int(index_text)
+        if type not in ("cpu", "cuda"):
+            raise RuntimeError(
+                f"Expected one of cpu, cuda device type at start of device string: {type}"
+            )
+        self.type = type
+        self.index = index
+
+    def __repr__(self) -> str:
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+def as_device(spec: str | device | int | None) -> device:
+    """Parse what users pass as device=: None means the CPU, an int means that GPU."""
+    if spec is None:
+        return CPU
+    if isinstance(spec, int):
+        return device("cuda", spec)
+    return spec if isinstance(spec, device) else device(spec)
+
+
+def device_of(array: object) -> device:
+    """The device an array lives on: NumPy arrays on the CPU, CuPy arrays on their GPU."""
+    if type(array) is np.ndarray:
+        return CPU
+    return device("cuda", array.device.id)
+
+
+def array_module(array: object):  # noqa: ANN201 - returns the numpy or cupy module
+    """numpy for NumPy arrays, cupy for CuPy arrays: the one switch between devices."""
+    if type(array) is np.ndarray:
+        return np
+    from teachgrad.cuda import cupy_module
+
+    return cupy_module()
+
+
+def module_for(target: device):  # noqa: ANN201
+    """The array module that creates arrays on `target` (and selects that GPU)."""
+    if target.type == "cpu":
+        return np
+    from teachgrad.cuda import cupy_module, select_device
+
+    select_device(target.index or 0)
+    return cupy_module()
+
+
+def move_array(array: object, target: device) -> object:
+    """Copy an array to `target`, or return it as is when it already lives there."""
+    if device_of(array) == target or (target.type == "cuda" and target.index is None
+                                      and type(array) is not np.ndarray):
+        return array
+    if target.type == "cpu":
+        return array.get()
+    cupy = module_for(target)
+    return cupy.asarray(array)

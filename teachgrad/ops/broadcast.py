@@ -1,0 +1,123 @@
+"""Broadcasting: torch's error for shapes that do not fit, and summing gradients back.
+
+When an op broadcasts an input of shape (3,) against (2, 3), every element of the
+input was used twice, so its gradient is the sum over the broadcast dimension.
+sum_to_shape does that summing for every binary op's backward.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teachgrad import dtypes
+from teachgrad.tensor import Tensor
+
+
+def broadcast_error(shape_a: tuple, shape_b: tuple) -> RuntimeError:
+    """torch's message for two shapes that cannot broadcast, naming the offending dim."""
+    ndim = max(len(shape_a), len(shape_b))
+    padded_a = (1,) * (ndim - len(shape_a)) + tuple(shape_a)
+    padded_b = (1,) * (ndim - len(shape_b)) + tuple(shape_b)
+    for dim in reversed(range(ndim)):
+        size_a, size_b = padded_a[dim], padded_b[dim]
+        if size_a != size_b and size_a != 1 and size_b != 1:
+            return RuntimeError(
+                f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
+                f"at non-singleton dimension {dim}"
+            )
+    return RuntimeError(f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast")
+
+
+def broadcast_shapes(*shapes: Any) -> Any:
+    """teachgrad.broadcast_shapes: the shape that all of these broadcast to."""
+    result: tuple = ()
+    for shape in shapes:
+        shape = tuple(shape)
+        ndim = max(len(result), len(shape))
+        padded_r = (1,) * (ndim - len(result)) + result
+        padded_s = (1,) * (ndim - len(shape)) + shape
+        merged = []
+        for size_r, size_s in zip(padded_r, padded_s):
+            if size_r != size_s and size_r != 1 and size_s != 1:
+                raise broadcast_error(result, shape)
+            merged.append(size_s if size_r == 1 else size_r)
+        result = tuple(merged)
+    from teachgrad.tensor import Size
+
+    return Size(result)
+
+
+def sum_to_shape(grad: Tensor, shape: tuple) -> Tensor:
+    """Sum `grad` over the dimensions that broadcasting added or stretched from size 1."""
+    grad_shape = grad._array.shape
+    if grad_shape == shape:
+        return grad
+    leading = len(grad_shape) - len(shape)
+    stretched = tuple(
+        leading + dim for dim, size in enumerate(shape)
+        if size == 1 and grad_shape[leading + dim] != 1
+    )
+    summed = grad.sum(tuple(range(leading)) + stretched, keepdim=True) if leading or stretched \
+        else grad
+    return summed.reshape(shape) if summed._array.shape != shape else summed
+
+
+def shape_of(value: Any) -> tuple:
+    return value._array.shape if isinstance(value, Tensor) else ()
+
+
+def check_same_device(x: Any, y: Any) -> None:
+    if type(x) is not type(y) and hasattr(x, "shape") and hasattr(y, "shape"):
+        from teachgrad.device import device_of
+
+        raise RuntimeError(
+            "Expected all tensors to be on the same device, but found at least two devices, "
+            f"{device_of(x)} and {device_of(y)}! Move them with .to(device) first."
+        )
+
+
+def binary_arrays(a: Any, b: Any) -> tuple[Any, Any]:
+    """The arrays (or Python numbers) for `a op b`, already in torch's result dtype.
+
+    The common cases (two tensors of one dtype; a float tensor and a number) are
+    checked first and cost nothing; only mixed dtypes go through result_type.
+    """
+    a_is_tensor = isinstance(a, Tensor)
+    b_is_tensor = isinstance(b, Tensor)
+    if a_is_tensor and b_is_tensor:
+        x, y = a._array, b._array
+        if type(x) is not type(y):
+            x, y = _same_device(a, b)
+        if x.dtype == y.dtype:
+            return x, y
+        target = dtypes.result_type(a, b).numpy_dtype
+        return x.astype(target, copy=False), y.astype(target, copy=False)
+    if a_is_tensor:
+        return _with_number(a._array, b), b
+    if b_is_tensor:
+        return a, _with_number(b._array, a)
+    raise TypeError("at least one operand must be a Tensor")
+
+
+def _with_number(x: Any, number: Any) -> Any:
+    """Cast a tensor's array as torch does before it meets a Python number."""
+    kind = x.dtype.kind
+    if kind == "f" or isinstance(number, bool):
+        return x
+    if isinstance(number, int) or hasattr(number, "__index__"):
+        return x.astype(dtypes.int64.numpy_dtype) if kind == "b" else x
+    if isinstance(number, complex):
+        raise TypeError("teachgrad has no complex dtypes")
+    return x.astype(dtypes.get_default_dtype().numpy_dtype)
+
+
+def _same_device(a: Tensor, b: Tensor) -> tuple[Any, Any]:
+    # torch lets a 0-dim CPU tensor (a number, really) join an op on the GPU.
+    from teachgrad.device import move_array
+
+    if a._array.ndim == 0 and not a.is_cuda:
+        return move_array(a._array, b.device), b._array
+    if b._array.ndim == 0 and not b.is_cuda:
+        return a._array, move_array(b._array, a.device)
+    check_same_device(a._array, b._array)
+    return a._array, b._array

@@ -1,0 +1,303 @@
+"""In-place ops: add_, mul_, zero_, x[i] = v, -= and friends.
+
+An in-place op overwrites a tensor's memory, so it must answer two questions first:
+- is the tensor a leaf that requires grad? Then writing to it would silently change
+  what autograd will differentiate, and torch refuses (outside no_grad);
+- does autograd need the old values? Nodes that saved this tensor remember its
+  version, and every in-place op bumps the version, so backward can tell.
+
+With nothing to record (no_grad, or no tensor requiring grad) the op runs straight
+on the array, as NumPy's `out=` would. Otherwise the op is computed as its
+out-of-place twin, its values are written into the tensor's memory, and the tensor
+takes over the twin's grad_fn: it is now the output of that op.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from teachgrad import dtypes
+from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.grad_mode import _GradState, no_grad
+from teachgrad.device import array_module
+from teachgrad.ops import elementwise, shape
+from teachgrad.ops.broadcast import check_same_device, sum_to_shape
+from teachgrad.tensor import Tensor
+
+
+def check_writable(x: Tensor, others: tuple = ()) -> None:
+    """Refuse an in-place op that would corrupt autograd, before anything is written."""
+    if not _GradState.enabled:
+        return
+    if x.grad_fn is None and x._requires_grad:
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation. "
+            "Wrap the update in `with teachgrad.no_grad():` (as optimizers do), or work on a "
+            "copy: y = x.clone()."
+        )
+    base = x._base
+    if base is not None and (base._requires_grad or any(
+            getattr(other, "_requires_grad", False) for other in others)):
+        if base.grad_fn is None:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation. Wrap it in `with teachgrad.no_grad():` or clone the leaf first."
+            )
+        raise RuntimeError(
+            "teachgrad does not record in-place changes made through a view of a tensor that "
+            "requires grad (torch rewrites the base's graph for this; teachgrad keeps graphs "
+            "simple). Write an out-of-place version instead, e.g. with teachgrad.where or "
+            "teachgrad.cat, or change the base tensor itself."
+        )
+
+
+def _bump(x: Tensor) -> Tensor:
+    x._version_box.value += 1
+    return x
+
+
+def _overwrite(x: Tensor, values: Any) -> None:
+    """Write `values` into x's memory (shared with views and NumPy) after torch's checks."""
+    if values.shape != x._array.shape:
+        raise RuntimeError(
+            f"output with shape {list(x._array.shape)} doesn't match the broadcast shape "
+            f"{list(values.shape)}"
+        )
+    if not dtypes.can_cast(dtypes.from_numpy_dtype(values.dtype), x.dtype):
+        raise RuntimeError(
+            f"result type {_short(values.dtype)} can't be cast to the desired output type "
+            f"{_short(x._array.dtype)}"
+        )
+    if not x._array.flags.writeable:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to "
+            "a single memory location. Please clone() the tensor before performing the "
+            "operation."
+        )
+    x._array[...] = values
+
+
+def _short(numpy_dtype: Any) -> str:
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}[numpy_dtype.name]
+
+
+def apply_inplace(x: Tensor, out_of_place: Callable, *args: Any) -> Tensor:
+    """Run `out_of_place(x, *args)` and make x hold (and stand for) its result."""
+    check_writable(x, args)
+    recording = _GradState.enabled and (
+        x._requires_grad or any(getattr(arg, "_requires_grad", False) for arg in args)
+    )
+    if not recording:
+        with no_grad():
+            result = out_of_place(x, *args)
+        _overwrite(x, result._array)
+        return _bump(x)
+    result = out_of_place(x, *args)
+    _overwrite(x, result._array)
+    x.grad_fn, x._output_nr, x._requires_grad = result.grad_fn, result._output_nr, True
+    return _bump(x)
+
+
+# NumPy ufuncs that can write straight into the tensor when nothing is recorded: the
+# optimizer step `p -= lr * p.grad` then costs no extra copy.
+_UFUNC_NAMES = {elementwise.add: "add", elementwise.sub: "subtract",
+                elementwise.mul: "multiply", elementwise.div: "true_divide"}
+
+
+def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
+    if _GradState.enabled and (x._requires_grad or getattr(other, "_requires_grad", False)):
+        return apply_inplace(x, out_of_place, other)
+    target = x._array
+    operand = other._array if isinstance(other, Tensor) else other
+    if isinstance(other, Tensor):
+        check_same_device(target, operand)
+    ufunc = getattr(array_module(target), _UFUNC_NAMES[out_of_place])
+    try:
+        ufunc(target, operand, out=target, casting="same_kind")
+    except ValueError:
+        result_shape = array_module(target).broadcast_shapes(target.shape, operand.shape)
+        raise RuntimeError(
+            f"output with shape {list(target.shape)} doesn't match the broadcast shape "
+            f"{list(result_shape)}"
+        ) from None
+    except TypeError:
+        result = dtypes.result_type(x, other)
+        raise RuntimeError(
+            f"result type {_short(result.numpy_dtype)} can't be cast to the desired output "
+            f"type {_short(target.dtype)}"
+        ) from None
+    return _bump(x)
+
+
+def add_(x: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    return arithmetic_inplace(x, elementwise.add, other if alpha == 1 else other * alpha)
+
+
+def sub_(x: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    return arithmetic_inplace(x, elementwise.sub, other if alpha == 1 else other * alpha)
+
+
+def mul_(x: Tensor, other: Any) -> Tensor:
+    return arithmetic_inplace(x, elementwise.mul, other)
+
+
+def div_(x: Tensor, other: Any) -> Tensor:
+    return arithmetic_inplace(x, elementwise.div, other)
+
+
+def pow_(x: Tensor, exponent: Any) -> Tensor:
+    return apply_inplace(x, elementwise.pow, exponent)
+
+
+def clamp_(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    return apply_inplace(x, elementwise.clamp, min, max)
+
+
+def _unary_inplace(out_of_place: Callable) -> Callable:
+    def inplace(x: Tensor) -> Tensor:
+        return apply_inplace(x, out_of_place)
+
+    inplace.__name__ = out_of_place.__name__ + "_"
+    inplace.__doc__ = f"In-place {out_of_place.__name__}."
+    return inplace
+
+
+relu_ = _unary_inplace(elementwise.relu)
+sigmoid_ = _unary_inplace(elementwise.sigmoid)
+tanh_ = _unary_inplace(elementwise.tanh)
+exp_ = _unary_inplace(elementwise.exp)
+log_ = _unary_inplace(elementwise.log)
+sqrt_ = _unary_inplace(elementwise.sqrt)
+abs_ = _unary_inplace(elementwise.abs)
+neg_ = _unary_inplace(elementwise.neg)
+
+
+class Fill(Function):
+    """Every element set to one value: no gradient reaches the old values."""
+
+    node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, value: Any) -> Any:
+        fill = value._array if isinstance(value, Tensor) else value
+        return array_module(x._array).full_like(x._array, fill)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return grad * 0, None
+
+
+class Zero(Fill):
+    node_name = "ZeroBackward0"
+
+
+def fill_(x: Tensor, value: Any) -> Tensor:
+    if isinstance(value, Tensor) and value._array.ndim != 0:
+        raise RuntimeError(
+            f"fill_ only supports 0-dimension value tensor but got tensor with "
+            f"{value._array.ndim} dimensions."
+        )
+    return apply_inplace(x, Fill.apply, value)
+
+
+def zero_(x: Tensor) -> Tensor:
+    if not _GradState.enabled or not x._requires_grad:
+        check_writable(x)
+        x._array[...] = 0
+        return _bump(x)
+    return apply_inplace(x, Zero.apply, 0)
+
+
+class Copy(Function):
+    """x.copy_(src): x's old values get no gradient; src gets it (summed if broadcast)."""
+
+    node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, src: Tensor) -> Any:
+        ctx.src_shape, ctx.src_dtype, ctx.src_device = src.shape, src.dtype, src.device
+        values = src.to(x.device)._array.astype(x._array.dtype, copy=False)
+        try:
+            return array_module(x._array).broadcast_to(values, x._array.shape).copy()
+        except ValueError:
+            raise RuntimeError(
+                f"The size of tensor a ({x._array.shape[-1] if x._array.ndim else 1}) must "
+                f"match the size of tensor b ({src._array.shape[-1]}) at non-singleton "
+                f"dimension {x._array.ndim - 1}"
+            ) from None
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        grad_src = sum_to_shape(grad, tuple(ctx.src_shape)).to(ctx.src_device, ctx.src_dtype) \
+            if ctx.needs_input_grad[1] else None
+        return grad * 0, grad_src
+
+
+def copy_(x: Tensor, src: Any) -> Tensor:
+    if not isinstance(src, Tensor):
+        from teachgrad.creation import tensor
+
+        src = tensor(src, dtype=x.dtype, device=x.device)
+    return apply_inplace(x, Copy.apply, src)
+
+
+class IndexPut(Function):
+    """The out-of-place twin of x[index] = value."""
+
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, index: Any, value: Any) -> Any:
+        ctx.index = index
+        ctx.value_shape = value._array.shape if isinstance(value, Tensor) else None
+        result = x._array.copy()
+        if isinstance(value, Tensor):
+            check_same_device(result, value._array)
+            value = value._array
+        try:
+            result[index] = value
+        except IndexError as error:
+            raise IndexError(str(error).replace("axis", "dimension")) from None
+        except ValueError:
+            raise RuntimeError(
+                f"shape mismatch: value tensor of shape {list(getattr(value, 'shape', ()))} "
+                f"cannot be broadcast to indexing result of shape "
+                f"{list(x._array[index].shape)}"
+            ) from None
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        grad_x = grad_value = None
+        if ctx.needs_input_grad[0]:
+            # The overwritten positions no longer depend on the old x.
+            kept = array_module(grad._array).ones(grad._array.shape, dtype=bool)
+            kept[ctx.index] = False
+            grad_x = grad * Tensor._make(kept)
+        if ctx.needs_input_grad[2]:
+            grad_value = sum_to_shape(grad[ctx.index], ctx.value_shape)
+        return grad_x, None, grad_value
+
+
+class CopySlices(IndexPut):
+    node_name = "CopySlices"
+
+
+def setitem(x: Tensor, index: Any, value: Any) -> None:
+    index = shape.to_array_index(index)
+    kind = IndexPut if shape.index_kind(index) is shape.Index else CopySlices
+    if not (_GradState.enabled and (x._requires_grad or getattr(value, "_requires_grad", False))):
+        check_writable(x)
+        if isinstance(value, Tensor):
+            check_same_device(x._array, value._array)
+            value = value._array
+        try:
+            x._array[index] = value
+        except IndexError as error:
+            raise IndexError(str(error).replace("axis", "dimension")) from None
+        _bump(x)
+        return
+    apply_inplace(x, kind.apply, index, value)
+

@@ -1,0 +1,161 @@
+"""Matrix products: matmul (the @ operator), mm, bmm, mv, dot.
+
+For C = A @ B, the gradient of the loss with respect to A is dC @ B^T and with
+respect to B is A^T @ dC: each input's gradient is the upstream gradient multiplied
+by the other input, transposed so that the shapes fit. Batched and broadcast cases
+use the same two products and then sum over the batch dimensions broadcasting added.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teachgrad.autograd.function import Function, Node
+from teachgrad.ops.broadcast import check_same_device, sum_to_shape
+from teachgrad.tensor import Tensor
+
+
+class MatMul(Function):
+    """Any matmul; subclasses only carry the node name torch gives each case."""
+
+    node_name = "MmBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, a: Tensor, b: Tensor) -> Any:
+        x, y = a._array, b._array
+        _check_operands(x, y)
+        needs_a, needs_b = ctx.needs_input_grad
+        ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
+        ctx.shapes = (x.shape, y.shape)
+        return x @ y
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        a, b = ctx.saved_tensors
+        shape_a, shape_b = ctx.shapes
+        # Treat vectors as matrices (a row for the left operand, a column for the right),
+        # so that one pair of formulas covers every case.
+        if len(shape_a) == 1:
+            grad = grad.unsqueeze(-2)
+        if len(shape_b) == 1:
+            grad = grad.unsqueeze(-1)
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            b_matrix = b if len(shape_b) > 1 else b.unsqueeze(-1)
+            grad_a = grad @ b_matrix.transpose(-1, -2)
+            grad_a = sum_to_shape(grad_a, _as_matrix_shape(shape_a, left=True)).reshape(shape_a)
+        if ctx.needs_input_grad[1]:
+            a_matrix = a if len(shape_a) > 1 else a.unsqueeze(0)
+            grad_b = a_matrix.transpose(-1, -2) @ grad
+            grad_b = sum_to_shape(grad_b, _as_matrix_shape(shape_b, left=False)).reshape(shape_b)
+        return grad_a, grad_b
+
+
+class Mv(MatMul):
+    node_name = "MvBackward0"
+
+
+class Dot(MatMul):
+    node_name = "DotBackward0"
+
+
+class VecMat(MatMul):
+    node_name = "SqueezeBackward4"
+
+
+class BatchedMatMul(MatMul):
+    node_name = "UnsafeViewBackward0"
+
+
+class Bmm(MatMul):
+    node_name = "BmmBackward0"
+
+
+def _as_matrix_shape(shape: tuple, left: bool) -> tuple:
+    if len(shape) > 1:
+        return shape
+    return (1,) + shape if left else shape + (1,)
+
+
+def _check_operands(x: Any, y: Any) -> None:
+    check_same_device(x, y)
+    if x.ndim == 0 or y.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {x.ndim}D and "
+            f"{y.ndim}D"
+        )
+    if x.dtype != y.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_c_name(x.dtype)} != "
+            f"{_c_name(y.dtype)}. Convert one of them, e.g. b.to(a.dtype)."
+        )
+    inner_x = x.shape[-1]
+    inner_y = y.shape[0] if y.ndim == 1 else y.shape[-2]
+    if inner_x != inner_y:
+        if x.ndim == 1 and y.ndim == 1:
+            raise RuntimeError(
+                f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src "
+                f"[{y.shape[0]}] to have the same number of elements, but got {x.shape[0]} "
+                f"and {y.shape[0]} elements respectively"
+            )
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_rows(x)}x{inner_x} and "
+            f"{inner_y}x{y.shape[-1] if y.ndim > 1 else 1})"
+        )
+
+
+def _rows(x: Any) -> int:
+    rows = 1
+    for size in x.shape[:-1]:
+        rows *= size
+    return rows
+
+
+def _c_name(numpy_dtype: Any) -> str:
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int"}.get(numpy_dtype.name, numpy_dtype.name)
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    ndim_a, ndim_b = input._array.ndim, other._array.ndim
+    if ndim_a == 2 and ndim_b == 2:
+        return MatMul.apply(input, other)
+    if ndim_a == 1 and ndim_b == 1:
+        return Dot.apply(input, other)
+    if ndim_a == 2 and ndim_b == 1:
+        return Mv.apply(input, other)
+    if ndim_a == 1 and ndim_b == 2:
+        return VecMat.apply(input, other)
+    return BatchedMatMul.apply(input, other)
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
+    for name, tensor in (("self", input), ("mat2", mat2)):
+        if tensor._array.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix (got {tensor._array.ndim}D); use "
+                               "matmul for other shapes")
+    return MatMul.apply(input, mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
+    for name, tensor in (("batch1", input), ("batch2", mat2)):
+        if tensor._array.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor (got {tensor._array.ndim}D)")
+    if input._array.shape[0] != mat2._array.shape[0]:
+        raise RuntimeError(
+            f"batch1 and batch2 must have same number of batches, got "
+            f"{input._array.shape[0]} and {mat2._array.shape[0]}"
+        )
+    return Bmm.apply(input, mat2)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
+    return Mv.apply(input, vec)
+
+
+def dot(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    if input._array.ndim != 1 or other._array.ndim != 1:
+        raise RuntimeError(
+            f"1D tensors expected, but got {input._array.ndim}D and {other._array.ndim}D tensors"
+        )
+    return Dot.apply(input, other)

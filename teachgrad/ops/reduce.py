@@ -1,0 +1,510 @@
+"""Reductions: sum, mean, max/min, prod, var/std, logsumexp, softmax, argmax, any/all.
+
+A reduction's backward spreads the gradient of each result back over the elements
+that produced it: equally for a sum, divided by the count for a mean, to the winner
+for a max. The helper `_expand_back` undoes the reduction's change of shape first.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+from teachgrad import dtypes
+from teachgrad.autograd.function import Function, Node
+from teachgrad.device import array_module
+from teachgrad.tensor import Tensor, _wrap_dim
+
+
+def _axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
+    """Normalise dim (None, an int, or a sequence of ints) to sorted non-negative axes."""
+    if dim is None:
+        return None
+    if isinstance(dim, (tuple, list)):
+        if len(dim) == 0:
+            return None  # torch treats dim=() and dim=[] as "all dims" for sum and mean
+        axes = tuple(sorted(_wrap_dim(d, ndim) for d in dim))
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+        return axes
+    return (_wrap_dim(dim, ndim),) if ndim else ()
+
+
+def _expand_back(grad: Tensor, input_shape: tuple, axes: tuple | None, keepdim: bool) -> Tensor:
+    """Reshape a reduced gradient so it broadcasts over the input, then broadcast it."""
+    if axes is None:
+        axes = tuple(range(len(input_shape)))
+    if not keepdim:
+        kept_shape = tuple(1 if d in axes else size for d, size in enumerate(input_shape))
+        grad = grad.reshape(kept_shape)
+    return grad.expand(input_shape)
+
+
+class Sum(Function):
+    node_name = "SumBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Any, keepdim: bool, dtype: Any = None) -> Any:
+        array = x._array
+        ctx.input_shape = array.shape
+        ctx.axes = _axes(dim, array.ndim)
+        ctx.keepdim = keepdim
+        if dtype is not None:
+            array = array.astype(dtypes.to_dtype(dtype).numpy_dtype, copy=False)
+        elif array.dtype.kind in "biu":
+            array = array.astype(dtypes.int64.numpy_dtype, copy=False)  # torch sums ints in int64
+        return array.sum(axis=ctx.axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return _expand_back(grad, ctx.input_shape, ctx.axes, ctx.keepdim), None, None, None
+
+
+class SumDim(Sum):
+    node_name = "SumBackward1"
+
+
+class Mean(Function):
+    node_name = "MeanBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Any, keepdim: bool) -> Any:
+        array = x._array
+        if array.dtype.kind != "f":
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating "
+                f"point or complex dtype. Got: {_legacy_name(x.dtype)}. Convert first with "
+                ".float()."
+            )
+        ctx.input_shape = array.shape
+        ctx.axes = _axes(dim, array.ndim)
+        ctx.keepdim = keepdim
+        ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
+        return array.mean(axis=ctx.axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        spread = _expand_back(grad, ctx.input_shape, ctx.axes, ctx.keepdim)
+        return spread / ctx.count, None, None
+
+
+class MeanDim(Mean):
+    node_name = "MeanBackward1"
+
+
+def _product(values: Any) -> int:
+    result = 1
+    for value in values:
+        result *= value
+    return result
+
+
+def _legacy_name(d: dtypes.dtype) -> str:
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(d.name, d.name)
+
+
+class MaxAll(Function):
+    """max() over every element; ties share the gradient evenly, as in torch."""
+
+    node_name = "MaxBackward1"
+    _pick = "max"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        _require_elements(x, ctx._function._pick)
+        result = Tensor._make(getattr(x._array, ctx._function._pick)())
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        x, result = ctx.saved_tensors
+        winners = x == result
+        return grad * winners / winners.sum()
+
+
+class MinAll(MaxAll):
+    node_name = "MinBackward1"
+    _pick = "min"
+
+
+class MaxDim(Function):
+    """max(dim): the values and their indices; the gradient goes to the index taken."""
+
+    node_name = "MaxBackward0"
+    _pick = "argmax"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int, keepdim: bool) -> tuple:
+        _require_elements(x, "max" if ctx._function._pick == "argmax" else "min")
+        array = x._array
+        axis = _wrap_dim(dim, array.ndim) if array.ndim else None
+        xp = array_module(array)
+        if axis is None:
+            indices = xp.zeros((), dtype=dtypes.int64.numpy_dtype)
+            values = array.copy()
+        else:
+            indices = getattr(array, ctx._function._pick)(axis=axis, keepdims=True)
+            values = xp.take_along_axis(array, indices, axis=axis)
+            if not keepdim:
+                values, indices = values.squeeze(axis), indices.squeeze(axis)
+        ctx.axis, ctx.keepdim, ctx.input_shape = axis, keepdim, array.shape
+        indices = Tensor._make(indices.astype(dtypes.int64.numpy_dtype, copy=False))
+        ctx.save_for_backward(indices)
+        ctx.mark_non_differentiable(indices)
+        return values, indices
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor, grad_indices: Any) -> tuple:
+        (indices,) = ctx.saved_tensors
+        if ctx.axis is None:
+            return grad, None, None
+        return grad_at_indices(grad, indices, ctx.axis, ctx.keepdim, ctx.input_shape), None, None
+
+
+class MinDim(MaxDim):
+    node_name = "MinBackward0"
+    _pick = "argmin"
+
+
+def grad_at_indices(grad: Tensor, indices: Tensor, axis: int, keepdim: bool,
+                    input_shape: tuple) -> Tensor:
+    """Place each gradient at its index along `axis`; zeros elsewhere (differentiable)."""
+    if not keepdim:
+        grad, indices = grad.unsqueeze(axis), indices.unsqueeze(axis)
+    xp = array_module(indices._array)
+    positions = xp.arange(input_shape[axis]).reshape(
+        tuple(-1 if d == axis else 1 for d in range(len(input_shape)))
+    )
+    chosen = Tensor._make(positions == indices._array)
+    return grad * chosen
+
+
+def _require_elements(x: Tensor, name: str) -> None:
+    if x._array.size == 0:
+        raise IndexError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument."
+        )
+
+
+class Prod(Function):
+    node_name = "ProdBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Any, keepdim: bool) -> Any:
+        array = x._array
+        ctx.axis = None if dim is None else _wrap_dim(dim, array.ndim)
+        ctx.keepdim = keepdim
+        if array.dtype.kind in "biu":
+            array = array.astype(dtypes.int64.numpy_dtype)
+        result = Tensor._make(array.prod(axis=ctx.axis, keepdims=keepdim))
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        x, result = ctx.saved_tensors
+        axes = None if ctx.axis is None else (ctx.axis,)
+        spread = _expand_back(grad, x.shape, axes, ctx.keepdim)
+        if not bool((x == 0).any()):
+            # d(prod)/dx_i is the product of the others: prod / x_i when no x is zero.
+            return spread * _expand_back(result, x.shape, axes, ctx.keepdim) / x, None, None
+        return spread * _product_of_others(x, ctx.axis), None, None
+
+
+class ProdDim(Prod):
+    node_name = "ProdBackward1"
+
+
+def _product_of_others(x: Tensor, axis: int | None) -> Tensor:
+    """Product of all other elements along axis, exact even where x has zeros."""
+    array = x._array
+    xp = array_module(array)
+    flat = axis is None
+    values = array.reshape(-1) if flat else array
+    along = 0 if flat else axis
+    ones_shape = list(values.shape)
+    ones_shape[along] = 1
+    ones = xp.ones(ones_shape, values.dtype)
+    # exclusive cumulative products from the left and from the right, multiplied
+    left = xp.concatenate([ones, xp.cumprod(values, axis=along)], axis=along)
+    left = xp.take(left, xp.arange(values.shape[along]), axis=along)
+    flipped = xp.flip(values, axis=along)
+    right = xp.concatenate([ones, xp.cumprod(flipped, axis=along)], axis=along)
+    right = xp.flip(xp.take(right, xp.arange(values.shape[along]), axis=along), axis=along)
+    others = left * right
+    return Tensor._make(others.reshape(array.shape))
+
+
+class Var(Function):
+    node_name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Any, correction: float, keepdim: bool) -> Any:
+        array = _float_input(x, "var")
+        ctx.axes = _axes(dim, array.ndim)
+        ctx.keepdim, ctx.correction = keepdim, correction
+        ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
+        ctx.save_for_backward(x)
+        with _silent():
+            return array.var(axis=ctx.axes, ddof=correction, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (x,) = ctx.saved_tensors
+        centred = x - x.mean(ctx.axes, keepdim=True)
+        spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim)
+        return spread * centred * (2.0 / (ctx.count - ctx.correction)), None, None, None
+
+
+class Std(Function):
+    node_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Any, correction: float, keepdim: bool) -> Any:
+        array = _float_input(x, "std")
+        ctx.axes = _axes(dim, array.ndim)
+        ctx.keepdim, ctx.correction = keepdim, correction
+        ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
+        with _silent():
+            result = Tensor._make(array.std(axis=ctx.axes, ddof=correction, keepdims=keepdim))
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        x, result = ctx.saved_tensors
+        centred = x - x.mean(ctx.axes, keepdim=True)
+        scale = _expand_back(grad / result, x.shape, ctx.axes, ctx.keepdim)
+        return scale * centred / (ctx.count - ctx.correction), None, None, None
+
+
+def _float_input(x: Tensor, name: str) -> Any:
+    if x._array.dtype.kind != "f":
+        raise RuntimeError(
+            f"{name}(): input dtype should be either floating point or complex dtypes. Got "
+            f"{_legacy_name(x.dtype)} instead. Convert first with .float()."
+        )
+    return x._array
+
+
+def _silent() -> Any:
+    import numpy as np
+
+    return np.errstate(divide="ignore", invalid="ignore")
+
+
+class LogSumExp(Function):
+    node_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Any, keepdim: bool) -> Any:
+        array = x._array if x._array.dtype.kind == "f" else \
+            x._array.astype(dtypes.get_default_dtype().numpy_dtype)
+        xp = array_module(array)
+        ctx.axes = _axes(dim, array.ndim)
+        ctx.keepdim = keepdim
+        # Subtract the max before exp so that large inputs do not overflow.
+        peak = array.max(axis=ctx.axes, keepdims=True)
+        peak = xp.where(xp.isfinite(peak), peak, 0)
+        with _silent():
+            summed = xp.exp(array - peak).sum(axis=ctx.axes, keepdims=True)
+            result = xp.log(summed) + peak
+        if not keepdim:
+            result = result.squeeze(ctx.axes) if ctx.axes is not None else result.reshape(())
+        result = Tensor._make(result)
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        x, result = ctx.saved_tensors
+        spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim)
+        weights = (x - _expand_back(result, x.shape, ctx.axes, ctx.keepdim)).exp()
+        return spread * weights, None, None
+
+
+class Softmax(Function):
+    node_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int) -> Any:
+        array = _float_input(x, "softmax")
+        axis = _wrap_dim(dim, array.ndim) if array.ndim else None
+        xp = array_module(array)
+        shifted = xp.exp(array - array.max(axis=axis, keepdims=True))
+        result = Tensor._make(shifted / shifted.sum(axis=axis, keepdims=True))
+        ctx.axis = axis
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (result,) = ctx.saved_tensors
+        axes = None if ctx.axis is None else (ctx.axis,)
+        return result * (grad - (grad * result).sum(axes, keepdim=True)), None
+
+
+class LogSoftmax(Function):
+    node_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int) -> Any:
+        array = _float_input(x, "log_softmax")
+        axis = _wrap_dim(dim, array.ndim) if array.ndim else None
+        xp = array_module(array)
+        shifted = array - array.max(axis=axis, keepdims=True)
+        result = Tensor._make(shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True)))
+        ctx.axis = axis
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (result,) = ctx.saved_tensors
+        axes = None if ctx.axis is None else (ctx.axis,)
+        return grad - result.exp() * grad.sum(axes, keepdim=True), None
+
+
+# ---------------------------------------------------------------- public functions
+
+ReturnType = namedtuple("ReturnType", ["values", "indices"])
+
+
+class _ValuesIndices(ReturnType):
+    """What max(dim)/min(dim) return: a named pair that prints as torch's does."""
+
+    _name = "max"
+
+    def __repr__(self) -> str:
+        return (f"teachgrad.return_types.{self._name}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+
+
+class MaxResult(_ValuesIndices):
+    _name = "max"
+
+
+class MinResult(_ValuesIndices):
+    _name = "min"
+
+
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None  # noqa: A001,A002
+        ) -> Tensor:
+    if dim is None or dim == () or dim == []:
+        return Sum.apply(input, None, keepdim, dtype)
+    return SumDim.apply(input, dim, keepdim, dtype)
+
+
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+    if dim is None or dim == () or dim == []:
+        return Mean.apply(input, None, keepdim)
+    return MeanDim.apply(input, dim, keepdim)
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001,A002
+    if isinstance(dim, Tensor):
+        from teachgrad.ops.elementwise import maximum
+
+        return maximum(input, dim)
+    if dim is None:
+        return MaxAll.apply(input)
+    return MaxResult(*MaxDim.apply(input, dim, keepdim))
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001,A002
+    if isinstance(dim, Tensor):
+        from teachgrad.ops.elementwise import minimum
+
+        return minimum(input, dim)
+    if dim is None:
+        return MinAll.apply(input)
+    return MinResult(*MinDim.apply(input, dim, keepdim))
+
+
+def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:  # noqa: A002
+    if dim == () or dim is None:
+        return MaxAll.apply(input)
+    return max(input, dim, keepdim).values
+
+
+def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:  # noqa: A002
+    if dim == () or dim is None:
+        return MinAll.apply(input)
+    return min(input, dim, keepdim).values
+
+
+def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+    if dim is None:
+        return Prod.apply(input, None, False)
+    return ProdDim.apply(input, dim, keepdim)
+
+
+def _correction(unbiased: Any, correction: Any) -> float:
+    if correction is not None:
+        return correction
+    return 1 if unbiased in (None, True) else 0
+
+
+def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,  # noqa: A002
+        correction: Any = None) -> Tensor:
+    if isinstance(dim, bool):  # var(False): torch's old positional `unbiased`
+        dim, unbiased = None, dim
+    return Var.apply(input, dim, _correction(unbiased, correction), keepdim)
+
+
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,  # noqa: A002
+        correction: Any = None) -> Tensor:
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return Std.apply(input, dim, _correction(unbiased, correction), keepdim)
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:  # noqa: A002
+    return LogSumExp.apply(input, dim, keepdim)
+
+
+def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:  # noqa: A002
+    if dtype is not None:
+        input = input.to(dtype)
+    return Softmax.apply(input, dim)
+
+
+def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:  # noqa: A002
+    if dtype is not None:
+        input = input.to(dtype)
+    return LogSoftmax.apply(input, dim)
+
+
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+    return _arg(input, dim, keepdim, "argmax")
+
+
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+    return _arg(input, dim, keepdim, "argmin")
+
+
+def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:  # noqa: A002
+    _require_elements(input, pick)
+    array = input._array
+    if dim is None:
+        index = getattr(array.reshape(-1), pick)()
+        result = index.reshape((1,) * array.ndim) if keepdim else index
+    else:
+        result = getattr(array, pick)(axis=_wrap_dim(dim, array.ndim) if array.ndim else None,
+                                      keepdims=keepdim)
+    return Tensor._make(array_module(array).asarray(result, dtype=dtypes.int64.numpy_dtype))
+
+
+def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001,A002
+    axes = _axes(dim, input._array.ndim)
+    return Tensor._make(array_module(input._array).asarray(
+        input._array.any(axis=axes, keepdims=keepdim)))
+
+
+def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001,A002
+    axes = _axes(dim, input._array.ndim)
+    return Tensor._make(array_module(input._array).asarray(
+        input._array.all(axis=axes, keepdims=keepdim)))

@@ -1,0 +1,571 @@
+"""Ops that move values around without changing them: views, indexing, joining, splitting.
+
+Most of these return views (same memory, new shape), as torch does; a view shares
+its base's version counter, so writing through either one is seen by autograd. Their
+backward passes only move the gradient back to where each value came from.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Sequence
+
+from teachgrad import dtypes
+from teachgrad.autograd.function import Function, Node
+from teachgrad.device import array_module
+from teachgrad.ops.broadcast import check_same_device, sum_to_shape
+from teachgrad.tensor import Size, Tensor, _wrap_dim
+
+
+def view_of(x: Tensor, array: Any) -> Tensor:
+    """A tensor over `array`, a view of x's memory: it shares x's version counter."""
+    out = Tensor._make(array)
+    out._version_box = x._version_box
+    if x._requires_grad:
+        out._base = x._base if x._base is not None else x
+    return out
+
+
+def _sizes(args: tuple) -> tuple:
+    """Accept both f(2, 3) and f((2, 3)), as torch does for shapes."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
+        return tuple(args[0])
+    return tuple(args)
+
+
+def infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
+    """Resolve one -1 in a requested shape and check the element count, as torch does."""
+    shape = tuple(int(size) for size in shape)
+    unknown = [i for i, size in enumerate(shape) if size == -1]
+    if len(unknown) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for size in shape:
+        if size != -1:
+            if size < 0:
+                raise RuntimeError(f"invalid shape dimension {size}")
+            known *= size
+    if unknown:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = shape[: unknown[0]] + (numel // known,) + shape[unknown[0] + 1:]
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def view_array(array: Any, shape: tuple) -> Any | None:
+    """The array reshaped without copying, or None when its strides make that impossible."""
+    try:
+        return array.reshape(shape, copy=False)  # NumPy >= 2.1
+    except TypeError:  # older NumPy and CuPy have no copy=; setting .shape never copies
+        viewed = array.view()
+        try:
+            viewed.shape = shape
+        except AttributeError:
+            return None
+        return viewed
+    except ValueError:
+        return None
+
+
+class View(Function):
+    node_name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, shape: tuple) -> Tensor:
+        ctx.input_shape = x._array.shape
+        viewed = view_array(x._array, infer_shape(shape, x._array.size))
+        if viewed is None:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            )
+        return view_of(x, viewed)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return grad.reshape(ctx.input_shape), None
+
+
+class ReshapeCopy(Function):
+    """reshape of a tensor whose memory layout forbids a view: it copies."""
+
+    node_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, shape: tuple) -> Any:
+        ctx.input_shape = x._array.shape
+        return x._array.reshape(infer_shape(shape, x._array.size))
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return grad.reshape(ctx.input_shape), None
+
+
+def view(input: Tensor, *shape: Any) -> Tensor:  # noqa: A002
+    if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+        raise NotImplementedError("view(dtype) reinterprets memory; teachgrad does not offer it")
+    return View.apply(input, _sizes(shape))
+
+
+def reshape(input: Tensor, *shape: Any) -> Tensor:  # noqa: A002
+    shape = _sizes(shape)
+    if input._array.flags.c_contiguous or view_array(input._array, infer_shape(
+            shape, input._array.size)) is not None:
+        return View.apply(input, shape)
+    return ReshapeCopy.apply(input, shape)
+
+
+def view_as(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    return view(input, other.shape)
+
+
+def reshape_as(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    return reshape(input, other.shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002
+    shape = input._array.shape
+    if not shape:
+        return reshape(input, (1,))
+    start, end = _wrap_dim(start_dim, len(shape)), _wrap_dim(end_dim, len(shape))
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return input
+    merged = 1
+    for size in shape[start: end + 1]:
+        merged *= size
+    return reshape(input, shape[:start] + (merged,) + shape[end + 1:])
+
+
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa: A002
+    shape = input._array.shape
+    axis = _wrap_dim(dim, len(shape))
+    sizes = infer_shape(sizes, shape[axis])
+    return view(input, shape[:axis] + tuple(sizes) + shape[axis + 1:])
+
+
+class Transpose(Function):
+    node_name = "TransposeBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim0: int, dim1: int) -> Tensor:
+        ndim = x._array.ndim
+        ctx.dims = (_wrap_dim(dim0, ndim), _wrap_dim(dim1, ndim)) if ndim else (0, 0)
+        return view_of(x, x._array.swapaxes(*ctx.dims) if ndim else x._array)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return grad.transpose(*ctx.dims), None, None
+
+
+class T(Transpose):
+    node_name = "TBackward0"
+
+
+class Permute(Function):
+    node_name = "PermuteBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dims: tuple) -> Tensor:
+        ndim = x._array.ndim
+        if len(dims) != ndim:
+            raise RuntimeError(
+                f"permute(sparse_coo): number of dimensions in the tensor input does not match "
+                f"the length of the desired ordering of dimensions i.e. input.dim() = {ndim} is "
+                f"not equal to len(dims) = {len(dims)}"
+            )
+        ctx.dims = tuple(_wrap_dim(d, ndim) for d in dims)
+        if len(set(ctx.dims)) != ndim:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return view_of(x, x._array.transpose(ctx.dims))
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        inverse = [0] * len(ctx.dims)
+        for position, dim in enumerate(ctx.dims):
+            inverse[dim] = position
+        return grad.permute(*inverse), None
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:  # noqa: A002
+    return Transpose.apply(input, dim0, dim1)
+
+
+swapaxes = transpose
+
+
+def permute(input: Tensor, *dims: Any) -> Tensor:  # noqa: A002
+    return Permute.apply(input, _sizes(dims))
+
+
+def t(input: Tensor) -> Tensor:  # noqa: A002
+    if input._array.ndim > 2:
+        raise RuntimeError(
+            f"t() expects a tensor with <= 2 dimensions, but self is {input._array.ndim}D. "
+            "Use transpose(dim0, dim1) or permute(...) for more dimensions."
+        )
+    return T.apply(input, 0, -1) if input._array.ndim == 2 else T.apply(input, 0, 0)
+
+
+def reversed_dims(input: Tensor) -> Tensor:  # noqa: A002
+    """x.T: all dimensions reversed."""
+    ndim = input._array.ndim
+    if ndim not in (0, 2):
+        warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+            "to reverse the dimensions of a tensor.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return Permute.apply(input, tuple(range(ndim - 1, -1, -1)))
+
+
+class Squeeze(Function):
+    node_name = "SqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dims: Any) -> Tensor:
+        shape = x._array.shape
+        ctx.input_shape = shape
+        if dims is None:
+            axes = tuple(d for d, size in enumerate(shape) if size == 1)
+        else:
+            axes = tuple(d for d in (_wrap_dim(d, len(shape)) for d in dims) if shape[d] == 1)
+        return view_of(x, x._array.squeeze(axes) if axes else x._array.view())
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return grad.reshape(ctx.input_shape), None
+
+
+class SqueezeDim(Squeeze):
+    node_name = "SqueezeBackward1"
+
+
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:  # noqa: A002
+    if dim is None:
+        return Squeeze.apply(input, None)
+    return SqueezeDim.apply(input, tuple(dim) if isinstance(dim, (tuple, list)) else (dim,))
+
+
+class Unsqueeze(Function):
+    node_name = "UnsqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int) -> Tensor:
+        ndim = x._array.ndim
+        axis = _wrap_dim(dim, ndim + 1)
+        ctx.input_shape = x._array.shape
+        shape = x._array.shape
+        return view_of(x, x._array.reshape(shape[:axis] + (1,) + shape[axis:]))
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return grad.reshape(ctx.input_shape), None
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:  # noqa: A002
+    return Unsqueeze.apply(input, dim)
+
+
+class Expand(Function):
+    node_name = "ExpandBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, sizes: tuple) -> Tensor:
+        shape = x._array.shape
+        ctx.input_shape = shape
+        target = _expanded_shape(shape, sizes)
+        return view_of(x, array_module(x._array).broadcast_to(x._array, target))
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return sum_to_shape(grad, ctx.input_shape), None
+
+
+def _expanded_shape(shape: tuple, sizes: tuple) -> tuple:
+    if len(sizes) < len(shape):
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
+            f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
+            f"the tensor ({len(shape)})"
+        )
+    lead = len(sizes) - len(shape)
+    target = []
+    for position, size in enumerate(sizes):
+        existing = shape[position - lead] if position >= lead else None
+        if size == -1:
+            if existing is None:
+                raise RuntimeError(
+                    f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                    f"non-existing dimension {position}"
+                )
+            size = existing
+        elif existing is not None and existing != 1 and existing != size:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({size}) must match the existing size "
+                f"({existing}) at non-singleton dimension {position}.  Target sizes: "
+                f"{list(sizes)}.  Tensor sizes: {list(shape)}"
+            )
+        target.append(size)
+    return tuple(target)
+
+
+def expand(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
+    return Expand.apply(input, _sizes(sizes))
+
+
+def expand_as(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    return Expand.apply(input, tuple(other.shape))
+
+
+# ---------------------------------------------------------------- joining and splitting
+
+
+class Cat(Function):
+    node_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, dim: int, *tensors: Tensor) -> Any:
+        arrays = _joinable(tensors, "cat")
+        ndim = arrays[0].ndim
+        if ndim == 0:
+            raise RuntimeError(
+                "zero-dimensional tensor (at position 0) cannot be concatenated; use stack, or "
+                "reshape it to one dimension first"
+            )
+        axis = _wrap_dim(dim, ndim)
+        for number, array in enumerate(arrays):
+            if array.ndim != ndim or any(a != b for d, (a, b) in
+                                         enumerate(zip(array.shape, arrays[0].shape))
+                                         if d != axis):
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {axis}. Expected "
+                    f"{list(arrays[0].shape)} (but for dimension {axis}) and got "
+                    f"{list(array.shape)} for tensor number {number} in the list."
+                )
+        ctx.axis = axis
+        ctx.lengths = [array.shape[axis] for array in arrays]
+        return array_module(arrays[0]).concatenate(arrays, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return (None, *split(grad, ctx.lengths, ctx.axis))
+
+
+class Stack(Function):
+    node_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, dim: int, *tensors: Tensor) -> Any:
+        arrays = _joinable(tensors, "stack")
+        for number, array in enumerate(arrays):
+            if array.shape != arrays[0].shape:
+                raise RuntimeError(
+                    f"stack expects each tensor to be equal size, but got "
+                    f"{list(arrays[0].shape)} at entry 0 and {list(array.shape)} at entry "
+                    f"{number}"
+                )
+        ctx.axis = _wrap_dim(dim, arrays[0].ndim + 1)
+        return array_module(arrays[0]).stack(arrays, axis=ctx.axis)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        count = grad._array.shape[ctx.axis]
+        return (None, *(select(grad, ctx.axis, i) for i in range(count)))
+
+
+def _joinable(tensors: Sequence[Tensor], name: str) -> list:
+    if not tensors:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    for tensor in tensors:
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"{name}(): expected a sequence of Tensors, got "
+                            f"{type(tensor).__name__}")
+        check_same_device(tensors[0]._array, tensor._array)
+    target = tensors[0].dtype
+    for tensor in tensors[1:]:
+        target = dtypes.promote_types(target, tensor.dtype)
+    return [t._array.astype(target.numpy_dtype, copy=False) for t in tensors]
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    return Cat.apply(dim, *tensors)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    return Stack.apply(dim, *tensors)
+
+
+class Split(Function):
+    node_name = "SplitBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, lengths: tuple, dim: int) -> tuple:
+        array = x._array
+        axis = _wrap_dim(dim, array.ndim)
+        if sum(lengths) != array.shape[axis]:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {array.shape[axis]} "
+                f"(input tensor's size at dimension {axis}), but got split_sizes={list(lengths)}"
+            )
+        ctx.axis, ctx.input_shape = axis, array.shape
+        pieces, start = [], 0
+        for length in lengths:
+            index = (slice(None),) * axis + (slice(start, start + length),)
+            pieces.append(view_of(x, array[index]))
+            start += length
+        return tuple(pieces)
+
+    @staticmethod
+    def backward(ctx: Node, *grads: Tensor) -> tuple:
+        return cat(list(grads), ctx.axis), None, None
+
+
+class SplitWithSizes(Split):
+    node_name = "SplitWithSizesBackward0"
+
+
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    size = tensor._array.shape[_wrap_dim(dim, tensor._array.ndim)]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0 and size:
+            raise RuntimeError(f"split expects split_size be non-negative, but got {step}")
+        lengths = tuple(min(step, size - start) for start in range(0, size, step)) or (0,)
+        return Split.apply(tensor, lengths, dim)
+    return SplitWithSizes.apply(tensor, tuple(split_size_or_sections), dim)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:  # noqa: A002
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    size = input._array.shape[_wrap_dim(dim, input._array.ndim)]
+    step = -(-size // chunks) if size else 1
+    return split(input, step, dim)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple:  # noqa: A002
+    axis = _wrap_dim(dim, input._array.ndim)
+    return tuple(select(input, axis, i) for i in range(input._array.shape[axis]))
+
+
+# ---------------------------------------------------------------- indexing
+
+
+class Index(Function):
+    """x[index] for any index NumPy understands; the name says which kind, as torch's does."""
+
+    node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, index: Any) -> Any:
+        ctx.input_shape, ctx.index = x._array.shape, index
+        try:
+            picked = x._array[index]
+        except IndexError as error:
+            raise IndexError(str(error).replace("axis", "dimension")) from None
+        if ctx._function is Index:
+            return picked  # advanced indexing copies
+        return view_of(x, picked)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        advanced = ctx._function is Index
+        return IndexGradient.apply(grad, ctx.index, ctx.input_shape, advanced), None
+
+
+class Select(Index):
+    node_name = "SelectBackward0"
+
+
+class Slice(Index):
+    node_name = "SliceBackward0"
+
+
+class IndexAsUnsqueeze(Index):
+    node_name = "UnsqueezeBackward0"
+
+
+class Alias(Index):
+    node_name = "AliasBackward0"
+
+
+class IndexGradient(Function):
+    """Backward of indexing: scatter-add the gradient into zeros of the input's shape.
+
+    It is a Function itself so that backward through indexing can be differentiated
+    again; its own backward is indexing.
+    """
+
+    node_name = "IndexBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, grad: Tensor, index: Any, input_shape: tuple, advanced: bool) -> Any:
+        ctx.index = index
+        xp = array_module(grad._array)
+        full = xp.zeros(input_shape, grad._array.dtype)
+        if advanced:
+            # add.at sums repeated indices (x[[0, 0]] used row 0 twice); plain assignment
+            # would keep only one of them.
+            xp.add.at(full, index, grad._array)
+        else:
+            full[index] = grad._array
+        return full
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return grad[ctx.index], None, None, None
+
+
+def to_array_index(index: Any) -> Any:
+    """Turn tensors (and lists of them) inside an index into arrays NumPy/CuPy accept."""
+    if isinstance(index, tuple):
+        return tuple(to_array_index(part) for part in index)
+    if isinstance(index, Tensor):
+        if index._array.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return index._array
+    if isinstance(index, list) and any(isinstance(part, Tensor) for part in index):
+        return [to_array_index(part) for part in index]
+    return index
+
+
+def index_kind(index: Any) -> type[Index]:
+    """Which node torch would record for this index."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(hasattr(part, "shape") or isinstance(part, (list, bool)) for part in parts):
+        return Index
+    last = Alias
+    for part in parts:
+        if part is None:
+            last = IndexAsUnsqueeze
+        elif isinstance(part, slice):
+            if part != slice(None):
+                last = Slice
+        elif part is not Ellipsis:
+            last = Select
+    return last
+
+
+def getitem(input: Tensor, index: Any) -> Tensor:  # noqa: A002
+    index = to_array_index(index)
+    return index_kind(index).apply(input, index)
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
+    axis = _wrap_dim(dim, input._array.ndim)
+    return Select.apply(input, (slice(None),) * axis + (index,))
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
+    axis = _wrap_dim(dim, input._array.ndim)
+    return Slice.apply(input, (slice(None),) * axis + (slice(start, start + length),))
