@@ -110,8 +110,11 @@ class Div(Function):
         with _silent_float_errors():
             quotient = _broadcasting(_div, x, y)
         # Integers divide as true division in torch, giving the default float dtype.
+        # NumPy divides integers into float64; cast to the default dtype as torch does.
         operand_dtype = x.dtype if hasattr(x, "dtype") else y.dtype
-        return quotient if operand_dtype.kind == "f" else _floating(quotient)
+        if operand_dtype.kind == "f":
+            return quotient
+        return quotient.astype(dtypes.get_default_dtype().numpy_dtype)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
