@@ -1,0 +1,442 @@
+"""Checks on the lessons as files, not on what they teach (nbval runs them).
+
+For every lesson found in notebooks/:
+- the .md and the .ipynb both exist and hold the same cells;
+- the first Markdown cell has an "Open in Colab" badge for this lesson;
+- the first code cell installs teachgrad, and only teachgrad, and only in Colab.
+Then: the lessons present are the ones planned, and a real Jupyter server started
+the README's way serves a lesson's .md as a notebook and opens Markdown files
+with the Jupytext notebook viewer by default.
+
+Lesson authors: add your lesson to EXPECTED_LESSONS when you commit it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shlex
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import jupytext
+import pytest
+from packaging.requirements import InvalidRequirement, Requirement
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+# The seven lessons of the design, in order.
+ALL_LESSONS = (
+    "01_numpy_backprop",
+    "02_tensors",
+    "03_autograd",
+    "04_custom_functions",
+    "05_modules",
+    "06_optimizers",
+    "07_capstone",
+)
+
+# Lessons that must be present (both .md and .ipynb). Lesson authors extend this as they
+# commit their lesson; once it lists all seven, the test also requires that nothing else
+# is in notebooks/.
+EXPECTED_LESSONS: tuple[str, ...] = ()
+
+COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+COLAB_CHECK = re.compile(
+    r"""^([ \t]*)if\s+(["'])google\.colab\2\s+in\s+sys\.modules\s*:""", re.MULTILINE
+)
+
+
+def lesson_names(folder: Path = NOTEBOOKS) -> list[str]:
+    """Names (without extension) of every .md and .ipynb directly in notebooks/."""
+    if not folder.is_dir():
+        return []
+    return sorted({p.stem for p in folder.iterdir() if p.suffix in (".md", ".ipynb")})
+
+
+LESSONS = lesson_names()
+
+
+def repository_url() -> str:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["urls"]["Repository"]
+
+
+def colab_url(name: str, repo_url: str | None = None) -> str:
+    parsed = urlparse(repo_url or repository_url())
+    assert parsed.netloc == "github.com", "Colab's /github/ links need a GitHub repository"
+    owner_repo = parsed.path.strip("/").removesuffix(".git")
+    return f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{name}.ipynb"
+
+
+def lesson_files(name: str) -> list[Path]:
+    return [p for p in (NOTEBOOKS / f"{name}.md", NOTEBOOKS / f"{name}.ipynb") if p.exists()]
+
+
+def first_cell(nb, cell_type: str):
+    return next((c for c in nb.cells if c.cell_type == cell_type), None)
+
+
+def comparable_cells(nb) -> list[tuple[str, str, list[str]]]:
+    return [(c.cell_type, c.source, sorted(c.metadata.get("tags", []))) for c in nb.cells]
+
+
+def badge_problems(nb, name: str, repo_url: str) -> list[str]:
+    cell = first_cell(nb, "markdown")
+    if cell is None:
+        return ["there is no Markdown cell"]
+    url = colab_url(name, repo_url)
+    problems = []
+    if f"]({url})" not in cell.source and f'href="{url}"' not in cell.source:
+        problems.append(f"the first Markdown cell does not link to {url}")
+    if COLAB_BADGE_IMAGE not in cell.source:
+        problems.append(f"the first Markdown cell does not show the badge {COLAB_BADGE_IMAGE}")
+    return problems
+
+
+def install_cell_problems(nb, repo_url: str) -> list[str]:
+    """The first code cell must look like
+
+        import sys
+        if "google.colab" in sys.modules:
+            %pip install -q "teachgrad @ git+<repository URL>"
+
+    i.e. install teachgrad from the repository, nothing else, and only inside Colab.
+    """
+    cell = first_cell(nb, "code")
+    if cell is None:
+        return ["there is no code cell"]
+    src = cell.source
+    lines = src.splitlines()
+    problems = []
+    if not re.search(r"^\s*import\s+sys\b", src, re.MULTILINE):
+        problems.append("the first code cell does not `import sys`")
+    guard = COLAB_CHECK.search(src)
+    if guard is None:
+        return problems + ['the first code cell has no `if "google.colab" in sys.modules:`']
+    guard_line = src[: guard.start()].count("\n")
+    guard_indent = len(guard.group(1))
+    pip_lines = [
+        i
+        for i, line in enumerate(lines)
+        if re.search(r"\bpip\s+install\b", line) and not line.lstrip().startswith("#")
+    ]
+    if not pip_lines:
+        problems.append("the first code cell installs nothing")
+    url = repo_url.removesuffix(".git")
+    allowed = re.compile(rf"git\+{re.escape(url)}(\.git)?(@[\w./-]+)?")
+    for i in pip_lines:
+        line = lines[i]
+        block = lines[guard_line + 1 : i + 1]
+        inside = i > guard_line and all(
+            not b.strip() or len(b) - len(b.lstrip()) > guard_indent for b in block
+        )
+        if not inside:
+            problems.append(f"`{line.strip()}` is not inside the google.colab check")
+        words = shlex.split(line.split("pip", 1)[1], comments=True)
+        packages = [w for w in words[1:] if not w.startswith("-")]
+        if words[:1] != ["install"] or len(packages) != 1:
+            problems.append(f"`{line.strip()}` should install exactly one thing: teachgrad")
+            continue
+        try:
+            req = Requirement(packages[0])
+        except InvalidRequirement:
+            problems.append(f"`{packages[0]}` is not a requirement like 'teachgrad @ git+URL'")
+            continue
+        if req.name != "teachgrad" or req.extras or req.specifier or req.marker:
+            problems.append(f"`{packages[0]}` installs something other than plain teachgrad")
+        elif not (req.url and allowed.fullmatch(req.url)):
+            problems.append(f"`{packages[0]}` does not install from git+{url}")
+    return problems
+
+
+# --- every lesson present --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_has_both_files(name):
+    missing = [ext for ext in (".md", ".ipynb") if not (NOTEBOOKS / f"{name}{ext}").exists()]
+    assert not missing, (
+        f"notebooks/{name} lacks {missing}: run `jupytext --sync notebooks/{name}.md` "
+        "from the repository root"
+    )
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_md_and_ipynb_hold_the_same_cells(name):
+    md, ipynb = NOTEBOOKS / f"{name}.md", NOTEBOOKS / f"{name}.ipynb"
+    if not (md.exists() and ipynb.exists()):
+        pytest.skip("only one of the pair exists (test_lesson_has_both_files fails)")
+    from_md, from_ipynb = (
+        comparable_cells(jupytext.read(md)),
+        comparable_cells(jupytext.read(ipynb)),
+    )
+    assert from_md == from_ipynb, (
+        f"{name}.md and {name}.ipynb differ: edit the .md, then re-run it with "
+        f"`jupytext --sync --execute notebooks/{name}.md` (or `jupytext --to ipynb --execute`)"
+    )
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_can_be_executed_by_jupytext(name):
+    for path in lesson_files(name):
+        kernelspec = jupytext.read(path).metadata.get("kernelspec", {})
+        assert kernelspec.get("name"), f"{path.name} has no kernelspec in its metadata/header"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_has_colab_badge(name):
+    url = repository_url()
+    for path in lesson_files(name):
+        assert badge_problems(jupytext.read(path), name, url) == [], path.name
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_installs_teachgrad_only_in_colab(name):
+    url = repository_url()
+    for path in lesson_files(name):
+        assert install_cell_problems(jupytext.read(path), url) == [], path.name
+
+
+# --- the set of lessons ----------------------------------------------------------------
+
+
+def test_expected_lessons_exist():
+    assert set(EXPECTED_LESSONS) <= set(ALL_LESSONS), "EXPECTED_LESSONS names an unknown lesson"
+    missing = [
+        f"notebooks/{name}{ext}"
+        for name in EXPECTED_LESSONS
+        for ext in (".md", ".ipynb")
+        if not (NOTEBOOKS / f"{name}{ext}").exists()
+    ]
+    assert not missing, f"expected lesson files are missing: {missing}"
+    if set(EXPECTED_LESSONS) == set(ALL_LESSONS):
+        assert LESSONS == list(ALL_LESSONS)
+
+
+def test_no_unplanned_lessons():
+    unplanned = sorted(set(LESSONS) - set(ALL_LESSONS))
+    assert not unplanned, (
+        f"notebooks/ holds {unplanned}, which are not among the planned lessons {ALL_LESSONS}"
+    )
+
+
+# --- the checks above can fail ---------------------------------------------------------
+
+REPO = "https://github.com/teachgrad/teachgrad"
+GOOD_MD = f"""\
+[![Open In Colab]({COLAB_BADGE_IMAGE})]({colab_url("01_numpy_backprop", REPO)})
+
+# A lesson
+
+```python
+import sys
+
+if "google.colab" in sys.modules:
+    %pip install -q "teachgrad @ git+{REPO}"
+```
+"""
+
+
+def _nb(text: str):
+    return jupytext.reads(text, fmt="md")
+
+
+def test_checks_accept_a_good_lesson():
+    nb = _nb(GOOD_MD)
+    assert badge_problems(nb, "01_numpy_backprop", REPO) == []
+    assert install_cell_problems(nb, REPO) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/notebooks/01_numpy_backprop.ipynb", "/notebooks/02_tensors.ipynb"),
+        ("github/teachgrad/teachgrad", "github/someone/teachgrad"),
+        (COLAB_BADGE_IMAGE, "https://example.com/badge.svg"),
+    ],
+    ids=["other-lesson", "other-owner", "no-badge-image"],
+)
+def test_badge_check_rejects(old, new):
+    assert badge_problems(_nb(GOOD_MD.replace(old, new)), "01_numpy_backprop", REPO)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('if "google.colab" in sys.modules:\n    ', ""),  # installs everywhere
+        ('"teachgrad @ git+', 'numpy "teachgrad @ git+'),  # installs something Colab has
+        ('"teachgrad @ git+', '"teachgrad[datasets] @ git+'),
+        ("git+https://github.com/teachgrad/", "git+https://github.com/fork/"),
+        (f'"teachgrad @ git+{REPO}"', "teachgrad"),  # from PyPI, not the repository
+        ("import sys\n", ""),
+        ('%pip install -q "teachgrad @ git+', '# %pip install -q "teachgrad @ git+'),
+    ],
+    ids=[
+        "not-guarded",
+        "extra-package",
+        "with-extras",
+        "other-repository",
+        "from-pypi",
+        "no-import-sys",
+        "commented-out",
+    ],
+)
+def test_install_cell_check_rejects(old, new):
+    text = GOOD_MD.replace(old, new)
+    assert text != GOOD_MD
+    assert install_cell_problems(_nb(text), REPO)
+
+
+def test_install_cell_check_rejects_install_after_the_block():
+    pip = f'%pip install -q "teachgrad @ git+{REPO}"'
+    guarded = f'if "google.colab" in sys.modules:\n    {pip}\n'
+    assert guarded in GOOD_MD
+    text = GOOD_MD.replace(guarded, f'if "google.colab" in sys.modules:\n    pass\n{pip}\n')
+    assert install_cell_problems(_nb(text), REPO)
+
+
+# --- a real Jupyter server, started the way README.md starts JupyterLab -----------------
+
+
+def readme_lab_command() -> tuple[dict[str, str], list[str]]:
+    """Environment variables and `jupyter lab` options from the README's lab command."""
+    lines = [
+        line.strip()
+        for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+        if "jupyter lab" in line and "pip install" in line
+    ]
+    assert len(lines) == 1, f"README.md should hold exactly one lab command, found {lines}"
+    last = lines[0].split("&&")[-1].replace("$PWD", str(ROOT))
+    words = shlex.split(last)
+    env = {}
+    while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", words[0]):
+        key, value = words.pop(0).split("=", 1)
+        env[key] = value
+    assert words[:2] == [".venv/bin/jupyter", "lab"], last
+    return env, words[2:]
+
+
+def _get(url: str, token: str, timeout: float = 5.0):
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, response.read().decode("utf-8")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    """JupyterLab started with the README's settings on a free port; yields (url, token)."""
+    readme_env, readme_args = readme_lab_command()
+    tmp = tmp_path_factory.mktemp("jupyter")
+    token = secrets.token_hex(16)
+    env = dict(os.environ)
+    env.update(readme_env)
+    # Keep the test away from the user's own Jupyter files (and the user's files from it).
+    env.update(
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "user-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        *readme_args,
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        "--port=0",
+        f"--IdentityProvider.token={token}",
+    ]
+    log_path = tmp / "server.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{log_path.read_text()}")
+            info = sorted((tmp / "runtime").glob(f"jpserver-{proc.pid}.json"))
+            if info:
+                try:
+                    port = json.loads(info[0].read_text())["port"]
+                    url = f"http://127.0.0.1:{port}"
+                    if _get(f"{url}/api/status", token)[0] == 200:
+                        break
+                except (ValueError, KeyError, OSError):
+                    pass  # file half-written or server not listening yet
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"jupyter lab did not come up in 60 s:\n{log_path.read_text()}")
+        yield url, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_lab_opens_markdown_with_the_jupytext_notebook_viewer(lab_server):
+    url, token = lab_server
+    status, body = _get(f"{url}/lab/api/settings/@jupyterlab/docmanager-extension:plugin", token)
+    assert status == 200
+    schema = json.loads(body)["schema"]
+    defaults = schema["properties"]["defaultViewers"]["default"]
+    assert defaults.get("markdown") == "Jupytext Notebook", defaults
+
+    # That viewer comes from jupytext's JupyterLab extension: it must be loaded...
+    status, page = _get(f"{url}/lab/tree/notebooks", token)
+    assert status == 200 and '"jupyterlab-jupytext"' in page
+    # ...and register a viewer under exactly that name.
+    from jupyter_core.paths import jupyter_path
+
+    scripts = [
+        p
+        for d in jupyter_path("labextensions")
+        for p in Path(d, "jupyterlab-jupytext", "static").glob("*.js")
+    ]
+    assert any("Jupytext Notebook" in p.read_text(encoding="utf-8") for p in scripts)
+
+
+def test_lab_lands_in_notebooks_folder(lab_server):
+    url, token = lab_server
+    opener = urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(f"{url}/", headers={"Authorization": f"token {token}"})
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(request, timeout=5)
+    assert redirect.value.code in (301, 302)
+    assert urlparse(redirect.value.headers["Location"]).path.endswith("/lab/tree/notebooks")
+
+
+@pytest.mark.skipif(
+    not (NOTEBOOKS / "01_numpy_backprop.md").exists(),
+    reason="notebooks/01_numpy_backprop.md has not been written yet",
+)
+def test_server_serves_lesson_md_as_notebook(lab_server):
+    url, token = lab_server
+    status, body = _get(f"{url}/api/contents/notebooks/01_numpy_backprop.md?content=1", token)
+    assert status == 200
+    model = json.loads(body)
+    assert model["type"] == "notebook", model["type"]
+    assert model["content"]["cells"], "the lesson was served with no cells"
