@@ -17,7 +17,10 @@ def _compare(a: Any, b: Any, operation: Any) -> Tensor:
         result = operation(x, y)
     except ValueError:
         raise broadcast_error(getattr(x, "shape", ()), getattr(y, "shape", ())) from None
-    return Tensor._make(array_module(result).asarray(result))
+    # Ask a tensor operand for the module: comparing 0-d arrays gives a NumPy scalar
+    # (np.bool_), not an array, and the scalar's type says nothing about the device.
+    tensor = a if isinstance(a, Tensor) else b
+    return Tensor._make(array_module(tensor._array).asarray(result))
 
 
 def eq(input: Any, other: Any) -> Tensor:  # noqa: A002
