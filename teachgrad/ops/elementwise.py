@@ -294,7 +294,8 @@ class Abs(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor) -> Any:
         ctx.save_for_backward(x)
-        return abs(x._array)
+        # Not the builtin abs: this module's own abs() (below) shadows it.
+        return array_module(x._array).abs(x._array)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
