@@ -63,6 +63,7 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx: Node, a: Any, b: Any) -> Any:
+        _refuse_bool_subtraction(a, b)
         x, y = binary_arrays(a, b)
         ctx.shapes = (shape_of(a), shape_of(b))
         return _broadcasting(_sub, x, y)
@@ -71,6 +72,20 @@ class Sub(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple:
         grad_b = _reduced(grad, ctx, 1)
         return _reduced(grad, ctx, 0), (-grad_b if grad_b is not None else None)
+
+
+def _refuse_bool_subtraction(a: Any, b: Any) -> None:
+    # A bool minus anything has no sensible meaning (True - True?); torch refuses it
+    # and points to the operator that was probably meant.
+    bools = [isinstance(v, bool) or (isinstance(v, Tensor) and v._array.dtype.kind == "b")
+             for v in (a, b)]
+    if all(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
 
 
 class Rsub(Sub):
