@@ -33,6 +33,10 @@ class MatMul(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple:
         a, b = ctx.saved_tensors
         shape_a, shape_b = ctx.shapes
+        if len(shape_a) == 1 and len(shape_b) == 1:
+            # vector . vector is a number: d(a.b)/da = b and d(a.b)/db = a.
+            return (grad * b if ctx.needs_input_grad[0] else None,
+                    grad * a if ctx.needs_input_grad[1] else None)
         # Treat vectors as matrices (a row for the left operand, a column for the right),
         # so that one pair of formulas covers every case.
         if len(shape_a) == 1:
@@ -65,6 +69,12 @@ class VecMat(MatMul):
 
 class BatchedMatMul(MatMul):
     node_name = "UnsafeViewBackward0"
+
+
+class BatchedMatMulTransposed(MatMul):
+    # matrix @ batch: torch computes (batch^T @ matrix^T)^T and copies it contiguous
+    # when the matrix requires grad, so its node is the copy's.
+    node_name = "CloneBackward0"
 
 
 class Bmm(MatMul):
@@ -126,6 +136,8 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
         return Mv.apply(input, other)
     if ndim_a == 1 and ndim_b == 2:
         return VecMat.apply(input, other)
+    if ndim_a == 2 and input._requires_grad:
+        return BatchedMatMulTransposed.apply(input, other)
     return BatchedMatMul.apply(input, other)
 
 
