@@ -129,6 +129,39 @@ class MinAll(MaxAll):
     _pick = "min"
 
 
+class Amax(Function):
+    """amax(dims): the largest values over some dims (all by default); no indices.
+
+    Unlike max(dim), which sends the gradient to the one index it returns, amax shares
+    it evenly between tied maxima, as torch does.
+    """
+
+    node_name = "AmaxBackward0"
+    _pick = "max"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Any, keepdim: bool) -> Any:
+        _require_elements(x, "a" + ctx._function._pick)
+        array = x._array
+        ctx.axes, ctx.keepdim = _axes(dim, array.ndim), keepdim
+        result = Tensor._make(getattr(array, ctx._function._pick)(axis=ctx.axes,
+                                                                  keepdims=keepdim))
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        x, result = ctx.saved_tensors
+        winners = x == _expand_back(result, x.shape, ctx.axes, ctx.keepdim)
+        spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim)
+        return spread * winners / winners.sum(ctx.axes, keepdim=True), None, None
+
+
+class Amin(Amax):
+    node_name = "AminBackward0"
+    _pick = "min"
+
+
 class MaxDim(Function):
     """max(dim): the values and their indices; the gradient goes to the index taken."""
 
@@ -425,15 +458,11 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
 
 
 def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:  # noqa: A002
-    if dim == () or dim is None:
-        return MaxAll.apply(input)
-    return max(input, dim, keepdim).values
+    return Amax.apply(input, dim, keepdim)
 
 
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:  # noqa: A002
-    if dim == () or dim is None:
-        return MinAll.apply(input)
-    return min(input, dim, keepdim).values
+    return Amin.apply(input, dim, keepdim)
 
 
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:  # noqa: A002
