@@ -1,0 +1,1 @@
+"""Checks for the exercises in the lessons: teachgrad.exercises.lessonNN.check_*(...)."""

@@ -1,0 +1,196 @@
+"""The checks of lesson 02's exercises accept the reference answers and reject wrong ones."""
+
+from __future__ import annotations
+
+import pytest
+
+import teachgrad
+from teachgrad.exercises import lesson02
+
+# --- exercise 1: broadcast_shape -------------------------------------------------------
+
+
+def broadcast_shape(shape_a, shape_b):
+    ndim = max(len(shape_a), len(shape_b))
+    a = (1,) * (ndim - len(shape_a)) + tuple(shape_a)
+    b = (1,) * (ndim - len(shape_b)) + tuple(shape_b)
+    result = []
+    for size_a, size_b in zip(a, b):
+        if size_a != size_b and 1 not in (size_a, size_b):
+            return None
+        result.append(max(size_a, size_b))
+    return tuple(result)
+
+
+def broadcast_shape_aligned_left(shape_a, shape_b):
+    """Wrong: pads on the right, i.e. compares shapes from the left."""
+    ndim = max(len(shape_a), len(shape_b))
+    a = tuple(shape_a) + (1,) * (ndim - len(shape_a))
+    b = tuple(shape_b) + (1,) * (ndim - len(shape_b))
+    result = []
+    for size_a, size_b in zip(a, b):
+        if size_a != size_b and 1 not in (size_a, size_b):
+            return None
+        result.append(max(size_a, size_b))
+    return tuple(result)
+
+
+def broadcast_shape_never_fails(shape_a, shape_b):
+    """Wrong: takes the larger size everywhere without checking the rule."""
+    ndim = max(len(shape_a), len(shape_b))
+    a = (1,) * (ndim - len(shape_a)) + tuple(shape_a)
+    b = (1,) * (ndim - len(shape_b)) + tuple(shape_b)
+    return tuple(max(x, y) for x, y in zip(a, b))
+
+
+def broadcast_shape_same_rank_only(shape_a, shape_b):
+    """Wrong: refuses shapes of different lengths."""
+    if len(shape_a) != len(shape_b):
+        return None
+    return broadcast_shape(shape_a, shape_b)
+
+
+def broadcast_shape_list(shape_a, shape_b):
+    result = broadcast_shape(shape_a, shape_b)
+    return None if result is None else list(result)
+
+
+def test_broadcast_shape_accepts_reference(capsys):
+    lesson02.check_broadcast_shape(broadcast_shape)
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_broadcast_shape_accepts_a_list_or_size():
+    lesson02.check_broadcast_shape(broadcast_shape_list)
+    lesson02.check_broadcast_shape(
+        lambda a, b: _or_none(lambda: teachgrad.broadcast_shapes(a, b))
+    )
+
+
+def _or_none(fn):
+    try:
+        return fn()
+    except RuntimeError:
+        return None
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        broadcast_shape_aligned_left,
+        broadcast_shape_never_fails,
+        broadcast_shape_same_rank_only,
+        lambda a, b: "no idea",
+    ],
+)
+def test_broadcast_shape_rejects(wrong):
+    with pytest.raises(AssertionError):
+        lesson02.check_broadcast_shape(wrong)
+
+
+def test_broadcast_shape_stub_fails():
+    def stub(shape_a, shape_b):
+        raise NotImplementedError("your turn")
+
+    with pytest.raises(NotImplementedError):
+        lesson02.check_broadcast_shape(stub)
+
+
+# --- exercise 2: normalize_rows ----------------------------------------------------------
+
+
+def normalize_rows(m):
+    return m / m.sum(dim=1, keepdim=True)
+
+
+def normalize_rows_in_place(m):
+    m /= m.sum(dim=1, keepdim=True)
+    return m
+
+
+def normalize_rows_no_keepdim(m):
+    return m / m.sum(dim=1)  # wrong axis for square matrices, an error otherwise
+
+
+def normalize_rows_by_column(m):
+    return m / m.sum(dim=0)
+
+
+def normalize_rows_by_total(m):
+    return m / m.sum()
+
+
+def test_normalize_rows_accepts_reference(capsys):
+    lesson02.check_normalize_rows(normalize_rows)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "wrong", [normalize_rows_in_place, normalize_rows_by_column, normalize_rows_by_total]
+)
+def test_normalize_rows_rejects(wrong):
+    with pytest.raises(AssertionError):
+        lesson02.check_normalize_rows(wrong)
+
+
+def test_normalize_rows_without_keepdim_fails():
+    # the first case is 3x5: the broadcast itself fails, as it would in the notebook
+    with pytest.raises(AssertionError, match="must match"):
+        lesson02.check_normalize_rows(normalize_rows_no_keepdim)
+
+
+def test_normalize_rows_without_keepdim_is_caught_on_square_matrices():
+    def only_square_cases(m):
+        if m.shape[0] != m.shape[1]:
+            return normalize_rows(m)
+        return normalize_rows_no_keepdim(m)
+
+    with pytest.raises(AssertionError, match="row sums"):
+        lesson02.check_normalize_rows(only_square_cases)
+
+
+# --- exercise 3: zero_negatives ----------------------------------------------------------
+
+
+def zero_negatives(x):
+    result = x.clone()
+    result[x < 0] = 0
+    return result
+
+
+def zero_negatives_in_place(x):
+    x[x < 0] = 0
+    return x
+
+
+def zero_negatives_selects(x):
+    return x[x >= 0]
+
+
+def zero_negatives_as_float(x):
+    return x.float().clamp(min=0)
+
+
+def zero_negatives_wrong_sign(x):
+    result = x.clone()
+    result[x > 0] = 0
+    return result
+
+
+def test_zero_negatives_accepts_reference(capsys):
+    lesson02.check_zero_negatives(zero_negatives)
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_zero_negatives_accepts_clamp():
+    lesson02.check_zero_negatives(lambda x: x.clamp(min=0))
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [zero_negatives_in_place, zero_negatives_selects, zero_negatives_as_float,
+     zero_negatives_wrong_sign],
+)
+def test_zero_negatives_rejects(wrong):
+    with pytest.raises(AssertionError):
+        lesson02.check_zero_negatives(wrong)
