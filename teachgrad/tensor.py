@@ -80,7 +80,17 @@ class Tensor:
         if isinstance(array, np.generic):
             array = np.asarray(array)  # NumPy reductions return scalars, not 0-d arrays
         tensor = object.__new__(cls)
-        _init_slots(tensor, array)
+        # _init_slots, inlined: this runs once per op.
+        tensor._array = array
+        tensor._requires_grad = False
+        tensor._grad = None
+        tensor.grad_fn = None
+        tensor._output_nr = 0
+        tensor._version_box = VersionCounter()
+        tensor._accumulator = None
+        tensor._hooks = None
+        tensor._base = None
+        tensor._retains_grad = False
         if requires_grad:
             tensor.requires_grad = True
         return tensor

@@ -97,19 +97,18 @@ class SavedTensor:
     this node: that would be a reference cycle) and rebuilt when backward unpacks it.
     """
 
-    __slots__ = ("tensor", "version", "array", "version_box", "requires_grad", "output_nr")
+    __slots__ = ("tensor", "version", "version_box", "array", "requires_grad", "output_nr")
 
     def __init__(self, tensor: Any, is_output: bool, output_nr: int = 0) -> None:
-        self.version = tensor._version_box.value
-        self.version_box = tensor._version_box
-        self.output_nr = output_nr
+        self.version_box = box = tensor._version_box
+        self.version = box.value
         if is_output:
             self.tensor = None
             self.array = tensor._array
             self.requires_grad = tensor._requires_grad
+            self.output_nr = output_nr
         else:
             self.tensor = tensor
-            self.array = None
 
     def unpack(self, node: Node) -> Any:
         if self.version_box.value != self.version:
@@ -206,68 +205,121 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
-        from teachgrad.tensor import Tensor
-
+        # This runs for every op, millions of times in a training run: it avoids
+        # generator expressions and repeated attribute lookups on purpose.
         ctx = cls._node_class()
-        recording = _GradState.enabled
-        if recording:
-            needs = tuple(getattr(arg, "_requires_grad", False) for arg in args)
+        previous_mode = _GradState.enabled
+        if previous_mode:
+            needs = tuple([getattr(arg, "_requires_grad", False) for arg in args])
             recording = True in needs
-            ctx.needs_input_grad = needs
         else:
-            ctx.needs_input_grad = (False,) * len(args)
+            needs = (False,) * len(args)
+            recording = False
+        ctx.needs_input_grad = needs
 
         # forward computes values only: ops it calls on tensors must not record.
-        previous_mode = _GradState.enabled
         _GradState.enabled = False
         try:
             result = cls.forward(ctx, *args)
         finally:
             _GradState.enabled = previous_mode
 
-        many = isinstance(result, tuple)
-        outputs = tuple(_as_output(out, args, Tensor) for out in result) if many \
-            else (_as_output(result, args, Tensor),)
-
+        if result.__class__ is not tuple:  # the common case: one output
+            output = _as_output(result, args)
+            if recording:
+                ctx.next_functions = _edges(args, needs)
+                _connect_outputs(ctx, (output,))
+            return output
+        outputs = tuple([_as_output(out, args) for out in result])
         if recording:
-            ctx.next_functions = tuple(edge_to(arg) for arg in args)
+            ctx.next_functions = _edges(args, needs)
             _connect_outputs(ctx, outputs)
-        return outputs if many else outputs[0]
+        return outputs
 
 
-def _as_output(value: Any, args: tuple, tensor_class: type) -> Any:
+def _edges(args: tuple, needs: tuple) -> tuple:
+    """edge_to for every input, reusing the requires_grad flags apply already read."""
+    return tuple([
+        ((arg.grad_fn, arg._output_nr) if arg.grad_fn is not None else (accumulator_of(arg), 0))
+        if needed else (None, 0)
+        for arg, needed in zip(args, needs)
+    ])
+
+
+def _as_output(value: Any, args: tuple) -> Any:
     """Wrap an array forward returned; alias an input forward returned unchanged."""
-    if value is None:
-        return value
+    tensor_class = _TENSOR or _tensor_class()
     if not isinstance(value, tensor_class):
-        return tensor_class._make(value)
-    if any(value is arg for arg in args):
-        # The output gets this node as grad_fn; the input must keep its own.
-        alias = tensor_class._make(value._array)
-        alias._version_box = value._version_box
-        return alias
+        return None if value is None else tensor_class._make(value)
+    for arg in args:
+        if value is arg:
+            # The output gets this node as grad_fn; the input must keep its own.
+            alias = tensor_class._make(value._array)
+            alias._version_box = value._version_box
+            return alias
     return value
 
 
+def _tensor_class() -> type:
+    # tensor.py imports this module, so Tensor is looked up on first use instead.
+    global _TENSOR
+    if _TENSOR is None:
+        from teachgrad.tensor import Tensor
+
+        _TENSOR = Tensor
+    return _TENSOR
+
+
+_TENSOR = None
+
+
 def _connect_outputs(ctx: Node, outputs: tuple) -> None:
+    """Make ctx the grad_fn of each floating output; turn what forward saved into records."""
     non_differentiable = ctx._non_differentiable
+    if len(outputs) == 1 and not non_differentiable and outputs[0] is not None:
+        # The common case, without the loop's bookkeeping.
+        out = outputs[0]
+        array = out._array
+        ctx._output_meta = ((array.shape, array.dtype),)
+        if array.dtype.kind == "f":
+            out.grad_fn = ctx
+            out._requires_grad = True
+    else:
+        _connect_many(ctx, outputs, non_differentiable)
+    if ctx._to_save:
+        ctx._saved = [_saved_record(item, outputs) for item in ctx._to_save]
+        ctx._to_save = ()
+    else:
+        ctx._saved = []
+
+
+def _connect_many(ctx: Node, outputs: tuple, non_differentiable: tuple) -> None:
     meta = []
     for index, out in enumerate(outputs):
         if out is None:
             meta.append(None)
             continue
-        meta.append((out._array.shape, out._array.dtype))
-        if out.dtype.is_floating_point and not any(out is nd for nd in non_differentiable):
+        array = out._array
+        meta.append((array.shape, array.dtype))
+        if array.dtype.kind == "f" and not _contains(non_differentiable, out):
             out.grad_fn = ctx
             out._requires_grad = True
             out._output_nr = index
     ctx._output_meta = tuple(meta)
-    saved = []
-    for item in ctx._to_save:
-        if not hasattr(item, "_version_box"):  # None or a Python number
-            saved.append(item)
-            continue
-        out_index = next((i for i, out in enumerate(outputs) if out is item), None)
-        saved.append(SavedTensor(item, out_index is not None, out_index or 0))
-    ctx._saved = saved
-    ctx._to_save = ()
+
+
+def _contains(items: tuple, wanted: Any) -> bool:
+    """Identity membership (`in` would call Tensor.__eq__, an elementwise op)."""
+    for item in items:
+        if item is wanted:
+            return True
+    return False
+
+
+def _saved_record(item: Any, outputs: tuple) -> Any:
+    if not hasattr(item, "_version_box"):  # None or a Python number: kept as it is
+        return item
+    for index, out in enumerate(outputs):
+        if out is item:
+            return SavedTensor(item, True, index)
+    return SavedTensor(item, False)

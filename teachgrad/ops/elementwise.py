@@ -181,11 +181,11 @@ class Pow(Function):
             return base ** exponent_value
 
     @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> Tensor:
+    def backward(ctx: Node, grad: Tensor) -> tuple:
         x, exponent = ctx.saved_tensors
         if exponent == 0:
-            return grad * 0
-        return grad * exponent * x ** (exponent - 1)
+            return grad * 0, None
+        return grad * exponent * x ** (exponent - 1), None
 
 
 class PowTensor(Function):

@@ -1,0 +1,75 @@
+"""Benchmark 1: one training step of the two-layer net of lesson 01.
+
+N=64, D_in=1000, H=100, D_out=10, float32, loss = sum of squared errors, update under
+no_grad. Three versions of the same step in one run: hand-written NumPy (the floor we
+measure against), teachgrad autograd, and torch autograd when torch is installed.
+
+    python bench/two_layer.py
+"""
+
+from __future__ import annotations
+
+import _setup  # noqa: F401 - pins BLAS threads before NumPy loads
+import numpy as np
+
+import teachgrad
+
+N, D_IN, H, D_OUT = 64, 1000, 100, 10
+LEARNING_RATE = 1e-6
+
+
+def numpy_step(x: np.ndarray, y: np.ndarray, w1: np.ndarray, w2: np.ndarray) -> None:
+    h = x @ w1
+    h_relu = np.maximum(h, 0)
+    y_pred = h_relu @ w2
+    diff = y_pred - y
+    _loss = (diff * diff).sum()
+    grad_y_pred = 2.0 * diff
+    grad_w2 = h_relu.T @ grad_y_pred
+    grad_h = grad_y_pred @ w2.T
+    grad_h[h < 0] = 0
+    grad_w1 = x.T @ grad_h
+    w1 -= LEARNING_RATE * grad_w1
+    w2 -= LEARNING_RATE * grad_w2
+
+
+def autograd_step(lib, x, y, w1, w2) -> None:  # noqa: ANN001 - teachgrad or torch objects
+    loss = (x.mm(w1).clamp(min=0).mm(w2) - y).pow(2).sum()
+    loss.backward()
+    with lib.no_grad():
+        w1 -= LEARNING_RATE * w1.grad
+        w2 -= LEARNING_RATE * w2.grad
+        w1.grad = None
+        w2.grad = None
+
+
+def main(rounds: int = 200) -> dict[str, float]:
+    rng = np.random.default_rng(0)
+    data = [rng.standard_normal(shape).astype(np.float32)
+            for shape in ((N, D_IN), (N, D_OUT), (D_IN, H), (H, D_OUT))]
+    steps = {}
+    np_x, np_y, np_w1, np_w2 = (a.copy() for a in data)
+    steps["numpy (by hand)"] = lambda: numpy_step(np_x, np_y, np_w1, np_w2)
+
+    tg = [teachgrad.tensor(a) for a in data]
+    tg[2].requires_grad_()
+    tg[3].requires_grad_()
+    steps["teachgrad autograd"] = lambda: autograd_step(teachgrad, *tg)
+
+    torch = _setup.load_torch()
+    if torch is not None:
+        th = [torch.tensor(a) for a in data]
+        th[2].requires_grad_()
+        th[3].requires_grad_()
+        steps["torch autograd"] = lambda: autograd_step(torch, *th)
+
+    print(f"two-layer net step, N={N} D_in={D_IN} H={H} D_out={D_OUT} float32; "
+          f"{_setup.describe_threads()}")
+    medians = _setup.interleaved_medians(steps, rounds=rounds, inner=5)
+    _setup.report("median per step:", medians,
+                  {"numpy": "numpy (by hand)", "torch": "torch autograd"})
+    return medians
+
+
+if __name__ == "__main__":
+    main()
