@@ -247,10 +247,16 @@ class SqueezeDim(Squeeze):
     node_name = "SqueezeBackward1"
 
 
+class SqueezeDims(Squeeze):
+    node_name = "SqueezeBackward2"
+
+
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:  # noqa: A002
     if dim is None:
         return Squeeze.apply(input, None)
-    return SqueezeDim.apply(input, tuple(dim) if isinstance(dim, (tuple, list)) else (dim,))
+    if isinstance(dim, (tuple, list)):
+        return SqueezeDims.apply(input, tuple(dim))
+    return SqueezeDim.apply(input, (dim,))
 
 
 class Unsqueeze(Function):
@@ -453,9 +459,25 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:  # noqa: A002
     return split(input, step, dim)
 
 
+class Unbind(Function):
+    """unbind(dim): every slice along dim as a view; backward stacks the gradients."""
+
+    node_name = "UnbindBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int) -> tuple:
+        array = x._array
+        ctx.axis = _wrap_dim(dim, array.ndim)
+        lead = (slice(None),) * ctx.axis
+        return tuple(view_of(x, array[lead + (i,)]) for i in range(array.shape[ctx.axis]))
+
+    @staticmethod
+    def backward(ctx: Node, *grads: Tensor) -> tuple:
+        return stack(list(grads), ctx.axis), None
+
+
 def unbind(input: Tensor, dim: int = 0) -> tuple:  # noqa: A002
-    axis = _wrap_dim(dim, input._array.ndim)
-    return tuple(select(input, axis, i) for i in range(input._array.shape[axis]))
+    return Unbind.apply(input, dim)
 
 
 # ---------------------------------------------------------------- indexing
@@ -531,34 +553,54 @@ def to_array_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(to_array_index(part) for part in index)
     if isinstance(index, Tensor):
-        if index._array.dtype.kind == "f":
+        kind = index._array.dtype.kind
+        if kind == "f":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if kind in "iu" and index._array.ndim == 0:
+            return int(index._array)  # a 0-d integer tensor indexes like the int it holds
         return index._array
     if isinstance(index, list) and any(isinstance(part, Tensor) for part in index):
         return [to_array_index(part) for part in index]
     return index
 
 
-def index_kind(index: Any) -> type[Index]:
-    """Which node torch would record for this index."""
-    parts = index if isinstance(index, tuple) else (index,)
+def index_kind(index: Any, shape: tuple | None = None) -> type[Index]:
+    """Which node torch would record for this index (of a tensor of this shape).
+
+    torch applies the parts one by one and the last op that did something names the
+    node. Inside a tuple, a slice over a whole dim (x[:, 0:4] of a 4-column x) does
+    nothing and is skipped; a lone slice (x[:]) is always applied.
+    """
+    lone = not isinstance(index, tuple)
+    parts = (index,) if lone else index
     if any(hasattr(part, "shape") or isinstance(part, (list, bool)) for part in parts):
         return Index
-    last = Alias
+    # dims that the parts other than None and ... consume; ... stands for the rest
+    consumed = sum(1 for part in parts if part is not None and part is not Ellipsis)
+    dim, last = 0, Alias
     for part in parts:
         if part is None:
             last = IndexAsUnsqueeze
+        elif part is Ellipsis:
+            dim += len(shape) - consumed if shape is not None else 0
         elif isinstance(part, slice):
-            if part != slice(None):
+            # torch compares the start as written (x[:, -4:] counts as a slice) and
+            # the stop after clipping it to the dim's length.
+            whole = not lone and part.start in (None, 0) and part.step in (None, 1) and (
+                part.stop is None or shape is None or dim >= len(shape)
+                or part.stop >= shape[dim])
+            if not whole:
                 last = Slice
-        elif part is not Ellipsis:
+            dim += 1
+        else:
             last = Select
+            dim += 1
     return last
 
 
 def getitem(input: Tensor, index: Any) -> Tensor:  # noqa: A002
     index = to_array_index(index)
-    return index_kind(index).apply(input, index)
+    return index_kind(index, input._array.shape).apply(input, index)
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
