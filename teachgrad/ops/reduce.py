@@ -517,6 +517,9 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:  # noqa: A002
     _require_elements(input, pick)
+    if input._array.dtype.kind == "b":
+        raise RuntimeError(f"{pick}(): does not support bool input. Convert it first, e.g. "
+                           f"mask.int().{pick}().")
     array = input._array
     if dim is None:
         index = getattr(array.reshape(-1), pick)()
