@@ -57,7 +57,7 @@ def _plain(data: Any) -> Any:
 
 def _array_from_data(data: Any, dtype: Any, device: Any) -> Any:
     """A fresh array holding `data`, with torch's dtype inference."""
-    if isinstance(data, np.ndarray):
+    if isinstance(data, (np.ndarray, np.generic)):  # a NumPy scalar keeps its dtype too
         array = np.array(data, dtype=None if dtype is None else dtypes.to_dtype(dtype).numpy_dtype)
         dtypes.from_numpy_dtype(array.dtype)  # TypeError for dtypes torch does not have
         return array
