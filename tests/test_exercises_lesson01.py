@@ -1,0 +1,139 @@
+"""The checks of lesson 01's exercises pass the reference solutions and catch wrong ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from teachgrad.exercises.lesson01 import (
+    check_linear_backward,
+    check_numerical_gradient,
+    check_sigmoid_backward,
+)
+
+# ------------------------------------------------------------------ sigmoid backward
+
+
+def sigmoid_backward(x, grad_out):
+    s = 1 / (1 + np.exp(-x))
+    return grad_out * s * (1 - s)
+
+
+def test_sigmoid_reference_passes(capsys):
+    check_sigmoid_backward(sigmoid_backward)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda x, g: (1 / (1 + np.exp(-x))) * (1 - 1 / (1 + np.exp(-x))),  # forgot grad_out
+        lambda x, g: g * (1 / (1 + np.exp(-x))),  # the forward value, not its derivative
+        lambda x, g: g * x * (1 - x),  # s * (1 - s) with x in place of s
+        lambda x, g: (g * x).sum(),  # a number, not an array like x
+    ],
+    ids=["no-grad-out", "forward-value", "x-for-s", "scalar"],
+)
+def test_sigmoid_wrong_answers_fail(wrong):
+    with pytest.raises(AssertionError):
+        check_sigmoid_backward(wrong)
+
+
+def test_sigmoid_hint_names_the_missing_factor():
+    with pytest.raises(AssertionError, match="multiply it by grad_out"):
+        check_sigmoid_backward(lambda x, g: (1 / (1 + np.exp(-x))) * (1 - 1 / (1 + np.exp(-x))))
+
+
+# ------------------------------------------------------------------ linear backward
+
+
+def linear_backward(x, w, b, grad_out):
+    return grad_out @ w.T, x.T @ grad_out, grad_out.sum(axis=0)
+
+
+def test_linear_reference_passes(capsys):
+    check_linear_backward(linear_backward)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda x, w, b, g: (g @ w.T, x.T @ g, g),  # bias gradient not summed over the batch
+        lambda x, w, b, g: (g @ w.T, x.T @ g, g.mean(axis=0)),  # averaged, not summed
+        lambda x, w, b, g: (g @ w.T, (g.T @ x), g.sum(axis=0)),  # grad_w transposed
+        lambda x, w, b, g: (x, x.T @ g, g.sum(axis=0)),  # grad_x is not the input itself
+        lambda x, w, b, g: [g @ w.T, x.T @ g, g.sum(axis=0)],  # a list, not a tuple
+    ],
+    ids=["bias-not-summed", "bias-mean", "grad-w-transposed", "grad-x-is-x", "list"],
+)
+def test_linear_wrong_answers_fail(wrong):
+    with pytest.raises(AssertionError):
+        check_linear_backward(wrong)
+
+
+def test_linear_hint_on_bias_shape():
+    with pytest.raises(AssertionError, match="sums grad_out over the batch axis"):
+        check_linear_backward(lambda x, w, b, g: (g @ w.T, x.T @ g, g))
+
+
+# ------------------------------------------------------------------ numerical gradient
+
+
+def numerical_gradient(f, x, eps=1e-6):
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        old = x[index]
+        x[index] = old + eps
+        up = f(x)
+        x[index] = old - eps
+        down = f(x)
+        x[index] = old
+        grad[index] = (up - down) / (2 * eps)
+    return grad
+
+
+def forward_difference(f, x, eps=1e-6):
+    grad = np.zeros_like(x)
+    base = f(x)
+    for index in np.ndindex(x.shape):
+        old = x[index]
+        x[index] = old + eps
+        grad[index] = (f(x) - base) / eps
+        x[index] = old
+    return grad
+
+
+def no_restore(f, x, eps=1e-6):
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        old = x[index]
+        x[index] = old + eps
+        up = f(x)
+        x[index] = old - eps
+        grad[index] = (up - f(x)) / (2 * eps)  # x is left at old - eps
+    return grad
+
+
+def all_at_once(f, x, eps=1e-6):
+    return np.full_like(x, (f(x + eps) - f(x - eps)) / (2 * eps))
+
+
+def no_half(f, x, eps=1e-6):
+    return 2 * numerical_gradient(f, x, eps)
+
+
+def test_numerical_gradient_reference_passes(capsys):
+    check_numerical_gradient(numerical_gradient)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize("wrong", [forward_difference, no_restore, all_at_once, no_half])
+def test_numerical_gradient_wrong_answers_fail(wrong):
+    with pytest.raises(AssertionError):
+        check_numerical_gradient(wrong)
+
+
+def test_numerical_gradient_hint_on_changed_input():
+    with pytest.raises(AssertionError, match="put every element back"):
+        check_numerical_gradient(no_restore)
