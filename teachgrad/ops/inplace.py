@@ -94,10 +94,22 @@ def apply_inplace(x: Tensor, out_of_place: Callable, *args: Any) -> Tensor:
             result = out_of_place(x, *args)
         _overwrite(x, result._array)
         return _bump(x)
-    result = out_of_place(x, *args)
+    # The op may save its input for backward (mul_ keeps x for the other operand's
+    # gradient, clamp_ keeps it for its mask), and x is about to be overwritten. So,
+    # as torch does, the op runs on a copy of x's current values that stands in the
+    # graph exactly where x stood.
+    result = out_of_place(_snapshot(x), *args)
     _overwrite(x, result._array)
     x.grad_fn, x._output_nr, x._requires_grad = result.grad_fn, result._output_nr, True
     return _bump(x)
+
+
+def _snapshot(x: Tensor) -> Tensor:
+    """x's values now, in new memory, with x's place in the graph (grad_fn, output_nr)."""
+    copy = Tensor._make(x._array.copy())
+    copy.grad_fn, copy._output_nr = x.grad_fn, x._output_nr
+    copy._requires_grad = x._requires_grad
+    return copy
 
 
 # NumPy ufuncs that can write straight into the tensor when nothing is recorded: the
