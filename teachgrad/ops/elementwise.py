@@ -403,9 +403,10 @@ class Clamp(Function):
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         ctx.save_for_backward(x if ctx.needs_input_grad[0] else None)
         ctx.low, ctx.high = low, high
-        values = x._array
-        if values.dtype.kind != "f" and any(isinstance(v, float) for v in (low, high)):
-            values = _floating(values)
+        # The bounds take part in type promotion, as an operand of add would: a bool
+        # tensor clamped with min=1 gives int64, an int tensor with max=1.5 float32.
+        target = dtypes.result_type(x, *(v for v in (low, high) if v is not None))
+        values = x._array.astype(target.numpy_dtype, copy=False)
         xp = array_module(values)
         result = values
         if low is not None:
