@@ -187,8 +187,10 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
             if node.__class__ is AccumulateGrad:
                 _accumulate(node.variable, grads, create_graph)
                 continue
-            _apply_output_hooks(node, grads)
-            _materialize(node, grads)
+            if node._hooks or node._retained:
+                _apply_output_hooks(node, grads)
+            if _has_missing(grads):
+                _materialize(node, grads)
             input_grads = node._run_backward(tuple(grads))
             grads = None
             if not retain_graph:
@@ -202,8 +204,8 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
                 if child is None or (needed is not None and child not in needed):
                     continue
                 if grad_value is not None:
-                    _add_to_buffer(buffers, child, output_nr, _checked(node, child, output_nr,
-                                                                         grad_value))
+                    _add_to_buffer(buffers, child, output_nr,
+                                   _checked(node, child, output_nr, grad_value))
                 remaining = dependencies[child] - 1
                 dependencies[child] = remaining
                 if remaining == 0:
@@ -249,6 +251,7 @@ def _add_to_buffer(buffers: dict, node: Node, output_nr: int, grad_value: Any) -
     if slots is None:
         slots = buffers[node] = [None] * max(len(node._output_meta), 1)
     current = slots[output_nr]
+    # Gradients arriving along several paths add up: the chain rule's sum over paths.
     slots[output_nr] = grad_value if current is None else current + grad_value
 
 
@@ -259,6 +262,8 @@ def _checked(node: Node, child: Node, output_nr: int, grad_value: Any) -> Any:
     else:
         shape, dtype = child._output_meta[output_nr]
     array = grad_value._array
+    if array.shape == shape and array.dtype == dtype:
+        return grad_value
     if array.shape != shape:
         raise RuntimeError(
             f"Function {node.name()} returned an invalid gradient - got {list(array.shape)} "
@@ -297,9 +302,16 @@ def _apply_output_hooks(node: Node, grads: list) -> None:
                 tensor._grad = new.clone() if tensor._grad is None else tensor._grad + new
 
 
+def _has_missing(grads: list) -> bool:
+    for grad_value in grads:  # not `None in grads`: that would call Tensor.__eq__
+        if grad_value is None:
+            return True
+    return False
+
+
 def _materialize(node: Node, grads: list) -> None:
     """Outputs that got no gradient get zeros, so backward can always do arithmetic."""
-    if not node.materialize_grads or None not in grads:
+    if not node.materialize_grads:
         return
     from teachgrad.device import array_module
     from teachgrad.tensor import Tensor

@@ -90,6 +90,10 @@ def binary_arrays(a: Any, b: Any) -> tuple[Any, Any]:
             x, y = _same_device(a, b)
         if x.dtype == y.dtype:
             return x, y
+        # A bool operand never changes the result dtype (grad * mask is the common case),
+        # and NumPy agrees with torch there: no cast needed.
+        if y.dtype.kind == "b" or x.dtype.kind == "b":
+            return x, y
         target = dtypes.result_type(a, b).numpy_dtype
         return x.astype(target, copy=False), y.astype(target, copy=False)
     if a_is_tensor:

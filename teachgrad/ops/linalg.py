@@ -47,11 +47,11 @@ class MatMul(Function):
         if ctx.needs_input_grad[0]:
             b_matrix = b if len(shape_b) > 1 else b.unsqueeze(-1)
             grad_a = grad @ b_matrix.transpose(-1, -2)
-            grad_a = sum_to_shape(grad_a, _as_matrix_shape(shape_a, left=True)).reshape(shape_a)
+            grad_a = _shaped(sum_to_shape(grad_a, _as_matrix_shape(shape_a, left=True)), shape_a)
         if ctx.needs_input_grad[1]:
             a_matrix = a if len(shape_a) > 1 else a.unsqueeze(0)
             grad_b = a_matrix.transpose(-1, -2) @ grad
-            grad_b = sum_to_shape(grad_b, _as_matrix_shape(shape_b, left=False)).reshape(shape_b)
+            grad_b = _shaped(sum_to_shape(grad_b, _as_matrix_shape(shape_b, left=False)), shape_b)
         return grad_a, grad_b
 
 
@@ -79,6 +79,11 @@ class BatchedMatMulTransposed(MatMul):
 
 class Bmm(MatMul):
     node_name = "BmmBackward0"
+
+
+def _shaped(grad: Tensor, shape: tuple) -> Tensor:
+    # Only vectors need reshaping back; skipping a no-op reshape saves a graph node.
+    return grad if grad._array.shape == shape else grad.reshape(shape)
 
 
 def _as_matrix_shape(shape: tuple, left: bool) -> tuple:

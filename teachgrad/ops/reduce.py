@@ -33,6 +33,8 @@ def _axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
 def _expand_back(grad: Tensor, input_shape: tuple, axes: tuple | None, keepdim: bool) -> Tensor:
     """Reshape a reduced gradient so it broadcasts over the input, then broadcast it."""
     if axes is None:
+        if not keepdim:
+            return grad.expand(input_shape)  # a 0-d gradient broadcasts as it is
         axes = tuple(range(len(input_shape)))
     if not keepdim:
         kept_shape = tuple(1 if d in axes else size for d, size in enumerate(input_shape))
