@@ -1,0 +1,109 @@
+"""Activations that the core ops do not already cover: leaky_relu and gelu.
+
+(relu, sigmoid, tanh, softmax and log_softmax live with the other element-wise ops
+and reductions.) Backward passes are written with tensor ops, so they can be
+differentiated again.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from teachgrad.autograd.function import Function, Node
+from teachgrad.device import array_module
+from teachgrad.tensor import Tensor
+
+
+class LeakyRelu(Function):
+    """x where x > 0, else slope * x: negative inputs keep a small gradient."""
+
+    node_name = "LeakyReluBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, slope: float) -> Any:
+        ctx.slope = slope
+        ctx.save_for_backward(x)
+        array = x._array
+        return array_module(array).where(array > 0, array, array * slope)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (x,) = ctx.saved_tensors
+        positive = x > 0
+        return grad * (positive * (1 - ctx.slope) + ctx.slope), None
+
+
+def normal_cdf_array(array: Any) -> Any:
+    """P(Z <= x) for a standard normal Z, computed in float64.
+
+    NumPy has no erf, so this uses the rational approximation of erfc from Numerical
+    Recipes (relative error below 1.2e-7 everywhere: float32 precision). Taking the
+    tail from erfc directly keeps that relative precision for very negative x too.
+    """
+    xp = array_module(array)
+    z = xp.abs(array.astype("float64")) / math.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.5 * z)
+    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
+        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
+            -0.82215223 + t * 0.17087277))))))))
+    tail = 0.5 * t * xp.exp(-z * z + poly)  # P(Z > |x|)
+    return xp.where(array < 0, tail, 1.0 - tail)
+
+
+class NormalCdf(Function):
+    """The standard normal CDF; its derivative is the normal density."""
+
+    node_name = "NormalCdfBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        ctx.save_for_backward(x)
+        return normal_cdf_array(x._array).astype(x._array.dtype)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * normal_pdf(x)
+
+
+def normal_pdf(x: Tensor) -> Tensor:
+    return (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
+
+
+_TANH_SCALE = math.sqrt(2 / math.pi)
+_TANH_CUBIC = 0.044715
+
+
+class Gelu(Function):
+    """x * P(Z <= x): a smooth relu; approximate='tanh' uses the tanh formula instead."""
+
+    node_name = "GeluBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, approximate: str) -> Any:
+        ctx.approximate = approximate
+        ctx.save_for_backward(x)
+        array = x._array
+        if approximate == "tanh":
+            inner = _TANH_SCALE * (array + _TANH_CUBIC * array ** 3)
+            return 0.5 * array * (1 + array_module(array).tanh(inner))
+        return (array * normal_cdf_array(array)).astype(array.dtype)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (x,) = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            squashed = (_TANH_SCALE * (x + _TANH_CUBIC * x ** 3)).tanh()
+            slope = _TANH_SCALE * (1 + 3 * _TANH_CUBIC * x * x)
+            return grad * (0.5 * (1 + squashed) + 0.5 * x * (1 - squashed * squashed) * slope), None
+        # d/dx [x * cdf(x)] = cdf(x) + x * pdf(x)
+        return grad * (NormalCdf.apply(x) + x * normal_pdf(x)), None
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return LeakyRelu.apply(x, negative_slope)
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    return Gelu.apply(x, approximate)
