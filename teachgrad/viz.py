@@ -61,7 +61,8 @@ class GraphDrawing(graphviz.Digraph):
             return {"text/plain": f"{INSTALL_HINT}\n\n{self.source}"}
 
     def __repr__(self) -> str:
-        return f"<teachgrad.viz.GraphDrawing with {len(self.body)} lines of DOT>"
+        # Fixed text: notebooks store it next to the PNG, and nbval compares it.
+        return "<teachgrad.viz.GraphDrawing: a computation graph; .source holds its DOT text>"
 
 
 def draw_graph(tensor: Any, names: dict[str, Any] | None = None, show_values: bool = False,
@@ -137,7 +138,7 @@ def _tensor_label(t: Any, name: str | None, show_values: bool, show_grads: bool)
     lines = [name] if name else []
     lines.append(str(tuple(t.shape)) if t.dim() else "scalar")
     if show_values:
-        lines.append(_format_values(t))
+        lines.append("value " + _format_values(t))
     if show_grads:
         # Only leaves and tensors that called retain_grad() keep a .grad.
         grad = t.grad if (t.grad_fn is None or t.retains_grad) else None

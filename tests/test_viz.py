@@ -83,7 +83,7 @@ def test_values_and_grads_only_when_asked():
     assert "a\\n(2,)" in plain.values()
     shown = labels(draw_graph(g.loss, names={"a": g.a}, show_values=True, show_grads=True))
     # a = [1, 2]; d loss / d a = 10 * b = [30, 40]
-    assert "a\\n(2,)\\n[1. 2.]\\ngrad [30. 40.]" in shown.values()
+    assert "a\\n(2,)\\nvalue [1. 2.]\\ngrad [30. 40.]" in shown.values()
 
 
 def test_several_outputs_share_one_graph():
