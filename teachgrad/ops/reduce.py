@@ -216,9 +216,10 @@ def grad_at_indices(grad: Tensor, indices: Tensor, axis: int, keepdim: bool,
     return grad * chosen
 
 
-def _require_elements(x: Tensor, name: str) -> None:
+def _require_elements(x: Tensor, name: str, error: type = RuntimeError) -> None:
+    # torch raises RuntimeError for max/min/amax of nothing, IndexError for argmax.
     if x._array.size == 0:
-        raise IndexError(
+        raise error(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
             "Specify the reduction dim with the 'dim' argument."
         )
@@ -518,7 +519,7 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 
 def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:  # noqa: A002
-    _require_elements(input, pick)
+    _require_elements(input, pick, IndexError)
     if input._array.dtype.kind == "b":
         raise RuntimeError(f"{pick}(): does not support bool input. Convert it first, e.g. "
                            f"mask.int().{pick}().")
