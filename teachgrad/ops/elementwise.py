@@ -16,7 +16,9 @@ import numpy as np
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
-from teachgrad.ops.broadcast import binary_arrays, broadcast_error, shape_of, sum_to_shape
+from teachgrad.ops.broadcast import (
+    binary_arrays, broadcast_error, broadcast_shapes, shape_of, sum_to_shape,
+)
 from teachgrad.tensor import Tensor
 
 
@@ -489,7 +491,9 @@ class Where(Function):
         try:
             return xp.where(condition._array, x, y)
         except ValueError:
-            raise broadcast_error(condition._array.shape, getattr(x, "shape", ())) from None
+            # torch broadcasts condition, input, other in turn and names the first clash.
+            broadcast_shapes(condition._array.shape, shape_of(a), shape_of(b))
+            raise  # not reached: the shapes above cannot all broadcast
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
