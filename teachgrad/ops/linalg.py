@@ -107,6 +107,11 @@ def _check_operands(x: Any, y: Any) -> None:
     inner_x = x.shape[-1]
     inner_y = y.shape[0] if y.ndim == 1 else y.shape[-2]
     if inner_x != inner_y:
+        if x.ndim >= 2 and y.ndim == 1:
+            raise RuntimeError(
+                f"size mismatch, got input ({_rows(x)}), mat ({_rows(x)}x{inner_x}), vec "
+                f"({inner_y})"
+            )
         if x.ndim == 1 and y.ndim == 1:
             raise RuntimeError(
                 f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src "
