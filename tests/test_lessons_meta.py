@@ -52,7 +52,9 @@ ALL_LESSONS = (
 # Lessons that must be present (both .md and .ipynb). Lesson authors extend this as they
 # commit their lesson; once it lists all seven, the test also requires that nothing else
 # is in notebooks/.
-EXPECTED_LESSONS: tuple[str, ...] = ("01_numpy_backprop", "02_tensors", "04_custom_functions")
+EXPECTED_LESSONS: tuple[str, ...] = (
+    "01_numpy_backprop", "02_tensors", "03_autograd", "04_custom_functions",
+)
 
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 COLAB_CHECK = re.compile(
