@@ -21,7 +21,7 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState, no_grad
 from teachgrad.device import array_module
 from teachgrad.ops import elementwise, shape
-from teachgrad.ops.broadcast import check_same_device, sum_to_shape
+from teachgrad.ops.broadcast import broadcast_shapes, check_same_device, sum_to_shape
 from teachgrad.tensor import Tensor
 
 
@@ -121,6 +121,8 @@ _UFUNC_NAMES = {elementwise.add: "add", elementwise.sub: "subtract",
 def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
     if _GradState.enabled and (x._requires_grad or getattr(other, "_requires_grad", False)):
         return apply_inplace(x, out_of_place, other)
+    if out_of_place is elementwise.sub:
+        elementwise._refuse_bool_subtraction(x, other)
     target = x._array
     operand = other._array if isinstance(other, Tensor) else other
     if isinstance(other, Tensor):
@@ -129,7 +131,10 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
     try:
         ufunc(target, operand, out=target, casting="same_kind")
     except ValueError:
-        result_shape = array_module(target).broadcast_shapes(target.shape, operand.shape)
+        # NumPy checks shapes before writing anything. Shapes that cannot broadcast at
+        # all get torch's "size of tensor a ..." from broadcast_shapes; shapes that
+        # broadcast to something bigger than x cannot be written into x.
+        result_shape = broadcast_shapes(target.shape, getattr(operand, "shape", ()))
         raise RuntimeError(
             f"output with shape {list(target.shape)} doesn't match the broadcast shape "
             f"{list(result_shape)}"
@@ -273,11 +278,8 @@ class IndexPut(Function):
         except IndexError as error:
             raise IndexError(str(error).replace("axis", "dimension")) from None
         except ValueError:
-            raise RuntimeError(
-                f"shape mismatch: value tensor of shape {list(getattr(value, 'shape', ()))} "
-                f"cannot be broadcast to indexing result of shape "
-                f"{list(x._array[index].shape)}"
-            ) from None
+            raise _assignment_error(x._array, index, value,
+                                    ctx._function is IndexPut) from None
         return result
 
     @staticmethod
@@ -297,6 +299,22 @@ class CopySlices(IndexPut):
     node_name = "CopySlices"
 
 
+def _assignment_error(array: Any, index: Any, value: Any, advanced: bool) -> RuntimeError:
+    """torch's error for x[index] = value when value does not fit what x[index] selects."""
+    value_shape = tuple(getattr(value, "shape", ()))
+    target_shape = array[index].shape
+    if not advanced:
+        # A plain index writes into a view: torch expands the value to its shape.
+        try:
+            shape._expanded_shape(value_shape, target_shape)
+        except RuntimeError as error:
+            return error
+    return RuntimeError(
+        f"shape mismatch: value tensor of shape {list(value_shape)} cannot be broadcast to "
+        f"indexing result of shape {list(target_shape)}"
+    )
+
+
 def setitem(x: Tensor, index: Any, value: Any) -> None:
     index = shape.to_array_index(index)
     kind = IndexPut if shape.index_kind(index) is shape.Index else CopySlices
@@ -309,6 +327,8 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
             x._array[index] = value
         except IndexError as error:
             raise IndexError(str(error).replace("axis", "dimension")) from None
+        except ValueError:  # raised by NumPy before anything is written
+            raise _assignment_error(x._array, index, value, kind is IndexPut) from None
         _bump(x)
         return
     apply_inplace(x, kind.apply, index, value)
