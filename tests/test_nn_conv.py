@@ -6,10 +6,10 @@ import itertools
 
 import numpy as np
 import pytest
+from nn_oracle import assert_close, both, torch_message, values
 
 import teachgrad
 import teachgrad.nn.functional as F
-from nn_oracle import assert_close, both, torch_message, values
 
 torch = pytest.importorskip("torch", reason="torch is the oracle")
 TF = torch.nn.functional

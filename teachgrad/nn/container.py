@@ -72,7 +72,7 @@ class Sequential(Module):
 
     def insert(self, index: int, module: Module) -> Sequential:
         if not isinstance(module, Module):
-            raise AssertionError(f"module should be of type: {Module}")  # noqa: TRY004 - torch's
+            raise AssertionError(f"module should be of type: {Module}")
         count = len(self._modules)
         if not -count <= index <= count:
             raise IndexError(f"Index out of range: {index}")
@@ -94,7 +94,7 @@ class Sequential(Module):
 
     def __add__(self, other: Sequential) -> Sequential:
         if not isinstance(other, Sequential):
-            raise ValueError(  # noqa: TRY004 - torch's type
+            raise ValueError(
                 f"add operator supports only objects of Sequential class, but {type(other)} "
                 "is given."
             )
@@ -129,7 +129,7 @@ class ModuleList(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:  # noqa: PYI034
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)
 
     def __add__(self, other: Iterable[Module]) -> ModuleList:

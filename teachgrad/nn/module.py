@@ -144,7 +144,7 @@ class Module:
                     "cannot assign parameters before Module.__init__() call. Call "
                     "super().__init__() first in your module's __init__."
                 )
-            self._forget(name)
+            self._forget(name, keep="_parameters")
             self.register_parameter(name, value)
             return
         if params is not None and name in params:
@@ -163,7 +163,7 @@ class Module:
                     "cannot assign module before Module.__init__() call. Call "
                     "super().__init__() first in your module's __init__."
                 )
-            self._forget(name)
+            self._forget(name, keep="_modules")
             modules[name] = value
             return
         if modules is not None and name in modules:
@@ -185,11 +185,16 @@ class Module:
             return
         object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
-        """Remove `name` from wherever it was, before it is stored under a new kind."""
+    def _forget(self, name: str, keep: str) -> None:
+        """Remove `name` from the other stores, before it is stored in `keep`.
+
+        Its place in `keep` (if it was there) is left alone, so replacing a layer keeps
+        the order of parameters() and of the repr.
+        """
         self.__dict__.pop(name, None)
         for store in ("_parameters", "_buffers", "_modules"):
-            self.__dict__[store].pop(name, None)
+            if store != keep:
+                self.__dict__[store].pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name: str) -> Any:
@@ -282,7 +287,7 @@ class Module:
                 raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
             module = getattr(module, item)
             if not isinstance(module, Module):
-                raise AttributeError(f"`{item}` is not an nn.Module")  # noqa: TRY004 - torch's type
+                raise AttributeError(f"`{item}` is not an nn.Module")
         return module
 
     def get_parameter(self, target: str) -> Parameter:
@@ -292,7 +297,7 @@ class Module:
             raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
         param = getattr(module, name)
         if not isinstance(param, Parameter):
-            raise AttributeError(f"`{name}` is not an nn.Parameter")  # noqa: TRY004 - torch's type
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
         return param
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
@@ -305,7 +310,7 @@ class Module:
     # ------------------------------------------------------------------ modes and grads
     def train(self, mode: bool = True) -> Module:
         if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")  # noqa: TRY004 - torch's
+            raise ValueError("training mode is expected to be boolean")
         self.training = mode
         for module in self.children():
             module.train(mode)

@@ -14,7 +14,7 @@ from teachgrad.tensor import Tensor
 
 
 class Parameter(Tensor):
-    def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:  # noqa: PYI034
+    def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
         if data is None:
             from teachgrad.creation import empty
 
