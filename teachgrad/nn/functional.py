@@ -406,26 +406,26 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None,
 
 
 def _check_class_target(input: Tensor, target: Tensor) -> None:
+    """torch's checks of class-index targets: shape first, then dtype."""
+    if input.dim() == 1:
+        if target.dim() != 0:
+            raise RuntimeError(f"0D target tensor expected for 1D input (one sample of "
+                               f"{input.shape[0]} classes), got {target.dim()}D")
+    elif target.dim() == 0 or input.shape[0] != target.shape[0]:
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+            f"({target.shape[0] if target.dim() else 0})."
+        )
+    elif tuple(target.shape) != (input.shape[0],) + tuple(input.shape[2:]):
+        if input.dim() == 2:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        expected = [input.shape[0], *input.shape[2:]]
+        raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
     if target.dtype not in (dtypes.int64, dtypes.uint8):
         raise RuntimeError(
             f"expected target dtype to be Long or Byte, but got {_c_type(target.dtype)}. "
             "Class-index targets must be integers: use target.long()."
         )
-    if input.dim() == 1:
-        if target.dim() != 0:
-            raise RuntimeError(f"0D target tensor expected for 1D input (one sample of "
-                               f"{input.shape[0]} classes), got {target.dim()}D")
-        return
-    if target.dim() == 0 or input.shape[0] != target.shape[0]:
-        raise ValueError(
-            f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-            f"({target.shape[0] if target.dim() else 0})."
-        )
-    expected = (input.shape[0],) + tuple(input.shape[2:])
-    if tuple(target.shape) != expected:
-        if input.dim() == 2:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -434,7 +434,20 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
     """Negative log-likelihood of class indices, given log-probabilities (classes on dim 1)."""
     reduction = _reduction(reduction, size_average, reduce)
     _check_class_target(input, target)
-    return _loss.NllLoss.apply(input, target, weight, reduction, ignore_index)
+    return _nll(input, target, weight, reduction, ignore_index)
+
+
+def _nll(log_probs: Tensor, target: Tensor, weight: Tensor | None, reduction: str,
+         ignore_index: int) -> Tensor:
+    if log_probs.dim() <= 2:
+        return _loss.NllLoss.apply(log_probs, target, weight, reduction, ignore_index)
+    if log_probs.dim() == 4:
+        return _loss.NllLoss2d.apply(log_probs, target, weight, reduction, ignore_index)
+    # Other ranks go through the (N, C, H, W) case, as in torch: H = 1, W = the rest.
+    batch, classes = log_probs.shape[:2]
+    out = _loss.NllLoss2d.apply(log_probs.reshape(batch, classes, 1, -1),
+                                target.reshape(batch, 1, -1), weight, reduction, ignore_index)
+    return out.view(target.shape) if reduction == "none" else out
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -455,7 +468,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         return _soft_target_cross_entropy(log_probs, target, weight, reduction,
                                           label_smoothing, class_dim)
     _check_class_target(input, target)
-    loss = _loss.NllLoss.apply(log_probs, target, weight, reduction, ignore_index)
+    loss = _nll(log_probs, target, weight, reduction, ignore_index)
     if label_smoothing == 0:
         return loss
     return (1 - label_smoothing) * loss + _uniform_target_loss(
@@ -494,13 +507,11 @@ def _soft_target_cross_entropy(log_probs: Tensor, target: Tensor, weight: Tensor
     products = log_probs * target
     if weight is not None:
         products = products * _class_weights(weight, log_probs.dim(), class_dim)
-    per_sample = -products.sum(class_dim)
     if reduction == "none":
-        return per_sample
+        return -products.sum(class_dim)
     if reduction == "sum":
-        return per_sample.sum()
-    samples = log_probs.numel() // classes
-    return per_sample.sum() / samples
+        return -products.sum()
+    return -products.sum() / (log_probs.numel() // classes)  # the mean over samples
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor,

@@ -90,8 +90,9 @@ class NllLoss(Function):
         losses = (coefficients * array).sum(axis=class_axis)
         if reduction == "mean":
             total = per_sample.sum()
-            coefficients = coefficients / total
-            result = losses.sum() / total
+            with _quiet():  # every target ignored: 0 / 0 = nan, as in torch
+                coefficients = coefficients / total
+                result = losses.sum() / total
         else:
             result = reduce_array(losses, reduction)
         ctx.coefficients, ctx.class_axis, ctx.reduction = coefficients, class_axis, reduction
@@ -102,6 +103,12 @@ class NllLoss(Function):
         if ctx.reduction == "none":
             grad = grad.unsqueeze(ctx.class_axis)
         return grad * Tensor._make(ctx.coefficients), None, None, None, None
+
+
+class NllLoss2d(NllLoss):
+    """The same loss for (N, C, H, W) log-probabilities: torch records it under its own name."""
+
+    node_name = "NllLoss2DBackward0"
 
 
 class BinaryCrossEntropy(Function):
@@ -141,7 +148,7 @@ class BinaryCrossEntropy(Function):
             # d/dp = (p - t) / (p (1 - p)), the denominator kept away from 0 as in torch
             grad_p = grad * (p - target) / (p * (1 - p)).clamp(min=1e-12)
         if ctx.needs_input_grad[1]:
-            grad_target = grad * ((1 - p).log().clamp(min=-100) - p.log().clamp(min=-100))
+            grad_target = grad * ((1 - p).log() - p.log())  # unclamped, as in torch
         return grad_p, grad_target, None, None
 
 
