@@ -52,8 +52,8 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01,
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh, got "
-                           f"'{approximate}'.")
+        raise RuntimeError(f"approximate argument must be either none or tanh. (Got "
+                           f"'{approximate}'.)")
     return _activation.gelu(input, approximate)
 
 
