@@ -484,10 +484,14 @@ class Where(Function):
                 f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                 f"{condition.dtype}. Compare first, e.g. where(x > 0, a, b)."
             )
-        x, y = binary_arrays(a, b)
+        xp = array_module(condition._array)
+        if isinstance(a, Tensor) or isinstance(b, Tensor):
+            x, y = binary_arrays(a, b)
+        else:  # where(mask, 1.0, 0.0): two numbers, typed as torch types numbers
+            target = dtypes.result_type(a, b).numpy_dtype
+            x, y = xp.asarray(a, dtype=target), xp.asarray(b, dtype=target)
         ctx.shapes = (condition._array.shape, shape_of(a), shape_of(b))
         ctx.save_for_backward(condition)
-        xp = array_module(condition._array)
         try:
             return xp.where(condition._array, x, y)
         except ValueError:
@@ -608,6 +612,20 @@ def where(condition: Tensor, input: Any, other: Any) -> Tensor:  # noqa: A002
     return Where.apply(condition, input, other)
 
 
+class Sign(Function):
+    """-1, 0 or 1 per element. A step function: its gradient is zero everywhere, but
+    torch still records it, so a loss built on it backpropagates zeros, not an error."""
+
+    node_name = "SignBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        return array_module(x._array).sign(x._array)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        return grad * 0
+
+
 def sign(input: Tensor) -> Tensor:  # noqa: A002
-    """-1, 0 or 1 per element (its gradient is zero everywhere, so it records nothing)."""
-    return Tensor._make(array_module(input._array).sign(input._array))
+    return Sign.apply(input)
