@@ -45,6 +45,21 @@ class Size(tuple):
         return count
 
 
+class RemovableHandle:
+    """What register_hook returns: handle.remove() unregisters that hook."""
+
+    __slots__ = ("_owner", "_entry")
+
+    def __init__(self, owner: Any, entry: Any) -> None:
+        self._owner = weakref.ref(owner)  # a handle must not keep a graph alive
+        self._entry = entry
+
+    def remove(self) -> None:
+        owner = self._owner()
+        if owner is not None and owner._hooks:
+            owner._hooks = [entry for entry in owner._hooks if entry is not self._entry] or None
+
+
 class Tensor:
     __slots__ = (
         "_array",  # the values: numpy.ndarray on the CPU, cupy.ndarray on a GPU
@@ -166,18 +181,21 @@ class Tensor:
         node._retained.append((self._output_nr, weakref.ref(self)))
         self._retains_grad = True
 
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable:
-        """Call hook(grad) when this tensor's gradient is computed; it may return a new one."""
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+        """Call hook(grad) when this tensor's gradient is computed; it may return a new one.
+
+        Returns a handle whose remove() unregisters the hook again.
+        """
         if not self._requires_grad:
             raise RuntimeError(
                 "cannot register a hook on a tensor that doesn't require gradient"
             )
-        if self.grad_fn is None:
-            self._hooks = (self._hooks or []) + [hook]
-        else:
-            node = self.grad_fn
-            node._hooks = (node._hooks or []) + [(self._output_nr, hook)]
-        return hook
+        # A leaf keeps its hooks; a non-leaf's hooks live on its grad_fn node, with the
+        # output they belong to. Lists are replaced, never changed, while backward runs.
+        owner, entry = (self, hook) if self.grad_fn is None else \
+            (self.grad_fn, (self._output_nr, hook))
+        owner._hooks = (owner._hooks or []) + [entry]
+        return RemovableHandle(owner, entry)
 
     def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:
