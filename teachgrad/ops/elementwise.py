@@ -178,6 +178,10 @@ class Pow(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, exponent: Any) -> Any:
         base, exponent_value = binary_arrays(x, exponent)
+        if base.dtype.kind in "iu" and isinstance(exponent_value, int) and exponent_value < 0:
+            # 2 ** -1 is not an integer; torch refuses rather than round (NumPy: ValueError)
+            raise RuntimeError("Integers to negative integer powers are not allowed. Use a "
+                               "float tensor, e.g. x.float() ** -1.")
         ctx.save_for_backward(x, exponent)
         with _silent_float_errors():
             return base ** exponent_value
