@@ -203,6 +203,8 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
     "sub-bool": (lambda m: {"x": m.tensor([True, False])}, lambda m, o: o["x"] - 1, r"bool"),
     "sub-two-bools": (lambda m: {"x": m.tensor([True, False])}, lambda m, o: o["x"] - o["x"],
                       r"logical_xor"),
+    "int-negative-power": (lambda m: {"x": m.tensor([1, 2])}, lambda m, o: o["x"] ** -1,
+                           r"Integers to negative integer powers are not allowed"),
     "argmax-bool": (lambda m: {"x": m.tensor([True, False])}, lambda m, o: o["x"].argmax(),
                     r"bool"),
     "len-0d": (lambda m: {"x": m.tensor(1.0)}, lambda m, o: len(o["x"]), r"0-d"),

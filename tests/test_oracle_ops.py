@@ -210,6 +210,12 @@ case("where-broadcast", lambda m, c, a, b: m.where(c, a, b), _condition, randn(3
 case("where-scalar-other", lambda m, c, a: m.where(c, a, 0.0), _condition, randn(2, 3))
 case("where-scalar-input", lambda m, c, a: m.where(c, 1.5, a), _condition, randn(2, 3))
 case("where-from-comparison", lambda m, a, b: m.where(a > 0, a, b), randn(2, 3), randn(2, 3))
+case("where-two-float-numbers", lambda m, c: m.where(c, 1.0, 0.0), _condition)
+case("where-two-int-numbers", lambda m, c: m.where(c, 1, 0), _condition)
+case("where-int-tensor-and-float", lambda m, c, i: m.where(c, i, 0.5), _condition,
+     RNG.integers(-3, 3, (2, 3)))
+case("sign", lambda m, a: a.sign() * a, away(2, 3))
+case("sign-fn", lambda m, a: m.sign(a), away(4))
 
 # --------------------------------------------------------------------------- matmul
 
@@ -1236,6 +1242,25 @@ def test_set_grad_enabled_as_function_and_true() -> None:
             with m.set_grad_enabled(True):
                 assert (x * 2).requires_grad
             assert not (x * 2).requires_grad
+
+
+def test_hook_handle_remove_matches_torch() -> None:
+    grads = []
+    for m in (teachgrad, torch):
+        x = m.tensor([1.0, -1.0], requires_grad=True)
+        y = x * 3
+        leaf_handle = x.register_hook(lambda g: g * 2)
+        inner_handle = y.register_hook(lambda g: g + 1)
+        (y * y).sum().backward(retain_graph=True)
+        first = x.grad.clone()
+        leaf_handle.remove()
+        inner_handle.remove()
+        inner_handle.remove()  # removing twice is harmless
+        x.grad = None
+        (y * y).sum().backward()
+        grads.append((first, x.grad))
+    for mine, other in zip(grads[0], grads[1]):
+        assert_same(mine, other)
 
 
 def test_hooks_on_leaf_and_non_leaf_match_torch() -> None:
