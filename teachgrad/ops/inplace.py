@@ -141,6 +141,8 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
         ) from None
     except TypeError:
         result = dtypes.result_type(x, other)
+        if out_of_place is elementwise.div and not result.is_floating_point:
+            result = dtypes.get_default_dtype()  # true division: ints give floats
         raise RuntimeError(
             f"result type {_short(result.numpy_dtype)} can't be cast to the desired output "
             f"type {_short(target.dtype)}"
