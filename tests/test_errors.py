@@ -203,6 +203,8 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
     "sub-bool": (lambda m: {"x": m.tensor([True, False])}, lambda m, o: o["x"] - 1, r"bool"),
     "sub-two-bools": (lambda m: {"x": m.tensor([True, False])}, lambda m, o: o["x"] - o["x"],
                       r"logical_xor"),
+    "int-div_": (lambda m: {"x": m.tensor([1, 2])}, lambda m, o: o["x"].div_(2),
+                 r"result type Float can't be cast to the desired output type Long"),
     "int-negative-power": (lambda m: {"x": m.tensor([1, 2])}, lambda m, o: o["x"] ** -1,
                            r"Integers to negative integer powers are not allowed"),
     "argmax-bool": (lambda m: {"x": m.tensor([True, False])}, lambda m, o: o["x"].argmax(),
@@ -233,7 +235,8 @@ SAME_MESSAGE = {
     "permute-wrong-length", "split-sizes", "chunk-zero", "dim-out-of-range", "transpose-dim",
     "squeeze-dim", "unsqueeze-dim", "index-out-of-range", "index-float-tensor",
     "clamp-no-bounds", "arange-zero-step", "randint-bounds", "sub-bool", "sub-two-bools",
-    "neg-bool", "sub_-bool", "max-empty", "numpy-requires-grad", "requires-grad-off-non-leaf",
+    "neg-bool", "sub_-bool", "int-div_", "max-empty", "numpy-requires-grad",
+    "requires-grad-off-non-leaf",
     "backward-no-grad-tensor",
 }
 

@@ -732,6 +732,71 @@ def test_setitem_on_non_leaf_chain_matches_torch() -> None:
     run(chain, randn(3, 2), randn(4))
 
 
+def _inplace_story(m: Any) -> list:
+    """In-place ops in the situations a learner meets them, printed along the way."""
+    shown = []
+    p = m.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = m.zeros(3)
+    y += p  # a plain tensor becomes part of the graph
+    shown += [y, y.is_leaf]
+    y.sum().backward()
+    z = m.zeros(3)
+    z[1] = p[0] * 2
+    z.sum().backward()
+    w = m.zeros(2, 3)
+    w[0] = p
+    w[1, 1:] = p[:2] ** 2
+    (w * m.arange(6.0).view(2, 3)).sum().backward()
+    shown += [z, w, p.grad]
+    r = p.clone()
+    r.mul_(2).add_(1)
+    s = p.clone()
+    s.zero_()
+    shown += [r, r._version, s]
+    t = p.detach().clone().requires_grad_()
+    t2 = t * 2
+    t2.retain_grad()
+    t2.add_(1)
+    t2.sum().backward()
+    shown += [t2, t.grad, t2.grad]
+    c = m.tensor([1.0, 2.0], requires_grad=True)
+    e = c.detach()
+    e.mul_(2)  # detach shares memory and version with c
+    shown += [c, c._version]
+    h = m.ones(2, 3)
+    h.t().add_(1)
+    h[:, 0].mul_(5)
+    k = m.arange(6.0).view(2, 3)
+    row = k[0]
+    row += 10
+    shown += [h, k, k._version, row._version]
+    k.copy_(m.tensor([1, 2, 3]))
+    n = m.ones(2)
+    n.fill_(m.tensor(3.0))
+    n.clamp_(max=2)
+    shown += [k, n]
+    o = m.tensor([1.0, 2.0], requires_grad=True)
+    filled = o.clone()
+    filled.fill_(5.0)
+    filled.sum().backward()
+    shown += [filled, o.grad]
+    o.grad = None
+    copied = o * 1
+    copied.copy_(m.tensor([7.0, 8.0]))
+    copied.sum().backward()
+    shown += [copied, o.grad]
+    o.grad = None
+    dst = m.zeros(2, 2)
+    dst.copy_(o * 2)  # broadcast copy: o's gradient is summed over the copies
+    (dst * m.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    shown += [dst, o.grad]
+    return [repr(item).replace("torch.", "teachgrad.") for item in shown]
+
+
+def test_inplace_story_prints_what_torch_prints() -> None:
+    assert _inplace_story(teachgrad) == _inplace_story(torch)
+
+
 def test_inplace_relu_and_chain() -> None:
     def chain(m: Any, x: Any) -> Any:
         h = x @ x.t()
