@@ -68,13 +68,28 @@ def _overwrite(x: Tensor, values: Any) -> None:
             f"result type {_short(values.dtype)} can't be cast to the desired output type "
             f"{_short(x._array.dtype)}"
         )
-    if not x._array.flags.writeable:
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to "
-            "a single memory location. Please clone() the tensor before performing the "
-            "operation."
-        )
+    if _overlapping(x._array) or not getattr(x._array.flags, "writeable", True):
+        raise _overlap_error()
     x._array[...] = values
+
+
+def _overlapping(array: Any) -> bool:
+    """Do several elements share one memory location (an expanded tensor)?
+
+    Asked of the strides, not of NumPy's writeable flag: CuPy arrays have no such flag
+    and would let the write race through the shared memory.
+    """
+    strides = array.strides
+    return 0 in strides and any(
+        stride == 0 and size > 1 for stride, size in zip(strides, array.shape))
+
+
+def _overlap_error() -> RuntimeError:
+    return RuntimeError(
+        "unsupported operation: more than one element of the written-to tensor refers to "
+        "a single memory location. Please clone() the tensor before performing the "
+        "operation."
+    )
 
 
 def _short(numpy_dtype: Any) -> str:
@@ -127,6 +142,8 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
     operand = other._array if isinstance(other, Tensor) else other
     if isinstance(other, Tensor):
         check_same_device(target, operand)
+    if _overlapping(target):
+        raise _overlap_error()
     ufunc = getattr(array_module(target), _UFUNC_NAMES[out_of_place])
     try:
         ufunc(target, operand, out=target, casting="same_kind")
