@@ -17,7 +17,7 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import (
-    binary_arrays, broadcast_error, broadcast_shapes, shape_of, sum_to_shape,
+    binary_arrays, broadcast_error, broadcast_shapes, check_same_device, shape_of, sum_to_shape,
 )
 from teachgrad.tensor import Tensor
 
@@ -494,6 +494,9 @@ class Where(Function):
         else:  # where(mask, 1.0, 0.0): two numbers, typed as torch types numbers
             target = dtypes.result_type(a, b).numpy_dtype
             x, y = xp.asarray(a, dtype=target), xp.asarray(b, dtype=target)
+        for operand in (x, y):
+            if hasattr(operand, "shape"):
+                check_same_device(condition._array, operand)
         ctx.shapes = (condition._array.shape, shape_of(a), shape_of(b))
         ctx.save_for_backward(condition)
         try:
