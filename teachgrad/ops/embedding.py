@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad.autograd.function import Function, Node
+from teachgrad.ops.broadcast import check_same_device
 from teachgrad.ops.shape import IndexGradient
 from teachgrad.tensor import Tensor
 
@@ -19,6 +20,7 @@ class Embedding(Function):
 
     @staticmethod
     def forward(ctx: Node, weight: Tensor, indices: Tensor, padding_idx: int | None) -> Any:
+        check_same_device(weight._array, indices._array)
         rows = weight._array.shape[0]
         index = indices._array
         if index.size and bool(((index < 0) | (index >= rows)).any()):

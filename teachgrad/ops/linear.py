@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad.autograd.function import Function, Node
-from teachgrad.ops.broadcast import sum_to_shape
+from teachgrad.ops.broadcast import check_same_device, sum_to_shape
 from teachgrad.ops.linalg import _check_operands
 from teachgrad.tensor import Tensor
 
@@ -22,6 +22,7 @@ class Addmm(Function):
     @staticmethod
     def forward(ctx: Node, bias: Tensor, mat1: Tensor, mat2: Tensor) -> Any:
         _check_operands(mat1._array, mat2._array)
+        check_same_device(mat1._array, bias._array)
         ctx.bias_shape = bias._array.shape
         _, needs_mat1, needs_mat2 = ctx.needs_input_grad
         ctx.save_for_backward(mat1 if needs_mat2 else None, mat2 if needs_mat1 else None)

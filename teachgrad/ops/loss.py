@@ -13,7 +13,7 @@ from typing import Any
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
-from teachgrad.ops.broadcast import sum_to_shape
+from teachgrad.ops.broadcast import check_same_device, sum_to_shape
 from teachgrad.tensor import Tensor
 
 
@@ -23,6 +23,13 @@ def reduce_array(values: Any, reduction: str) -> Any:
     if reduction == "sum":
         return values.sum()
     return values
+
+
+def same_device(first: Tensor, *others: Tensor | None) -> None:
+    """torch's 'Expected all tensors to be on the same device' for a loss's operands."""
+    for other in others:
+        if other is not None:
+            check_same_device(first._array, other._array)
 
 
 def spread(grad: Tensor, shape: tuple, reduction: str) -> Tensor:
@@ -43,6 +50,7 @@ class MseLoss(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, target: Tensor, reduction: str) -> Any:
+        same_device(x, target)
         difference = x._array - target._array
         ctx.reduction, ctx.shape = reduction, difference.shape
         ctx.save_for_backward(x, target)
@@ -70,6 +78,7 @@ class NllLoss(Function):
     @staticmethod
     def forward(ctx: Node, log_probs: Tensor, target: Tensor, weight: Tensor | None,
                 reduction: str, ignore_index: int) -> Any:
+        same_device(log_probs, target, weight)
         array, labels = log_probs._array, target._array
         xp = array_module(array)
         class_axis = 0 if array.ndim == 1 else 1
@@ -119,6 +128,7 @@ class BinaryCrossEntropy(Function):
     @staticmethod
     def forward(ctx: Node, p: Tensor, target: Tensor, weight: Tensor | None,
                 reduction: str) -> Any:
+        same_device(p, target, weight)
         probs, labels = p._array, target._array
         xp = array_module(probs)
         if bool(((probs < 0) | (probs > 1)).any()):
@@ -165,6 +175,7 @@ class BinaryCrossEntropyWithLogits(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, target: Tensor, weight: Tensor | None,
                 pos_weight: Tensor | None, reduction: str) -> Any:
+        same_device(x, target, weight, pos_weight)
         scores, labels = x._array, target._array
         xp = array_module(scores)
         log_sigmoid = xp.minimum(scores, 0) - xp.log1p(xp.exp(-xp.abs(scores)))

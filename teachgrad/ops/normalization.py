@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad.autograd.function import Function, Node
+from teachgrad.ops.broadcast import check_same_device
 from teachgrad.tensor import Tensor
 
 
@@ -22,6 +23,9 @@ class BatchNorm(Function):
                 running_mean: Tensor | None, running_var: Tensor | None, training: bool,
                 momentum: float, eps: float) -> Any:
         array = x._array
+        for other in (weight, bias, running_mean, running_var):
+            if other is not None:
+                check_same_device(array, other._array)
         axes = (0,) + tuple(range(2, array.ndim))
         channel_shape = tuple(-1 if d == 1 else 1 for d in range(array.ndim))
         if training:
