@@ -335,7 +335,7 @@ def _assignment_error(array: Any, index: Any, value: Any, advanced: bool) -> Run
 
 
 def setitem(x: Tensor, index: Any, value: Any) -> None:
-    index = shape.to_array_index(index)
+    index = shape.to_array_index(index, x)
     kind = IndexPut if shape.index_kind(index) is shape.Index else CopySlices
     if not (_GradState.enabled and (x._requires_grad or getattr(value, "_requires_grad", False))):
         check_writable(x)

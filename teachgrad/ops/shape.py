@@ -548,19 +548,28 @@ class IndexGradient(Function):
         return grad[ctx.index], None, None, None
 
 
-def to_array_index(index: Any) -> Any:
-    """Turn tensors (and lists of them) inside an index into arrays NumPy/CuPy accept."""
+def to_array_index(index: Any, indexed: Tensor | None = None) -> Any:
+    """Turn tensors (and lists of them) inside an index into arrays NumPy/CuPy accept.
+
+    A GPU tensor may be indexed with CPU index tensors (CuPy copies them over), but a
+    CPU tensor not with GPU ones, as in torch.
+    """
     if isinstance(index, tuple):
-        return tuple(to_array_index(part) for part in index)
+        return tuple(to_array_index(part, indexed) for part in index)
     if isinstance(index, Tensor):
         kind = index._array.dtype.kind
         if kind == "f":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         if kind in "iu" and index._array.ndim == 0:
             return int(index._array)  # a 0-d integer tensor indexes like the int it holds
+        if indexed is not None and index.is_cuda and not indexed.is_cuda:
+            raise RuntimeError(
+                f"indices should be either on cpu or on the same device as the indexed tensor "
+                f"({indexed.device}). Move the indices with .to(x.device) first."
+            )
         return index._array
     if isinstance(index, list) and any(isinstance(part, Tensor) for part in index):
-        return [to_array_index(part) for part in index]
+        return [to_array_index(part, indexed) for part in index]
     return index
 
 
@@ -599,7 +608,7 @@ def index_kind(index: Any, shape: tuple | None = None) -> type[Index]:
 
 
 def getitem(input: Tensor, index: Any) -> Tensor:  # noqa: A002
-    index = to_array_index(index)
+    index = to_array_index(index, input)
     return index_kind(index, input._array.shape).apply(input, index)
 
 
