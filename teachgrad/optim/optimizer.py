@@ -1,0 +1,212 @@
+"""Optimizer: the base class that keeps parameter groups and per-parameter state.
+
+An optimizer holds a list of *parameter groups*: dicts with a "params" list and the
+hyper-parameters for those parameters ("lr", "momentum", ...), so that one model can
+train its layers at different learning rates. `state[p]` holds what the update rule
+remembers for parameter p between steps (a momentum buffer, Adam's running averages).
+
+Subclasses write `step()`: read each p.grad and change p in place, without recording
+a graph (updates are not part of the model's computation).
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from copy import deepcopy
+from typing import Any
+
+from teachgrad.nn.module import typename
+from teachgrad.nn.parameter import clear_grad
+from teachgrad.tensor import Tensor
+
+
+class _RequiredParameter:
+    """Marks a hyper-parameter that has no default: every group must give it."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+class Optimizer:
+    def __init__(self, params: Iterable, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or "
+                f"dicts, but got {typename(params)}. Pass a list: [tensor], or "
+                "model.parameters()."
+            )
+        self.state: defaultdict = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        groups = list(params)
+        if not groups:
+            raise ValueError(
+                "optimizer got an empty parameter list. Pass the tensors to train, e.g. "
+                "model.parameters() of a model that has layers (a generator can only be "
+                "used once)."
+            )
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Wrap each subclass's step() so that an LR scheduler can tell whether
+        # optimizer.step() ran before scheduler.step() (and warn, as torch does).
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = _noting_calls(cls.__dict__["step"])
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters, with its own hyper-parameters (defaults fill the rest)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list "
+                "instead."
+            )
+        else:
+            params = list(params)
+        for param in params:
+            if not isinstance(param, Tensor):
+                raise TypeError(
+                    f"optimizer can only optimize Tensors, but one of the params is "
+                    f"{typename(param)}"
+                )
+            if not (param.is_leaf or param.retains_grad):
+                raise ValueError(
+                    "can't optimize a non-leaf Tensor. An optimizer changes tensors in place, "
+                    "so give it leaves: model.parameters(), or w = w.detach()"
+                    ".requires_grad_() for a tensor computed from others."
+                )
+        group = {**param_group, "params": params}
+        for name, default in self.defaults.items():
+            if default is required and name not in group:
+                raise ValueError(
+                    f"parameter group didn't specify a value of required optimization "
+                    f"parameter {name}"
+                )
+            group.setdefault(name, default)
+        if len(params) != len({id(p) for p in params}):
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, "
+                "this will cause an error; see github.com/pytorch/pytorch/issues/40967 for "
+                "more information",
+                stacklevel=3,
+            )
+        existing = {id(p) for g in self.param_groups for p in g["params"]}
+        if existing & {id(p) for p in params}:
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient before the next backward adds new ones."""
+        for group in self.param_groups:
+            for param in group["params"]:
+                clear_grad(param, set_to_none)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        raise NotImplementedError(
+            f"{type(self).__name__} must define step(closure=None): the update of each "
+            "parameter from its .grad"
+        )
+
+    # ------------------------------------------------------------------ saving and loading
+    def state_dict(self) -> dict[str, Any]:
+        """{"state": per-parameter state, "param_groups": hyper-parameters}, with parameters
+        replaced by their position (0, 1, ...) so that it can be loaded into a new model."""
+        index_of = param_indices(self.param_groups)
+        groups = [{**{key: value for key, value in group.items() if key != "params"},
+                   "params": [index_of[id(p)] for p in group["params"]]}
+                  for group in self.param_groups]
+        state = {index_of[id(param)]: value for param, value in self.state.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore hyper-parameters and state saved by state_dict(), for these parameters."""
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                "loaded state dict has a different number of parameter groups (it has "
+                f"{len(saved_groups)}, this optimizer {len(self.param_groups)})"
+            )
+        for group, saved in zip(self.param_groups, saved_groups):
+            if len(group["params"]) != len(saved["params"]):
+                raise ValueError(
+                    "loaded state dict contains a parameter group that doesn't match the size "
+                    "of optimizer's group. Build the optimizer over the same parameters, in the "
+                    "same order, as the one that was saved."
+                )
+        param_of = {index: param for group, saved in zip(self.param_groups, saved_groups)
+                    for index, param in zip(saved["params"], group["params"])}
+        state: defaultdict = defaultdict(dict)
+        for index, values in state_dict["state"].items():
+            if index in param_of:
+                param = param_of[index]
+                state[param] = {key: _like_param(param, key, value)
+                                for key, value in values.items()}
+            else:
+                state[index] = values
+        self.state = state
+        self.param_groups = [{**saved, "params": group["params"]}
+                             for group, saved in zip(self.param_groups, saved_groups)]
+
+    def __repr__(self) -> str:
+        text = type(self).__name__ + " ("
+        for index, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {index}\n"
+            for key in sorted(group):
+                if key != "params":
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
+
+
+def param_indices(param_groups: list[dict[str, Any]]) -> dict[int, int]:
+    """Each parameter's position (by id) across all groups: how a state_dict names it."""
+    index_of: dict[int, int] = {}
+    for group in param_groups:
+        for param in group["params"]:
+            index_of.setdefault(id(param), len(index_of))
+    return index_of
+
+
+def _like_param(param: Tensor, key: str, value: Any) -> Any:
+    """A loaded state tensor moved to its parameter's device (and float dtype), as torch does;
+    the step counter stays as it was saved."""
+    if not isinstance(value, Tensor) or key == "step":
+        return value
+    if value.is_floating_point():
+        return value.to(param.device, param.dtype)
+    return value.to(param.device)
+
+
+def _noting_calls(step: Callable) -> Callable:
+    @functools.wraps(step)
+    def step_and_note(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        self._step_called = True
+        return step(self, *args, **kwargs)
+
+    return step_and_note
+
+
+def params_with_grad(group: dict[str, Any]) -> list[Tensor]:
+    """The parameters of a group that received a gradient (the others are left alone)."""
+    return [param for param in group["params"] if param.grad is not None]
+
+
+def check_non_negative(*checks: tuple[float, str]) -> None:
+    """Raise torch's ValueError, with its message, for the first value below zero."""
+    for value, message in checks:
+        if not value >= 0.0:
+            raise ValueError(message)

@@ -1,0 +1,52 @@
+"""SGD: step against the gradient, optionally with momentum (heavy ball or Nesterov).
+
+With momentum m, a running sum of past gradients replaces the gradient:
+    buf = m * buf + (1 - dampening) * grad        (buf = grad on the first step)
+    p  -= lr * buf                                 (or lr * (grad + m * buf): Nesterov)
+so steps keep going in directions where gradients agree and cancel where they flip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from teachgrad.autograd.grad_mode import enable_grad, no_grad
+from teachgrad.optim.optimizer import Optimizer, check_non_negative, params_with_grad
+
+
+class SGD(Optimizer):
+    def __init__(self, params: Iterable, lr: float = 1e-3, momentum: float = 0,
+                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
+                 maximize: bool = False) -> None:
+        check_non_negative((lr, f"Invalid learning rate: {lr}"),
+                           (momentum, f"Invalid momentum value: {momentum}"),
+                           (weight_decay, f"Invalid weight_decay value: {weight_decay}"))
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
+                                  "weight_decay": weight_decay, "nesterov": nesterov,
+                                  "maximize": maximize})
+
+    @no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr, momentum = group["lr"], group["momentum"]
+            for param in params_with_grad(group):
+                grad = -param.grad if group["maximize"] else param.grad
+                if group["weight_decay"] != 0:
+                    grad = grad.add(param, alpha=group["weight_decay"])  # L2 penalty's gradient
+                if momentum != 0:
+                    state = self.state[param]
+                    buf = state.get("momentum_buffer")
+                    if buf is None:
+                        buf = state["momentum_buffer"] = grad.detach().clone()
+                    else:
+                        buf.mul_(momentum).add_(grad, alpha=1 - group["dampening"])
+                    grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
+                param.add_(grad, alpha=-lr)
+        return loss
