@@ -84,7 +84,7 @@ def to_dtype(d: object) -> dtype:
     if isinstance(d, dtype):
         return d
     if d is _py_float:
-        return _Defaults.floating
+        return float64  # torch maps Python's float (a C double) to float64, always
     if d is _py_int:
         return int64
     if d is _py_bool:

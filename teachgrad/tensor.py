@@ -491,8 +491,8 @@ def _parse_to_args(args: tuple, kwargs: dict) -> tuple[Any, Any]:
     for arg in args:
         if isinstance(arg, Tensor):
             target_device, target_dtype = arg.device, arg.dtype
-        elif isinstance(arg, dtypes.dtype):
-            target_dtype = arg
+        elif isinstance(arg, dtypes.dtype) or arg in (float, int, bool):
+            target_dtype = dtypes.to_dtype(arg)  # x.to(float) means float64, as in torch
         elif arg is not None:
             target_device = arg
     return (as_device(target_device) if target_device is not None else None), target_dtype
