@@ -905,6 +905,10 @@ FILLED = [
     ("zeros-list", lambda m: m.zeros([4])),
     ("zeros-0d", lambda m: m.zeros(())),
     ("zeros-dtype", lambda m: m.zeros(2, dtype=m.int64)),
+    ("zeros-python-float", lambda m: m.zeros(2, dtype=float)),
+    ("ones-python-int", lambda m: m.ones(2, dtype=int)),
+    ("tensor-python-bool", lambda m: m.tensor([0.0, 1.5], dtype=bool)),
+    ("tensor-python-float", lambda m: m.tensor([1, 2], dtype=float)),
     ("ones", lambda m: m.ones(3, 1)),
     ("ones-float64", lambda m: m.ones(2, dtype=m.float64)),
     ("ones-bool", lambda m: m.ones(2, dtype=m.bool)),
@@ -1063,6 +1067,8 @@ CONVERSIONS = {
     "to-device-dtype": lambda x, m: x.to("cpu", m.float64), "cpu": lambda x, m: x.cpu(),
     "type_as": lambda x, m: x.type_as(m.zeros(1, dtype=m.int32)),
     "type-dtype": lambda x, m: x.type(m.float64),
+    "to-python-float": lambda x, m: x.to(float), "to-python-int": lambda x, m: x.to(int),
+    "to-python-bool": lambda x, m: x.to(bool),
 }
 
 
