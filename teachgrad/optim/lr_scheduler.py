@@ -58,12 +58,9 @@ class LRScheduler:
     def step(self, epoch: int | None = None) -> None:
         if self._step_count == 1 and not getattr(self.optimizer, "_step_called", False):
             warnings.warn(
-                "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch "
-                "1.1.0 and later, you should call them in the opposite order: "
-                "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will "
-                "result in PyTorch skipping the first value of the learning rate schedule. See "
-                "more details at "
-                "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
+                "Detected call of `lr_scheduler.step()` before `optimizer.step()`. Call them "
+                "in the opposite order, `optimizer.step()` before `lr_scheduler.step()`: "
+                "otherwise the first value of the learning rate schedule is skipped.",
                 UserWarning,
                 stacklevel=2,
             )
