@@ -282,17 +282,21 @@ def test_all_two_layer_variants_agree_with_each_other() -> None:
 
 
 def test_legacy_variable_import_and_alias() -> None:
-    from teachgrad.autograd import Variable
+    from teachgrad.autograd import Variable as OurVariable
+    from torch.autograd import Variable as TheirVariable
 
-    data = teachgrad.tensor([1.0, 2.0])
-    wrapped = Variable(data, requires_grad=True)
-    assert isinstance(wrapped, teachgrad.Tensor) and wrapped.requires_grad and wrapped.is_leaf
-    assert not data.requires_grad  # the data it wraps is left alone...
-    wrapped.data.mul_(3)
-    assert data.tolist() == [3.0, 6.0]  # ...but the memory is shared, as torch's Variable
-    assert not Variable(data).requires_grad
-    with pytest.raises(TypeError):
-        Variable([1.0, 2.0])
+    for m, Variable in ((teachgrad, OurVariable), (real_torch, TheirVariable)):
+        data = m.tensor([1.0, 2.0])
+        wrapped = Variable(data, requires_grad=True)
+        assert isinstance(wrapped, m.Tensor) and wrapped.requires_grad and wrapped.is_leaf
+        assert wrapped is not data and not data.requires_grad  # the data is left alone...
+        wrapped.data.mul_(3)
+        assert data.tolist() == [3.0, 6.0]  # ...but its memory is shared
+        assert not Variable(data).requires_grad
+        result = Variable(m.ones(2, requires_grad=True) * 2)
+        assert result.is_leaf and not result.requires_grad and result.grad_fn is None
+        with pytest.raises(TypeError, match="Variable data has to be a tensor"):
+            Variable([1.0, 2.0])
 
 
 def test_my_relu_gradcheck_and_matches_builtin() -> None:
