@@ -12,6 +12,7 @@ from typing import Any
 
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.device import array_module
 from teachgrad.tensor import Tensor, _wrap_dim
 
@@ -247,11 +248,32 @@ class Prod(Function):
         if not bool((x == 0).any()):
             # d(prod)/dx_i is the product of the others: prod / x_i when no x is zero.
             return spread * _expand_back(result, x.shape, axes, ctx.keepdim) / x, None, None
+        if _GradState.enabled:
+            # backward(create_graph=True): this gradient will be differentiated again,
+            # so build it from recorded ops (the array shortcut below is invisible).
+            return spread * _product_of_others_recorded(x, ctx.axis), None, None
         return spread * _product_of_others(x, ctx.axis), None, None
 
 
 class ProdDim(Prod):
     node_name = "ProdBackward1"
+
+
+def _product_of_others_recorded(x: Tensor, axis: int | None) -> Tensor:
+    """_product_of_others from differentiable ops, for create_graph=True.
+
+    Row i of an n x n grid holds every element along the axis, with a 1 in place of
+    the i-th; each row's product is then the product of the others. It costs n^2
+    memory along the axis, which only double backward through zeros ever pays.
+    """
+    from teachgrad.ops.elementwise import where
+
+    values = x.reshape(-1) if axis is None else x.transpose(axis, -1)
+    count = values.shape[-1]
+    own_place = Tensor._make(array_module(x._array).eye(count, dtype=bool))
+    grid = values.unsqueeze(-2).expand(*values.shape[:-1], count, count)
+    others = where(own_place, 1.0, grid).prod(-1)
+    return others.reshape(x.shape) if axis is None else others.transpose(axis, -1)
 
 
 def _product_of_others(x: Tensor, axis: int | None) -> Tensor:
