@@ -1,0 +1,320 @@
+"""Datasets and the DataLoader that cuts them into (shuffled) mini-batches (torch.utils.data).
+
+A Dataset answers two questions: how many samples (len) and what is sample i
+(dataset[i]). A DataLoader asks a sampler for the order of the indices, groups them
+into batches of batch_size, fetches the samples and *collates* them: a list of
+(image, label) pairs becomes one tensor of images and one tensor of labels.
+"""
+
+from __future__ import annotations
+
+import bisect
+import collections.abc
+import copy
+import math
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from teachgrad import dtypes
+from teachgrad.creation import as_tensor, randint, randperm, tensor
+from teachgrad.ops.shape import stack
+from teachgrad.random import Generator
+from teachgrad.tensor import Tensor
+
+__all__ = [
+    "BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler",
+    "SequentialSampler", "Subset", "TensorDataset", "default_collate", "random_split",
+]
+
+
+# ---------------------------------------------------------------- datasets
+
+
+class Dataset:
+    """Subclass and define __getitem__ (and __len__) to make any data loadable."""
+
+    def __getitem__(self, index: int) -> Any:
+        raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
+
+    def __add__(self, other: Dataset) -> ConcatDataset:
+        return ConcatDataset([self, other])
+
+
+class TensorDataset(Dataset):
+    """Sample i is (tensors[0][i], tensors[1][i], ...): e.g. TensorDataset(images, labels)."""
+
+    def __init__(self, *tensors: Tensor) -> None:
+        sizes = [t.size(0) for t in tensors]
+        if any(size != sizes[0] for size in sizes):
+            raise AssertionError(
+                f"Size mismatch between tensors: their first dimensions are {sizes}; every "
+                "tensor needs one entry per sample."
+            )
+        self.tensors = tensors
+
+    def __getitem__(self, index: int) -> tuple:
+        return tuple(t[index] for t in self.tensors)
+
+    def __len__(self) -> int:
+        return self.tensors[0].size(0)
+
+
+class Subset(Dataset):
+    """The samples of `dataset` at `indices`, in that order."""
+
+    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
+        self.dataset = dataset
+        self.indices = indices
+
+    def __getitem__(self, index: int | list) -> Any:
+        if isinstance(index, list):
+            return self.dataset[[self.indices[i] for i in index]]
+        return self.dataset[self.indices[index]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class ConcatDataset(Dataset):
+    """Several datasets one after the other (dataset_a + dataset_b)."""
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise AssertionError("datasets should not be an empty iterable")
+        self.cumulative_sizes = list(np.cumsum([len(d) for d in self.datasets]))
+
+    def __len__(self) -> int:
+        return int(self.cumulative_sizes[-1])
+
+    def __getitem__(self, index: int) -> Any:
+        if index < 0:
+            if -index > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            index += len(self)
+        which = bisect.bisect_right(self.cumulative_sizes, index)
+        start = self.cumulative_sizes[which - 1] if which else 0
+        return self.datasets[which][index - start]
+
+
+def random_split(dataset: Dataset, lengths: Sequence[int | float],
+                 generator: Generator | None = None) -> list[Subset]:
+    """Split into non-overlapping random subsets of the given lengths (or fractions)."""
+    total = len(dataset)
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        # Fractions: floor each, then hand the remainder out one by one, as torch does.
+        counts = [int(math.floor(total * fraction)) for fraction in lengths]
+        for position in range(total - sum(counts)):
+            counts[position % len(counts)] += 1
+        for count, fraction in zip(counts, lengths):
+            if count == 0:
+                warnings.warn(f"Length of split at index {lengths.index(fraction)} is 0. "
+                              "This might result in an empty dataset.", stacklevel=2)
+        lengths = counts
+    if sum(lengths) != total:
+        raise ValueError(
+            "Sum of input lengths does not equal the length of the input dataset! (They sum "
+            f"to {sum(lengths)}; the dataset has {total} samples.)"
+        )
+    order = randperm(sum(lengths), generator=generator).tolist()
+    subsets, start = [], 0
+    for length in lengths:
+        subsets.append(Subset(dataset, order[start:start + length]))
+        start += length
+    return subsets
+
+
+# ---------------------------------------------------------------- samplers
+
+
+class SequentialSampler:
+    """Indices 0, 1, 2, ... in order."""
+
+    def __init__(self, data_source: Any) -> None:
+        self.data_source = data_source
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.data_source)))
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class RandomSampler:
+    """Indices in a new random order every epoch, from `generator` (or teachgrad's seeded
+    default generator): the same seed gives the same sequence of epochs."""
+
+    def __init__(self, data_source: Any, replacement: bool = False,
+                 num_samples: int | None = None, generator: Generator | None = None) -> None:
+        self.data_source = data_source
+        self.replacement = replacement
+        self._num_samples = num_samples
+        self.generator = generator
+        if not isinstance(self.num_samples, int) or self.num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got "
+                             f"num_samples={self.num_samples}")
+
+    @property
+    def num_samples(self) -> int:
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def __iter__(self) -> Iterator[int]:
+        size = len(self.data_source)
+        if self.replacement:
+            yield from randint(size, (self.num_samples,), generator=self.generator).tolist()
+            return
+        for _ in range(self.num_samples // size):
+            yield from randperm(size, generator=self.generator).tolist()
+        yield from randperm(size, generator=self.generator).tolist()[:self.num_samples % size]
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class BatchSampler:
+    """Groups the indices of another sampler into lists of batch_size."""
+
+    def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+            raise ValueError(f"batch_size should be a positive integer value, but got "
+                             f"batch_size={batch_size}")
+        self.sampler = sampler
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+
+    def __iter__(self) -> Iterator[list[int]]:
+        batch: list[int] = []
+        for index in self.sampler:
+            batch.append(index)
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def __len__(self) -> int:
+        if self.drop_last:
+            return len(self.sampler) // self.batch_size
+        return -(-len(self.sampler) // self.batch_size)
+
+
+# ---------------------------------------------------------------- collating
+
+
+def default_collate(batch: list) -> Any:
+    """Stack a list of samples into a batch, keeping the samples' structure.
+
+    tensors -> one stacked tensor; NumPy arrays -> stacked tensor; floats -> float64
+    tensor; ints -> int64 tensor; strings stay a list; dicts, tuples and lists are
+    collated field by field (tuples become lists, as in torch).
+    """
+    elem = batch[0]
+    if isinstance(elem, Tensor):
+        return stack(batch, 0)
+    if isinstance(elem, np.ndarray):
+        if elem.dtype.kind in "SUO":
+            raise TypeError(_COLLATE_ERROR.format(elem.dtype))
+        return default_collate([as_tensor(b) for b in batch])
+    if isinstance(elem, (np.bool_, np.number)):
+        return as_tensor(np.array(batch))
+    if isinstance(elem, float):
+        return tensor(batch, dtype=dtypes.float64)
+    if isinstance(elem, int):
+        return tensor(batch)
+    if isinstance(elem, (str, bytes)):
+        return batch
+    if isinstance(elem, collections.abc.Mapping):
+        collated = {key: default_collate([sample[key] for sample in batch]) for key in elem}
+        if isinstance(elem, collections.abc.MutableMapping):
+            clone = copy.copy(elem)
+            clone.update(collated)
+            return clone
+        return collated
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # a namedtuple keeps its type
+        return type(elem)(*(default_collate(list(field)) for field in zip(*batch)))
+    if isinstance(elem, collections.abc.Sequence):
+        if any(len(sample) != len(elem) for sample in batch):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        return [default_collate(list(field)) for field in zip(*batch)]
+    raise TypeError(_COLLATE_ERROR.format(type(elem)))
+
+
+_COLLATE_ERROR = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
+                  "lists; found {}")
+
+
+def default_convert(data: Any) -> Any:
+    """What a DataLoader without batching (batch_size=None) does to each sample: NumPy
+    values become tensors, containers are converted inside (tuples become lists)."""
+    if isinstance(data, np.ndarray):
+        return as_tensor(data) if data.dtype.kind not in "SUO" else data
+    if isinstance(data, (np.bool_, np.number)):
+        return as_tensor(data)
+    if isinstance(data, collections.abc.Mapping):
+        return {key: default_convert(value) for key, value in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(default_convert(item) for item in data))
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        return [default_convert(item) for item in data]
+    return data
+
+
+# ---------------------------------------------------------------- loader
+
+
+class DataLoader:
+    """Iterate over a dataset in mini-batches.
+
+    for images, labels in DataLoader(dataset, batch_size=64, shuffle=True): ...
+
+    shuffle=True draws a new order every epoch (pass generator= for a stream of its
+    own); drop_last=True skips a last, smaller batch. Samples are loaded in this
+    process: num_workers is accepted for compatibility and changes nothing.
+    """
+
+    def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Iterable | None = None, batch_sampler: Iterable | None = None,
+                 num_workers: int = 0, collate_fn: Callable | None = None,
+                 pin_memory: bool = False, drop_last: bool = False,
+                 generator: Generator | None = None, **unused: Any) -> None:
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 "
+                             "to disable multiprocessing.")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
+                                 "shuffle, sampler, and drop_last")
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually "
+                             "exclusive with drop_last")
+        if sampler is None:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle \
+                else SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.num_workers = num_workers
+        self.generator = generator
+        self.collate_fn = collate_fn or (default_collate if batch_sampler is not None
+                                         else default_convert)
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.batch_sampler is None:  # no batching: one sample at a time
+            for index in self.sampler:
+                yield self.collate_fn(self.dataset[index])
+            return
+        for indices in self.batch_sampler:
+            yield self.collate_fn([self.dataset[index] for index in indices])
+
+    def __len__(self) -> int:
+        return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
