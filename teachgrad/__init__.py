@@ -5,7 +5,7 @@ tutorials) unchanged. Everything public is re-exported here, mirroring torch's t
 level; read the modules below to see how each piece works.
 """
 
-from teachgrad import autograd, cuda
+from teachgrad import autograd, cuda, datasets, nn, optim, utils
 from teachgrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from teachgrad.creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
