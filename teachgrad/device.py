@@ -27,6 +27,8 @@ class device:  # noqa: N801 - torch's name
             raise RuntimeError(
                 f"Expected one of cpu, cuda device type at start of device string: {type}"
             )
+        if index is not None and index < 0:
+            raise RuntimeError("Device index must not be negative")
         self.type = type
         self.index = index
 
@@ -39,9 +41,11 @@ class device:  # noqa: N801 - torch's name
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+        # A device equals only a device, as in torch: x.device == "cuda" is False even on
+        # the GPU (compare x.device.type == "cuda", or x.is_cuda).
+        if not isinstance(other, device):
+            return NotImplemented
+        return (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
         return hash((self.type, self.index))
