@@ -15,6 +15,7 @@ import numpy as np
 
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import (
     binary_arrays, broadcast_error, broadcast_shapes, check_same_device, shape_of, sum_to_shape,
@@ -399,6 +400,10 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
         (result,) = ctx.saved_tensors
+        if _GradState.enabled:
+            # create_graph: as in torch, the gradient stays connected to the result (with
+            # a zero derivative), so differentiating it again gives zeros, not an error.
+            return grad * result.sign()
         return grad * (result > 0)
 
 
