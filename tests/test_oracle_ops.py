@@ -473,6 +473,41 @@ def test_op_matches_torch(fn: Callable, args: tuple, options: dict) -> None:
     run(fn, *args, **options)
 
 
+def _hessian_vector(module: Any, fn: Callable, inputs: list) -> Any:
+    """d/dinputs of |d(out . w)/dinputs|^2: exercises every backward under create_graph."""
+    outs = [out for out in _flatten(fn(module, *inputs)) if out.requires_grad]
+    leaves = [x for x in inputs if isinstance(x, module.Tensor) and x.requires_grad]
+    if not outs or not leaves:
+        return "no graph"
+    loss = 0
+    for number, out in enumerate(outs):
+        loss = loss + (out * module.from_numpy(weights_like(to_numpy(out), number))).sum()
+    firsts = module.autograd.grad(loss, leaves, create_graph=True, allow_unused=True)
+    total = 0
+    for first in firsts:
+        if first is not None and first.requires_grad:
+            total = total + (first * first).sum()
+    if not isinstance(total, module.Tensor):
+        return "constant first derivative"
+    seconds = module.autograd.grad(total, leaves, allow_unused=True)
+    # torch may answer None, or a lazily-zero tensor, where the derivative is zero
+    return [np.zeros(x.shape) if s is None or getattr(s, "_is_zerotensor", lambda: False)()
+            else to_numpy(s) for s, x in zip(seconds, leaves)]
+
+
+@pytest.mark.parametrize(("fn", "args", "options"), CASES)
+def test_second_order_matches_torch(fn: Callable, args: tuple, options: dict) -> None:
+    ours_in, theirs_in = _pairs(args)
+    ours = _hessian_vector(teachgrad, fn, ours_in)
+    theirs = _hessian_vector(torch, fn, theirs_in)
+    if isinstance(theirs, str):
+        assert ours == theirs
+        return
+    assert not isinstance(ours, str), ours
+    for mine, other in zip(ours, theirs):
+        np.testing.assert_allclose(mine, other, rtol=1e-6, atol=1e-6)
+
+
 def test_oracle_runner_catches_a_wrong_gradient() -> None:
     """The runner itself must fail when teachgrad's gradient differs from torch's."""
 
