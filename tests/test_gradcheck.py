@@ -414,7 +414,9 @@ for _name, _fn in INPLACE.items():
             result = fn(z, other)
             return result * y
 
-        return apply, [draw.away((2, 3), points=(-0.3, 0.4)), draw.away(other_shape, margin=0.3)]
+        # clamp_ acts on exp(x): keep exp(x) away from its upper bound 0.4
+        return apply, [draw.away((2, 3), points=(float(np.log(0.4)),)),
+                       draw.away(other_shape, margin=0.3)]
 
     OPS[f"inplace-{_name}"] = _inplace_builder
 
