@@ -53,7 +53,7 @@ ALL_LESSONS = (
 # commit their lesson; once it lists all seven, the test also requires that nothing else
 # is in notebooks/.
 EXPECTED_LESSONS: tuple[str, ...] = (
-    "01_numpy_backprop", "02_tensors", "03_autograd", "04_custom_functions",
+    "01_numpy_backprop", "02_tensors", "03_autograd", "04_custom_functions", "05_modules",
 )
 
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
