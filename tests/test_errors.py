@@ -23,26 +23,32 @@ B22 = np.arange(4.0).reshape(2, 2) - 1.5
 V3 = np.array([0.5, -1.0, 2.0])
 
 
+def _host(array: Any) -> np.ndarray:
+    """A NumPy copy of a tensor's array, from the CPU or a (real or fake) GPU."""
+    return array.get() if hasattr(array, "get") else array.copy()
+
+
 def _snapshot(objects: dict) -> dict:
     state = {}
     for name, value in objects.items():
         if isinstance(value, teachgrad.Tensor):
             grad = value._grad
-            state[name] = (value._array.copy(), value._version, value.requires_grad,
-                           value.grad_fn, None if grad is None else grad._array.copy())
+            state[name] = (_host(value._array), value._version, value.requires_grad,
+                           value.grad_fn, None if grad is None else _host(grad._array))
     return state
 
 
 def _assert_unchanged(objects: dict, before: dict) -> None:
     for name, (values, version, requires_grad, grad_fn, grad) in before.items():
         tensor = objects[name]
-        np.testing.assert_array_equal(tensor._array, values, err_msg=f"{name} changed")
+        np.testing.assert_array_equal(_host(tensor._array), values, err_msg=f"{name} changed")
         assert tensor._version == version, f"{name}._version moved"
         assert tensor.requires_grad == requires_grad and tensor.grad_fn is grad_fn
         now = tensor._grad
         assert (now is None) == (grad is None), f"{name}.grad changed"
         if grad is not None:
-            np.testing.assert_array_equal(now._array, grad, err_msg=f"{name}.grad changed")
+            np.testing.assert_array_equal(_host(now._array), grad,
+                                          err_msg=f"{name}.grad changed")
 
 
 def leaf(m: Any, array: np.ndarray) -> Any:
@@ -385,23 +391,20 @@ def test_cuda_request_without_gpu_says_what_to_install(make: Callable) -> None:
     assert x.device == teachgrad.device("cpu") and x.tolist() == [1.0, 1.0]
 
 
-def test_mixing_devices_is_refused_clearly() -> None:
-    if not teachgrad.cuda.is_available():
-        # Without a GPU no CUDA tensor can exist; the device check itself still speaks.
-        from teachgrad.ops.broadcast import check_same_device
-
-        class FakeGpuArray:
-            shape = (2,)
-            device = type("Device", (), {"id": 0})()
-
-        with pytest.raises(RuntimeError, match=r"same device.*cpu.*cuda:0"):
-            check_same_device(np.zeros(2), FakeGpuArray())
-        return
-    cpu, gpu = teachgrad.ones(2), teachgrad.ones(2, device="cuda")
-    with pytest.raises(RuntimeError, match="same device"):
-        cpu + gpu
-    with pytest.raises(RuntimeError, match="same device"):
-        cpu @ gpu
+@pytest.mark.parametrize("op", [
+    lambda a, b: a + b, lambda a, b: a * b, lambda a, b: a @ b.reshape(2, 1),
+    lambda a, b: teachgrad.maximum(a, b), lambda a, b: teachgrad.cat([a, b]),
+    lambda a, b: a.add_(b), lambda a, b: a.__setitem__(slice(None), b),
+])
+def test_mixing_devices_is_refused_clearly(gpu_device: str, op: Callable) -> None:
+    """On the fake GPU of tests/fake_cupy.py (and on a real one where there is one)."""
+    cpu = teachgrad.tensor([1.0, 2.0])
+    gpu = teachgrad.tensor([3.0, 4.0], device=gpu_device)
+    for a, b in ((cpu, gpu), (gpu, cpu)):
+        before = _snapshot({"a": a, "b": b})
+        with pytest.raises(RuntimeError, match=r"same device.*(cpu.*cuda:0|cuda:0.*cpu)"):
+            op(a, b)
+        _assert_unchanged({"a": a, "b": b}, before)
 
 
 # ------------------------------------------------------------------ teachgrad's own limits
