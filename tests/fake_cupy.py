@@ -538,11 +538,13 @@ class FakeUfunc:
         return f"<ufunc 'cupy_{self.__name__}'>"
 
     def __call__(self, *args: Any, out: Any = None, dtype: Any = None,
-                 casting: str = "same_kind") -> Any:
+                 casting: str | None = None) -> Any:
         if len(args) != self.nin:
             raise TypeError(f"Wrong number of arguments for {self.__name__}")
         inputs = [_operand(arg, self._compare) for arg in args]
-        kwargs: dict = {"casting": casting}
+        # NumPy's default casting is CuPy's ('same_kind'); passing it explicitly would
+        # take np.matmul off its BLAS path.
+        kwargs: dict = {} if casting is None else {"casting": casting}
         if dtype is not None:
             kwargs["dtype"] = dtype
         if out is not None:
