@@ -26,7 +26,6 @@ import pytest
 
 import teachgrad
 import teachgrad.nn as nn
-import teachgrad.nn.functional as F
 
 TOLERANCE = {"rtol": 1e-5, "atol": 1e-6}
 CUDA0 = teachgrad.device("cuda", 0)
@@ -320,6 +319,11 @@ NUMPY_MESSAGE = ("can't convert cuda:0 device type tensor to numpy. Use Tensor.c
 
 
 def test_numpy_of_a_gpu_tensor_raises_torchs_error(gpu_device: str) -> None:
+    torch = torch_on_cuda(gpu_device)
+    if torch is not None:  # on a real GPU, torch's own words
+        with pytest.raises(TypeError) as theirs:
+            torch.ones(2, device="cuda").numpy()
+        assert str(theirs.value) == NUMPY_MESSAGE
     for x in (teachgrad.ones(2, device=gpu_device),
               teachgrad.ones(2, device=gpu_device, requires_grad=True)):  # device first
         with pytest.raises(TypeError) as caught:
@@ -438,6 +442,8 @@ def torch_repr_on(cpu_repr: str, device: str) -> str:
 def test_gpu_tensor_prints_device_where_torch_does(gpu_device: str, name: str) -> None:
     torch = pytest.importorskip("torch", reason="torch is the oracle for reprs")
     expected = torch_repr_on(repr(REPRS[name](torch, None)), "cuda:0")
+    if torch_on_cuda(gpu_device) is not None:  # a real CUDA tensor checks the derivation
+        assert repr(REPRS[name](torch, "cuda")) == expected
     ours = REPRS[name](teachgrad, gpu_device)
     assert repr(ours) == expected.replace("torch.", "teachgrad.")
     assert str(ours) == repr(ours)
@@ -454,58 +460,73 @@ def test_cpu_tensor_prints_no_device(device: str) -> None:
 # ----------------------------------------------------------------- mixing devices
 
 SAME_DEVICE = "Expected all tensors to be on the same device"
-MIXED: dict[str, Callable[[Any, Any], Any]] = {
-    "add": lambda g, c: g + c,
-    "radd": lambda g, c: c + g,
-    "mul": lambda g, c: c * g,
-    "pow": lambda g, c: g ** c,
-    "compare": lambda g, c: g < c,
-    "matmul": lambda g, c: g @ c,
-    "mm": lambda g, c: teachgrad.mm(c, g),
-    "cat": lambda g, c: teachgrad.cat([g, c]),
-    "stack": lambda g, c: teachgrad.stack([c, g]),
-    "where-values": lambda g, c: teachgrad.where(g > 0, c, g),
-    "where-condition": lambda g, c: teachgrad.where(c > 0, g, g),
-    "maximum": lambda g, c: teachgrad.maximum(g, c),
-    "equal": lambda g, c: teachgrad.equal(g, c),
-    "allclose": lambda g, c: teachgrad.allclose(g, c),
-    "0d-gpu-with-cpu": lambda g, c: teachgrad.tensor(2.0, device="cuda") * c,
-    "add_": lambda g, c: g.detach().add_(c),
-    "add_-recorded": lambda g, c: (g * 1).add_(c),
-    "isub-no-grad": lambda g, c: _isub_no_grad(g.detach(), c),
-    "setitem": lambda g, c: g.detach().__setitem__(0, c[0]),
-    "linear": lambda g, c: F.linear(g, c),
-    "linear-bias": lambda g, c: F.linear(g, g, c[0]),
-    "conv2d": lambda g, c: F.conv2d(g.reshape(1, 1, 3, 3), c.reshape(1, 1, 3, 3)),
-    "mse_loss": lambda g, c: F.mse_loss(g, c),
-    "cross_entropy-cpu-target": lambda g, c: F.cross_entropy(g, teachgrad.tensor([0, 1, 2])),
-    "nll_loss-cpu-weight": lambda g, c: F.nll_loss(
-        g, teachgrad.tensor([0, 1, 2], device="cuda"), weight=c[0].abs()),
-    "binary_cross_entropy": lambda g, c: F.binary_cross_entropy(g.sigmoid(), c.sigmoid()),
-    "bce_with_logits": lambda g, c: F.binary_cross_entropy_with_logits(g, c.sigmoid()),
-    "embedding-cpu-indices": lambda g, c: F.embedding(teachgrad.tensor([0, 1]), g),
-    "batch_norm-cpu-stats": lambda g, c: F.batch_norm(g, teachgrad.zeros(3),
-                                                      teachgrad.ones(3), training=True),
-    "module-on-gpu-cpu-input": lambda g, c: _linear_on("cuda")(c),
-    "module-on-cpu-gpu-input": lambda g, c: _linear_on("cpu")(g),
+#: fn(m, g, c): m is teachgrad or torch, g a tensor on the GPU, c one on the CPU
+MIXED: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "add": lambda m, g, c: g + c,
+    "radd": lambda m, g, c: c + g,
+    "mul": lambda m, g, c: c * g,
+    "pow": lambda m, g, c: g ** c,
+    "compare": lambda m, g, c: g < c,
+    "matmul": lambda m, g, c: g @ c,
+    "mm": lambda m, g, c: m.mm(c, g),
+    "cat": lambda m, g, c: m.cat([g, c]),
+    "stack": lambda m, g, c: m.stack([c, g]),
+    "where-values": lambda m, g, c: m.where(g > 0, c, g),
+    "where-condition": lambda m, g, c: m.where(c > 0, g, g),
+    "maximum": lambda m, g, c: m.maximum(g, c),
+    "equal": lambda m, g, c: m.equal(g, c),
+    "allclose": lambda m, g, c: m.allclose(g, c),
+    "0d-gpu-with-cpu": lambda m, g, c: m.tensor(2.0, device="cuda") * c,
+    "add_": lambda m, g, c: g.detach().add_(c),
+    "add_-recorded": lambda m, g, c: (g * 1).add_(c),
+    "isub-no-grad": lambda m, g, c: _isub_no_grad(m, g.detach(), c),
+    "linear": lambda m, g, c: m.nn.functional.linear(g, c),
+    "linear-bias": lambda m, g, c: m.nn.functional.linear(g, g, c[0]),
+    "conv2d": lambda m, g, c: m.nn.functional.conv2d(g.reshape(1, 1, 3, 3),
+                                                     c.reshape(1, 1, 3, 3)),
+    "mse_loss": lambda m, g, c: m.nn.functional.mse_loss(g, c),
+    "cross_entropy-cpu-target": lambda m, g, c: m.nn.functional.cross_entropy(
+        g, m.tensor([0, 1, 2])),
+    "nll_loss-cpu-weight": lambda m, g, c: m.nn.functional.nll_loss(
+        g, m.tensor([0, 1, 2], device="cuda"), weight=c[0].abs()),
+    "binary_cross_entropy": lambda m, g, c: m.nn.functional.binary_cross_entropy(
+        g.sigmoid(), c.sigmoid()),
+    "bce_with_logits": lambda m, g, c: m.nn.functional.binary_cross_entropy_with_logits(
+        g, c.sigmoid()),
+    "embedding-cpu-indices": lambda m, g, c: m.nn.functional.embedding(m.tensor([0, 1]), g),
+    "batch_norm-cpu-stats": lambda m, g, c: m.nn.functional.batch_norm(
+        g, m.zeros(3), m.ones(3), training=True),
+    "module-on-gpu-cpu-input": lambda m, g, c: m.nn.Linear(3, 2).to("cuda")(c),
+    "module-on-cpu-gpu-input": lambda m, g, c: m.nn.Linear(3, 2)(g),
 }
 
 
-def _isub_no_grad(x: Any, other: Any) -> None:
-    with teachgrad.no_grad():
+def _isub_no_grad(m: Any, x: Any, other: Any) -> None:
+    with m.no_grad():
         x -= other
 
 
-def _linear_on(device: str) -> nn.Linear:
-    return nn.Linear(3, 2).to(device)
+def torch_on_cuda(device: str) -> Any:
+    """torch, when this run is on the real GPU and torch has CUDA: then it is the oracle."""
+    if device != "cuda" or hasattr(sys.modules.get("cupy"), "_fake_state"):
+        return None  # the CPU, or the fake GPU: torch has no CUDA tensors to compare with
+    torch = pytest.importorskip("torch")
+    return torch if torch.cuda.is_available() else None
+
+
+def mixed_pair(m: Any, device: str) -> tuple:
+    on_gpu = m.tensor(values(3, 3), device=device, requires_grad=True)
+    return on_gpu, m.tensor(values(3, 3, seed=1))
 
 
 @pytest.mark.parametrize("name", list(MIXED))
 def test_mixing_devices_raises_torchs_error(gpu_device: str, name: str) -> None:
-    on_gpu = teachgrad.tensor(values(3, 3), device=gpu_device, requires_grad=True)
-    on_cpu = teachgrad.tensor(values(3, 3, seed=1))
+    torch = torch_on_cuda(gpu_device)
+    if torch is not None:  # on a real GPU, check that torch refuses this too
+        with pytest.raises(RuntimeError, match=SAME_DEVICE):
+            MIXED[name](torch, *mixed_pair(torch, "cuda"))
     with pytest.raises(RuntimeError, match=SAME_DEVICE):
-        MIXED[name](on_gpu, on_cpu)
+        MIXED[name](teachgrad, *mixed_pair(teachgrad, gpu_device))
 
 
 def test_indexing_a_cpu_tensor_with_gpu_indices_raises(gpu_device: str) -> None:
@@ -518,22 +539,28 @@ def test_indexing_a_cpu_tensor_with_gpu_indices_raises(gpu_device: str) -> None:
             use()
 
 
-ALLOWED_MIXES: dict[str, Callable[[Any, Any], Any]] = {
-    "0d-cpu-tensor-is-a-number": lambda g, c: g * teachgrad.tensor(2.0) + teachgrad.tensor(1),
-    "python-numbers": lambda g, c: 2 * g - 1.5,
-    "cpu-long-index": lambda g, c: g[teachgrad.tensor([2, 0])],
-    "cpu-bool-mask": lambda g, c: g[teachgrad.tensor([True, False, True])],
-    "copy_-from-cpu": lambda g, c: g.detach().clone().copy_(c),
-    "fill_-with-0d-cpu-tensor": lambda g, c: g.detach().clone().fill_(teachgrad.tensor(4.0)),
+ALLOWED_MIXES: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "0d-cpu-tensor-is-a-number": lambda m, g, c: g * m.tensor(2.0) + m.tensor(1),
+    "python-numbers": lambda m, g, c: 2 * g - 1.5,
+    "cpu-long-index": lambda m, g, c: g[m.tensor([2, 0])],
+    "cpu-bool-mask": lambda m, g, c: g[m.tensor([True, False, True])],
+    "copy_-from-cpu": lambda m, g, c: g.detach().clone().copy_(c),
+    "fill_-with-0d-cpu-tensor": lambda m, g, c: g.detach().clone().fill_(m.tensor(4.0)),
 }
 
 
 @pytest.mark.parametrize("name", list(ALLOWED_MIXES))
 def test_mixes_torch_allows_work_and_stay_on_the_gpu(gpu_device: str, name: str) -> None:
     data_gpu, data_cpu = values(3, 3), values(3, 3, seed=1)
-    result = ALLOWED_MIXES[name](teachgrad.tensor(data_gpu, device=gpu_device),
+    torch = torch_on_cuda(gpu_device)
+    if torch is not None:
+        theirs = ALLOWED_MIXES[name](torch, torch.tensor(data_gpu, device="cuda"),
+                                     torch.tensor(data_cpu))
+        assert theirs.device.type == "cuda"
+    result = ALLOWED_MIXES[name](teachgrad, teachgrad.tensor(data_gpu, device=gpu_device),
                                  teachgrad.tensor(data_cpu))
-    reference = ALLOWED_MIXES[name](teachgrad.tensor(data_gpu), teachgrad.tensor(data_cpu))
+    reference = ALLOWED_MIXES[name](teachgrad, teachgrad.tensor(data_gpu),
+                                    teachgrad.tensor(data_cpu))
     assert result.device == CUDA0
     np.testing.assert_allclose(result.cpu().numpy(), reference.numpy(), **TOLERANCE)
 
