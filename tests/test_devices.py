@@ -522,8 +522,8 @@ def mixed_pair(m: Any, device: str) -> tuple:
 @pytest.mark.parametrize("name", list(MIXED))
 def test_mixing_devices_raises_torchs_error(gpu_device: str, name: str) -> None:
     torch = torch_on_cuda(gpu_device)
-    if torch is not None:  # on a real GPU, check that torch refuses this too
-        with pytest.raises(RuntimeError, match=SAME_DEVICE):
+    if torch is not None:  # on a real GPU, check that torch refuses this too (its words
+        with pytest.raises(RuntimeError):  # vary by op: where names condition, x and y)
             MIXED[name](torch, *mixed_pair(torch, "cuda"))
     with pytest.raises(RuntimeError, match=SAME_DEVICE):
         MIXED[name](teachgrad, *mixed_pair(teachgrad, gpu_device))
