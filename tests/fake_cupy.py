@@ -376,6 +376,8 @@ class FakeGpuArray:
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any
                         ) -> Any:
         fake = self._state.module
+        if method == "at" and hasattr(fake, ufunc.__name__):  # np.add.at -> cupy.add.at
+            return getattr(fake, ufunc.__name__).at(*inputs, **kwargs)
         if method != "__call__" or not hasattr(fake, ufunc.__name__):
             return NotImplemented
         for value in inputs + tuple(kwargs.get("out", ())):
