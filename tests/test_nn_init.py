@@ -15,6 +15,13 @@ import teachgrad.nn.init as init
 torch = pytest.importorskip("torch", reason="torch is the oracle")
 
 
+@pytest.fixture(autouse=True)
+def seeded() -> None:
+    """Statistics of random draws: seed both libraries so every run draws the same."""
+    teachgrad.manual_seed(0)
+    torch.manual_seed(0)
+
+
 def spread(tensor) -> tuple[float, float, float, float]:
     array = tensor.detach().numpy().astype("float64")
     return float(array.mean()), float(array.std()), float(array.min()), float(array.max())
@@ -37,8 +44,6 @@ def assert_same_distribution(ours, theirs, uniform: bool) -> None:
     lambda lib: lib.nn.Conv2d(8, 64, (5, 3), groups=2),
 ])
 def test_layer_defaults_follow_torchs_bounds(make) -> None:
-    teachgrad.manual_seed(0)
-    torch.manual_seed(0)
     ours, theirs = make(teachgrad), make(torch)
     fan_in = theirs.weight[0].numel()
     bound = 1 / math.sqrt(fan_in)
@@ -51,7 +56,6 @@ def test_layer_defaults_follow_torchs_bounds(make) -> None:
 
 
 def test_embedding_and_batch_norm_defaults() -> None:
-    teachgrad.manual_seed(0)
     ours, theirs = nn.Embedding(500, 64, padding_idx=3), torch.nn.Embedding(500, 64,
                                                                             padding_idx=3)
     assert_same_distribution(ours.weight, theirs.weight, uniform=False)
