@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 import teachgrad
 
@@ -61,3 +62,13 @@ def copy_weights(ours: teachgrad.nn.Module, theirs: Any) -> None:
 def torch_message(error: BaseException) -> str:
     """torch's message with torch spelled teachgrad, to compare with ours."""
     return str(error).replace("torch.", "teachgrad.")
+
+
+@pytest.fixture(autouse=True)
+def seed_both() -> None:
+    """Every test starts from the same random state in both libraries (import this fixture
+    into a test module to make it apply there): torch's default weights are then the same
+    on every run."""
+    teachgrad.manual_seed(0)
+    if torch is not None:
+        torch.manual_seed(0)

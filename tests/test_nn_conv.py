@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from nn_oracle import assert_close, both, torch_message, values
+from nn_oracle import assert_close, both, seed_both, torch_message, values  # noqa: F401 - seed_both is autouse
 
 import teachgrad
 import teachgrad.nn.functional as F

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from nn_oracle import values
+from nn_oracle import seed_both, values  # noqa: F401 - seed_both is autouse
 
 import teachgrad
 import teachgrad.nn as nn

@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
-from nn_oracle import assert_close, copy_weights, torch_message, values
+from nn_oracle import assert_close, copy_weights, seed_both, torch_message, values  # noqa: F401 - seed_both is autouse
 
 import teachgrad
 import teachgrad.nn as nn

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from nn_oracle import assert_close, copy_weights
+from nn_oracle import assert_close, copy_weights, seed_both  # noqa: F401 - seed_both is autouse
 
 import teachgrad
 
