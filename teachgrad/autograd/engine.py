@@ -19,6 +19,7 @@ from typing import Any
 
 from teachgrad.autograd.function import AccumulateGrad, Node, edge_to
 from teachgrad.autograd.grad_mode import _GradState
+from teachgrad.numerics import FLOAT_ERRORS, IGNORE
 
 
 def backward(
@@ -176,6 +177,9 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
 
     previous_mode = _GradState.enabled
     _GradState.enabled = create_graph
+    # Backward formulas and accumulation that work on arrays directly overflow as
+    # silently as ops do (teachgrad/numerics.py).
+    float_errors = FLOAT_ERRORS.set(IGNORE)
     try:
         while ready:
             node = ready.pop()
@@ -219,6 +223,7 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
             input_grads = grad_value = None
     finally:
         _GradState.enabled = previous_mode
+        FLOAT_ERRORS.reset(float_errors)
     if targets is None:
         return []
     return [captured.get(target) for target in targets]

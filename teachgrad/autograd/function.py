@@ -17,6 +17,7 @@ import weakref
 from typing import Any
 
 from teachgrad.autograd.grad_mode import _GradState
+from teachgrad.numerics import FLOAT_ERRORS, IGNORE
 
 
 class Node:
@@ -217,12 +218,15 @@ class Function(metaclass=FunctionMeta):
             recording = False
         ctx.needs_input_grad = needs
 
-        # forward computes values only: ops it calls on tensors must not record.
+        # forward computes values only: ops it calls on tensors must not record. And,
+        # as in torch, overflow to inf or nan is silent (see teachgrad/numerics.py).
         _GradState.enabled = False
+        float_errors = FLOAT_ERRORS.set(IGNORE)
         try:
             result = cls.forward(ctx, *args)
         finally:
             _GradState.enabled = previous_mode
+            FLOAT_ERRORS.reset(float_errors)
 
         if result.__class__ is not tuple:  # the common case: one output
             output = _as_output(result, args)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState
@@ -125,8 +123,7 @@ class Div(Function):
         x, y = binary_arrays(a, b)
         ctx.shapes = (shape_of(a), shape_of(b))
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
-        with _silent_float_errors():
-            quotient = _broadcasting(_div, x, y)
+        quotient = _broadcasting(_div, x, y)  # x / 0 is inf, silently (numerics.py)
         # Integers divide as true division in torch, giving the default float dtype.
         # NumPy divides integers into float64; cast to the default dtype as torch does.
         operand_dtype = x.dtype if hasattr(x, "dtype") else y.dtype
@@ -184,8 +181,7 @@ class Pow(Function):
             raise RuntimeError("Integers to negative integer powers are not allowed. Use a "
                                "float tensor, e.g. x.float() ** -1.")
         ctx.save_for_backward(x, exponent)
-        with _silent_float_errors():
-            return base ** exponent_value
+        return base ** exponent_value
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -206,8 +202,7 @@ class PowTensor(Function):
     def forward(ctx: Node, a: Tensor, b: Tensor) -> Any:
         x, y = binary_arrays(a, b)
         ctx.shapes = (shape_of(a), shape_of(b))
-        with _silent_float_errors():
-            result = Tensor._make(_broadcasting(_pow, x, y))
+        result = Tensor._make(_broadcasting(_pow, x, y))
         ctx.save_for_backward(a, b, result)
         return result
 
@@ -287,8 +282,7 @@ class Log(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor) -> Any:
         ctx.save_for_backward(x)
-        with _silent_float_errors():
-            return array_module(x._array).log(_floating(x._array))
+        return array_module(x._array).log(_floating(x._array))  # log(0) = -inf, silently
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
@@ -301,8 +295,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor) -> Any:
-        with _silent_float_errors():
-            result = Tensor._make(array_module(x._array).sqrt(_floating(x._array)))
+        result = Tensor._make(array_module(x._array).sqrt(_floating(x._array)))
         ctx.save_for_backward(result)
         return result
 
@@ -520,11 +513,6 @@ class Where(Function):
         grad_b = sum_to_shape(where(condition, zero, grad), ctx.shapes[2]) \
             if ctx.needs_input_grad[2] else None
         return None, grad_a, grad_b
-
-
-def _silent_float_errors() -> np.errstate:
-    """NumPy warns on log(0), 0/0 and sqrt(-1); torch returns -inf/nan without a word."""
-    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
 # ---------------------------------------------------------------- public functions

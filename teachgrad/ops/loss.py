@@ -99,9 +99,9 @@ class NllLoss(Function):
         losses = (coefficients * array).sum(axis=class_axis)
         if reduction == "mean":
             total = per_sample.sum()
-            with _quiet():  # every target ignored: 0 / 0 = nan, as in torch
-                coefficients = coefficients / total
-                result = losses.sum() / total
+            # every target ignored: 0 / 0 = nan, as in torch (silently: numerics.py)
+            coefficients = coefficients / total
+            result = losses.sum() / total
         else:
             result = reduce_array(losses, reduction)
         ctx.coefficients, ctx.class_axis, ctx.reduction = coefficients, class_axis, reduction
@@ -137,9 +137,8 @@ class BinaryCrossEntropy(Function):
                 "probabilities: apply sigmoid first, or use binary_cross_entropy_with_logits "
                 "on the raw scores."
             )
-        with _quiet():
-            log_p = xp.maximum(xp.log(probs), -100)
-            log_not_p = xp.maximum(xp.log(1 - probs), -100)
+        log_p = xp.maximum(xp.log(probs), -100)
+        log_not_p = xp.maximum(xp.log(1 - probs), -100)
         losses = -(labels * log_p + (1 - labels) * log_not_p)
         if weight is not None:
             losses = losses * weight._array
@@ -204,9 +203,3 @@ class BinaryCrossEntropyWithLogits(Function):
             pos_term = 0 if pos_weight is None else (pos_weight - 1) * log_sigmoid
             grad_target = sum_to_shape(grad * (-x - pos_term), target.shape)
         return grad_x, grad_target, None, None, None
-
-
-def _quiet() -> Any:
-    import numpy as np
-
-    return np.errstate(divide="ignore", invalid="ignore")

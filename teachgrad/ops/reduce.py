@@ -306,8 +306,7 @@ class Var(Function):
         ctx.keepdim, ctx.correction = keepdim, correction
         ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
         ctx.save_for_backward(x)
-        with _silent():
-            return array.var(axis=ctx.axes, ddof=correction, keepdims=keepdim)
+        return array.var(axis=ctx.axes, ddof=correction, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -326,8 +325,7 @@ class Std(Function):
         ctx.axes = _axes(dim, array.ndim)
         ctx.keepdim, ctx.correction = keepdim, correction
         ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
-        with _silent():
-            result = Tensor._make(array.std(axis=ctx.axes, ddof=correction, keepdims=keepdim))
+        result = Tensor._make(array.std(axis=ctx.axes, ddof=correction, keepdims=keepdim))
         ctx.save_for_backward(x, result)
         return result
 
@@ -348,12 +346,6 @@ def _float_input(x: Tensor, name: str) -> Any:
     return x._array
 
 
-def _silent() -> Any:
-    import numpy as np
-
-    return np.errstate(divide="ignore", invalid="ignore")
-
-
 class LogSumExp(Function):
     node_name = "LogsumexpBackward0"
 
@@ -367,9 +359,8 @@ class LogSumExp(Function):
         # Subtract the max before exp so that large inputs do not overflow.
         peak = array.max(axis=ctx.axes, keepdims=True)
         peak = xp.where(xp.isfinite(peak), peak, 0)
-        with _silent():
-            summed = xp.exp(array - peak).sum(axis=ctx.axes, keepdims=True)
-            result = xp.log(summed) + peak
+        summed = xp.exp(array - peak).sum(axis=ctx.axes, keepdims=True)
+        result = xp.log(summed) + peak
         if not keepdim:
             result = result.squeeze(ctx.axes) if ctx.axes is not None else result.reshape(())
         result = Tensor._make(result)
