@@ -67,10 +67,7 @@ class Node:
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward."
             )
-        return tuple(
-            saved.unpack(self) if saved.__class__ is SavedTensor else saved
-            for saved in self._saved
-        )
+        return tuple([_unpack(saved, self) for saved in self._saved])
 
     # ----- graph introspection, as torch's nodes offer -----
     def name(self) -> str:
@@ -91,47 +88,63 @@ class Node:
         return grads if isinstance(grads, tuple) else (grads,)
 
 
-class SavedTensor:
-    """A tensor kept for backward, with the version it had when saved.
+class SavedInput(tuple):
+    """(tensor, its version when saved): an input of the node kept for backward.
 
-    An output of the node is stored as its array (not as the tensor, whose grad_fn is
-    this node: that would be a reference cycle) and rebuilt when backward unpacks it.
+    A bare tuple subclass rather than a class with __init__, because one is made for
+    every tensor every op saves, and building a tuple costs a fraction of that.
     """
 
-    __slots__ = ("tensor", "version", "version_box", "array", "requires_grad", "output_nr")
+    __slots__ = ()
 
-    def __init__(self, tensor: Any, is_output: bool, output_nr: int = 0) -> None:
-        self.version_box = box = tensor._version_box
-        self.version = box.value
-        if is_output:
-            self.tensor = None
-            self.array = tensor._array
-            self.requires_grad = tensor._requires_grad
-            self.output_nr = output_nr
-        else:
-            self.tensor = tensor
+
+class SavedOutput:
+    """An output of the node kept for backward, with the version it had when saved.
+
+    It holds the output's array, not the output tensor: that tensor's grad_fn is this
+    node, so keeping it would make a reference cycle. Backward rebuilds the tensor.
+    """
+
+    __slots__ = ("array", "version_box", "version", "requires_grad", "output_nr")
+
+    def __init__(self, tensor: Any, output_nr: int) -> None:
+        self.array = tensor._array
+        self.version_box = tensor._version_box
+        self.version = tensor._version_box.value
+        self.requires_grad = tensor._requires_grad
+        self.output_nr = output_nr
 
     def unpack(self, node: Node) -> Any:
-        if self.version_box.value != self.version:
-            tensor_desc = "output" if self.tensor is None else "input"
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: an {tensor_desc} saved by {node.name()} is at version "
-                f"{self.version_box.value}; expected version {self.version} instead. Hint: do "
-                "not change a tensor in place (add_, mul_, x[...] = v, -=) between the forward "
-                "pass that used it and backward; use the out-of-place op (x = x + y) instead."
-            )
-        if self.tensor is not None:
-            return self.tensor
-        from teachgrad.tensor import Tensor
-
-        tensor = Tensor._make(self.array)
+        _check_version(self.version_box.value, self.version, "an output", node)
+        tensor = _tensor_class()._make(self.array)
         tensor._version_box = self.version_box
         if self.requires_grad:
             tensor._requires_grad = True
             tensor.grad_fn = node
             tensor._output_nr = self.output_nr
         return tensor
+
+
+def _unpack(saved: Any, node: Node) -> Any:
+    kind = saved.__class__
+    if kind is SavedInput:
+        tensor, version = saved
+        _check_version(tensor._version_box.value, version, "an input", node)
+        return tensor
+    if kind is SavedOutput:
+        return saved.unpack(node)
+    return saved  # None or a Python number, kept as it was
+
+
+def _check_version(current: int, expected: int, what: str, node: Node) -> None:
+    if current != expected:
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {what} saved by {node.name()} is at version {current}; "
+            f"expected version {expected} instead. Hint: do not change a tensor in place "
+            "(add_, mul_, x[...] = v, -=) between the forward pass that used it and backward; "
+            "use the out-of-place op (x = x + y) instead."
+        )
 
 
 class AccumulateGrad(Node):
@@ -325,5 +338,5 @@ def _saved_record(item: Any, outputs: tuple) -> Any:
         return item
     for index, out in enumerate(outputs):
         if out is item:
-            return SavedTensor(item, True, index)
-    return SavedTensor(item, False)
+            return SavedOutput(item, index)
+    return SavedInput((item, item._version_box.value))
