@@ -5,7 +5,7 @@ tutorials) unchanged. Everything public is re-exported here, mirroring torch's t
 level; read the modules below to see how each piece works.
 """
 
-from teachgrad import autograd, cuda, datasets, nn, optim, utils
+from teachgrad import autograd, cuda, datasets, linalg, nn, optim, utils
 from teachgrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from teachgrad.creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
@@ -24,18 +24,21 @@ from teachgrad.ops.compare import (
 )
 from teachgrad.ops.convert import clone
 from teachgrad.ops.elementwise import (
-    abs, add, clamp, clip, cos, div, exp, log, maximum, minimum, mul, neg, pow, reciprocal, relu,
-    rsub, sigmoid, sign, sin, sqrt, sub, tanh, where,
+    abs, add, ceil, clamp, clip, cos, div, exp, fix, floor, floor_divide, fmod, frac, log,
+    masked_fill, maximum, minimum, mul, neg, pow, reciprocal, relu, remainder, round, rsub,
+    sigmoid, sign, sin, sqrt, sub, tanh, trunc, where,
 )
 from teachgrad.ops.linalg import bmm, dot, matmul, mm, mv
 from teachgrad.ops.reduce import (
-    all, amax, amin, any, argmax, argmin, logsumexp, log_softmax, max, mean, min, prod, softmax,
-    std, sum, var,
+    all, amax, amin, any, argmax, argmin, cumprod, cumsum, logsumexp, log_softmax, max, mean, min,
+    norm, prod, softmax, std, sum, var,
 )
 from teachgrad.ops.shape import (
-    cat, chunk, concat, concatenate, flatten, narrow, permute,
-    reshape, select, split, squeeze, stack, swapaxes, t, transpose, unbind, unflatten, unsqueeze,
+    cat, chunk, concat, concatenate, flatten, flip, fliplr, flipud, gather, narrow, permute,
+    reshape, roll, select, split, squeeze, stack, swapaxes, t, tile, transpose, unbind, unflatten,
+    unsqueeze,
 )
+from teachgrad.ops.sort import argsort, sort, topk
 from teachgrad.printing import get_printoptions, set_printoptions
 from teachgrad.random import Generator, initial_seed, manual_seed, seed_cuda
 from teachgrad.tensor import Size, Tensor

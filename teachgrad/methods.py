@@ -11,7 +11,7 @@ from typing import Any
 
 
 def attach(tensor_class: type) -> None:
-    from teachgrad.ops import compare, convert, elementwise, inplace, linalg, reduce, shape
+    from teachgrad.ops import compare, convert, elementwise, inplace, linalg, reduce, shape, sort
 
     methods = {
         # elementwise
@@ -25,6 +25,10 @@ def attach(tensor_class: type) -> None:
         "reciprocal": elementwise.reciprocal, "sign": elementwise.sign,
         "rsub": elementwise.rsub, "subtract": elementwise.sub, "multiply": elementwise.mul,
         "divide": elementwise.div, "negative": elementwise.neg, "square": _square,
+        "floor_divide": elementwise.floor_divide, "remainder": elementwise.remainder,
+        "fmod": elementwise.fmod, "round": elementwise.round, "floor": elementwise.floor,
+        "ceil": elementwise.ceil, "trunc": elementwise.trunc, "fix": elementwise.trunc,
+        "frac": elementwise.frac, "masked_fill": elementwise.masked_fill,
         # comparisons and logic
         "eq": compare.eq, "ne": compare.ne, "lt": compare.lt, "le": compare.le,
         "gt": compare.gt, "ge": compare.ge, "logical_and": compare.logical_and,
@@ -37,7 +41,10 @@ def attach(tensor_class: type) -> None:
         "amax": reduce.amax, "amin": reduce.amin, "prod": reduce.prod, "var": reduce.var,
         "std": reduce.std, "logsumexp": reduce.logsumexp, "softmax": reduce.softmax,
         "log_softmax": reduce.log_softmax, "argmax": reduce.argmax, "argmin": reduce.argmin,
-        "any": reduce.any, "all": reduce.all,
+        "any": reduce.any, "all": reduce.all, "cumsum": reduce.cumsum,
+        "cumprod": reduce.cumprod, "norm": reduce.norm,
+        # sorting
+        "sort": sort.sort, "argsort": sort.argsort, "topk": sort.topk,
         # shapes and indexing
         "view": shape.view, "view_as": shape.view_as, "reshape": shape.reshape,
         "reshape_as": shape.reshape_as, "flatten": shape.flatten, "unflatten": shape.unflatten,
@@ -45,7 +52,9 @@ def attach(tensor_class: type) -> None:
         "t": shape.t, "squeeze": shape.squeeze, "unsqueeze": shape.unsqueeze,
         "expand": shape.expand, "expand_as": shape.expand_as, "split": shape.split,
         "chunk": shape.chunk, "unbind": shape.unbind, "select": shape.select,
-        "narrow": shape.narrow,
+        "narrow": shape.narrow, "gather": shape.gather, "flip": shape.flip,
+        "fliplr": shape.fliplr, "flipud": shape.flipud, "repeat": shape.repeat,
+        "tile": shape.tile, "roll": shape.roll,
         # matrix products
         "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "mv": linalg.mv,
         "dot": linalg.dot,
@@ -57,7 +66,8 @@ def attach(tensor_class: type) -> None:
         "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
         "relu_": inplace.relu_, "sigmoid_": inplace.sigmoid_, "tanh_": inplace.tanh_,
         "exp_": inplace.exp_, "log_": inplace.log_, "sqrt_": inplace.sqrt_,
-        "abs_": inplace.abs_, "neg_": inplace.neg_,
+        "abs_": inplace.abs_, "neg_": inplace.neg_, "floor_divide_": inplace.floor_divide_,
+        "remainder_": inplace.remainder_, "masked_fill_": inplace.masked_fill_,
     }
     for name, function in methods.items():
         setattr(tensor_class, name, function)
@@ -68,6 +78,9 @@ def attach(tensor_class: type) -> None:
         "__mul__": elementwise.mul, "__rmul__": _swap(elementwise.mul),
         "__truediv__": elementwise.div, "__rtruediv__": _swap(elementwise.div),
         "__pow__": elementwise.pow, "__rpow__": _swap(elementwise.pow),
+        "__floordiv__": elementwise.floor_divide,
+        "__rfloordiv__": _swap(elementwise.floor_divide),
+        "__mod__": elementwise.remainder, "__rmod__": _swap(elementwise.remainder),
         "__matmul__": linalg.matmul, "__rmatmul__": _swap(linalg.matmul),
         "__neg__": elementwise.neg, "__abs__": elementwise.abs, "__pos__": _identity,
         "__eq__": _comparison(compare.eq), "__ne__": _comparison(compare.ne),
@@ -77,7 +90,8 @@ def attach(tensor_class: type) -> None:
         "__xor__": compare.bitwise_xor, "__rxor__": _swap(compare.bitwise_xor),
         "__invert__": compare.bitwise_not,
         "__iadd__": inplace.add_, "__isub__": inplace.sub_, "__imul__": inplace.mul_,
-        "__itruediv__": inplace.div_,
+        "__itruediv__": inplace.div_, "__ifloordiv__": inplace.floor_divide_,
+        "__imod__": inplace.remainder_,
         "__getitem__": shape.getitem, "__setitem__": inplace.setitem,
     }
     for name, function in operators.items():

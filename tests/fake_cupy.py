@@ -606,7 +606,7 @@ _UFUNCS = [
     "rint", "maximum", "minimum", "fmax", "fmin", "equal", "not_equal", "less", "less_equal",
     "greater", "greater_equal", "logical_and", "logical_or", "logical_xor", "logical_not",
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "invert", "left_shift",
-    "right_shift", "isnan", "isinf", "isfinite", "signbit", "copysign", "hypot", "matmul",
+    "right_shift", "isnan", "isinf", "isfinite", "signbit", "copysign", "hypot", "matmul", "fmod",
 ]
 
 

@@ -8,6 +8,7 @@ because broadcasting reused the smaller input along the stretched dimensions.
 
 from __future__ import annotations
 
+import builtins
 import math
 from typing import Any
 
@@ -535,7 +536,10 @@ def mul(input: Any, other: Any) -> Tensor:  # noqa: A002
     return Mul.apply(input, other)
 
 
-def div(input: Any, other: Any) -> Tensor:  # noqa: A002
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:  # noqa: A002
+    """input / other; rounding_mode "floor" or "trunc" rounds the quotient (no gradient)."""
+    if rounding_mode is not None:
+        return DivRounded.apply(input, other, rounding_mode)
     if not isinstance(input, Tensor):
         return RDiv.apply(input, other)
     return Div.apply(input, other)
@@ -629,3 +633,403 @@ class Sign(Function):
 
 def sign(input: Tensor) -> Tensor:  # noqa: A002
     return Sign.apply(input)
+
+
+# ---------------------------------------------------------------- rounding and remainders
+
+
+def _legacy(numpy_dtype: Any) -> str:
+    """torch's C++ name for a dtype, as its "not implemented for 'Long'" errors print it."""
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(numpy_dtype.name, numpy_dtype.name)
+
+
+def _module_of(x: Any, y: Any) -> Any:
+    """The array module of whichever operand is an array (the other may be a number)."""
+    return array_module(x if hasattr(x, "shape") else y)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b"
+
+
+def _is_integral(value: Any) -> bool:
+    """An integer or bool array, or a Python int (bool included)."""
+    if hasattr(value, "dtype"):
+        return value.dtype.kind in "iub"
+    return isinstance(value, int)
+
+
+def _division_operands(a: Any, b: Any, kernel: str) -> tuple:
+    """a and b as arrays in torch's result dtype, refusing what torch refuses.
+
+    Bools have no division. Integers have no inf to return for a division by zero, so
+    torch raises there (floats give inf or nan, silently).
+    """
+    x, y = binary_arrays(a, b)
+    if _is_bool(x) and _is_bool(y):
+        raise NotImplementedError(
+            f"\"{kernel}_cpu\" not implemented for 'Bool': there is no division of bools. "
+            "Convert first, e.g. mask.int()."
+        )
+    if _is_integral(x) and _is_integral(y) and (
+            bool((y == 0).any()) if hasattr(y, "shape") else y == 0):
+        raise RuntimeError(
+            "ZeroDivisionError: integer division or remainder by zero. An integer tensor "
+            "has no inf or nan to hold the result; divide float tensors instead, e.g. "
+            "x.float() // y."
+        )
+    return x, y
+
+
+class _NoDerivative(Function):
+    """A step function torch gives no derivative: the node is recorded (the result
+    requires grad, as in torch) but backpropagating through it raises torch's error."""
+
+    node_name = "NotImplemented"
+    _aten_name = ""
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        raise RuntimeError(
+            f"derivative for aten::{ctx._function._aten_name} is not implemented. The result "
+            "is a step function of its inputs (its slope is zero almost everywhere); detach "
+            "the inputs if no gradient should flow through it, e.g. x.detach() // y."
+        )
+
+
+class FloorDivide(_NoDerivative):
+    """a // b: the quotient rounded towards -inf, as Python's // (-7 // 2 is -4)."""
+
+    node_name = "NotImplemented"
+    _aten_name = "floor_divide"
+
+    @staticmethod
+    def forward(ctx: Node, a: Any, b: Any) -> Any:
+        x, y = _division_operands(a, b, "div_floor")
+        # NumPy's floor_divide rounds exactly as torch does, signed zeros included;
+        # a float divided by zero gives a / 0 (inf, -inf or nan), as in torch.
+        return _broadcasting(_module_of(x, y).floor_divide, x, y)
+
+
+class DivRounded(Function):
+    """div(a, b, rounding_mode="floor" | "trunc"): the quotient rounded down, or towards
+    zero. Unlike floor_divide, torch records a zero gradient for it (a step function)."""
+
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx: Node, a: Any, b: Any, rounding_mode: str) -> Any:
+        if rounding_mode not in ("floor", "trunc"):
+            raise RuntimeError(
+                "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                f"'{rounding_mode}'"
+            )
+        x, y = _division_operands(a, b, f"div_{rounding_mode}")
+        ctx.shapes = (shape_of(a), shape_of(b))
+        xp = _module_of(x, y)
+        if rounding_mode == "floor":
+            return _broadcasting(xp.floor_divide, x, y)
+        if not _is_integral(x) or not _is_integral(y):
+            return xp.trunc(_broadcasting(_div, x, y))  # as torch: divide, then truncate
+        # Integers: floor division is one below truncation where the exact quotient is
+        # negative and not whole (-7 / 2 = -3.5: floor -4, trunc -3).
+        quotient = _broadcasting(xp.floor_divide, x, y)
+        inexact = (quotient * y != x) & ((x < 0) != (y < 0))
+        return quotient + inexact
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        zeros = [grad.new_zeros(shape) if needed else None
+                 for shape, needed in zip(ctx.shapes, ctx.needs_input_grad)]
+        return zeros[0], zeros[1], None
+
+
+def _remainder_arrays(x: Any, y: Any) -> Any:
+    """x - floor(x / y) * y, computed as torch does: the sign follows the divisor.
+
+    fmod's result has the sign of x; where that differs from the sign of y, adding y
+    moves it into range (-7 % 3: fmod gives -1, plus 3 is 2). NumPy's remainder does
+    the same but signs a zero result like y; torch signs it like x (-4. % 2 is -0.).
+    """
+    xp = _module_of(x, y)
+    mod = _broadcasting(xp.fmod, x, y)
+    wrong_side = (mod != 0) & ((mod < 0) != (y < 0))
+    return xp.where(wrong_side, mod + y, mod)
+
+
+class Remainder(Function):
+    """tensor % number: the gradient with respect to the tensor is 1."""
+
+    node_name = "RemainderBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, a: Tensor, b: Any) -> Any:
+        x, y = _division_operands(a, b, "remainder")
+        return _remainder_arrays(x, y)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return grad, None
+
+
+class RemainderTensor(Function):
+    """tensor % tensor: d/da = 1, d/db = -floor(a / b) (a % b = a - floor(a / b) * b)."""
+
+    node_name = "RemainderBackward1"
+
+    @staticmethod
+    def forward(ctx: Node, a: Tensor, b: Tensor) -> Any:
+        x, y = _division_operands(a, b, "remainder")
+        ctx.shapes = (shape_of(a), shape_of(b))
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
+                              b if ctx.needs_input_grad[1] else None)
+        return _remainder_arrays(x, y)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        a, b = ctx.saved_tensors
+        grad_b = None
+        if ctx.needs_input_grad[1]:
+            grad_b = sum_to_shape(-grad * DivRounded.apply(a, b, "floor"), ctx.shapes[1])
+        return _reduced(grad, ctx, 0), grad_b
+
+
+class RRemainder(_NoDerivative):
+    """number % tensor: torch defines no derivative for it."""
+
+    node_name = "NotImplemented"
+    _aten_name = "remainder"
+
+    @staticmethod
+    def forward(ctx: Node, a: Any, b: Tensor) -> Any:
+        x, y = _division_operands(a, b, "remainder")
+        return _remainder_arrays(x, y)
+
+
+class Fmod(Function):
+    """fmod(a, b): the remainder of a / b rounded towards zero; its sign follows a."""
+
+    node_name = "FmodBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, a: Tensor, b: Any) -> Any:
+        x, y = _division_operands(a, b, "fmod")
+        ctx.shapes = (shape_of(a), shape_of(b))
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
+                              b if ctx.needs_input_grad[1] else None)
+        return _broadcasting(_module_of(x, y).fmod, x, y)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        a, b = ctx.saved_tensors
+        grad_b = None
+        if ctx.needs_input_grad[1]:
+            grad_b = sum_to_shape(-grad * DivRounded.apply(a, b, "trunc"), ctx.shapes[1])
+        return _reduced(grad, ctx, 0), grad_b
+
+
+class FmodTensor(Fmod):
+    node_name = "FmodBackward1"
+
+
+class _Rounding(Function):
+    """floor, ceil, trunc, round: step functions, so their gradient is zero everywhere
+    (torch's choice at the jumps too). An integer tensor is already whole: a copy."""
+
+    node_name = "RoundBackward0"
+    _ufunc = "rint"  # NumPy's rint rounds halves to even (2.5 -> 2), as torch.round
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        array = x._array
+        name = ctx._function._ufunc
+        if array.dtype.kind == "b":
+            raise NotImplementedError(
+                f"\"{name}\" not implemented for 'Bool': a bool is already whole; convert "
+                "first if a number is meant, e.g. x.int()."
+            )
+        if array.dtype.kind in "iu":
+            return array.copy()
+        return getattr(array_module(array), name)(array)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        return grad.new_zeros(grad.shape)
+
+
+class Round(_Rounding):
+    node_name = "RoundBackward0"
+    _ufunc = "rint"
+
+
+class Floor(_Rounding):
+    node_name = "FloorBackward0"
+    _ufunc = "floor"
+
+
+class Ceil(_Rounding):
+    node_name = "CeilBackward0"
+    _ufunc = "ceil"
+
+
+class Trunc(_Rounding):
+    node_name = "TruncBackward0"
+    _ufunc = "trunc"
+
+
+class RoundDecimals(Function):
+    """round(x, decimals=d): to the nearest multiple of 10**-d, halves to even."""
+
+    node_name = "RoundBackward1"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, decimals: int) -> Any:
+        array = x._array
+        if array.dtype.kind != "f":
+            raise NotImplementedError(
+                f"\"round_cpu\" not implemented for '{_legacy(array.dtype)}': round with "
+                "decimals needs a float tensor. Convert first, e.g. x.float()."
+            )
+        xp = array_module(array)
+        # As torch: scale by 10**|d| in the tensor's own dtype, round, scale back.
+        scale = array.dtype.type(10.0 ** builtins.abs(decimals))
+        if decimals >= 0:
+            return xp.rint(array * scale) / scale
+        return xp.rint(array / scale) * scale
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return grad.new_zeros(grad.shape), None
+
+
+class Frac(Function):
+    """x - trunc(x): the fractional part, with x's sign; its gradient is 1."""
+
+    node_name = "FracBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        array = x._array
+        if array.dtype.kind != "f":
+            raise NotImplementedError(
+                f"\"frac_cpu\" not implemented for '{_legacy(array.dtype)}': an integer has "
+                "no fractional part. Convert first, e.g. x.float()."
+            )
+        return array - array_module(array).trunc(array)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        return grad
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """input // other, rounded towards -inf. No gradient: backward through it raises."""
+    return FloorDivide.apply(input, other)
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """input % other with the sign of other, as Python's % (-7 % 3 is 2)."""
+    if not isinstance(input, Tensor):
+        return RRemainder.apply(input, other)
+    if isinstance(other, Tensor):
+        return RemainderTensor.apply(input, other)
+    return Remainder.apply(input, other)
+
+
+def fmod(input: Tensor, other: Any) -> Tensor:
+    """The C-style remainder, with the sign of input (fmod(-7, 3) is -1)."""
+    if isinstance(other, Tensor):
+        return FmodTensor.apply(input, other)
+    return Fmod.apply(input, other)
+
+
+def round(input: Tensor, *, decimals: int | None = None) -> Tensor:
+    """Round to the nearest integer (or multiple of 10**-decimals); halves go to even.
+
+    (decimals defaults to 0, as in torch; passing it at all records RoundBackward1.)
+    """
+    if decimals is None:
+        return Round.apply(input)
+    return RoundDecimals.apply(input, int(decimals))
+
+
+def floor(input: Tensor) -> Tensor:
+    return Floor.apply(input)
+
+
+def ceil(input: Tensor) -> Tensor:
+    return Ceil.apply(input)
+
+
+def trunc(input: Tensor) -> Tensor:
+    return Trunc.apply(input)
+
+
+fix = trunc
+
+
+def frac(input: Tensor) -> Tensor:
+    return Frac.apply(input)
+
+
+# ---------------------------------------------------------------- masked_fill
+
+
+class MaskedFill(Function):
+    """x.masked_fill(mask, value): value where mask is True, x elsewhere.
+
+    The mask broadcasts against x. value is a number (MaskedFillBackward0) or a 0-d
+    tensor (MaskedFillBackward1), cast to x's dtype (2.7 into an int tensor gives 2);
+    a 0-d value tensor collects the gradient of every position it filled.
+    """
+
+    node_name = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, mask: Tensor, value: Any) -> Any:
+        array = x._array
+        if not isinstance(mask, Tensor) or mask._array.dtype.kind != "b":
+            got = _legacy(mask._array.dtype) if isinstance(mask, Tensor) else type(mask).__name__
+            raise RuntimeError(
+                f"masked_fill_ only supports boolean masks, but got mask with dtype {got}. "
+                "Compare first, e.g. x.masked_fill(x < 0, 0.0)."
+            )
+        check_same_device(array, mask._array)
+        xp = array_module(array)
+        if isinstance(value, Tensor):
+            if value._array.ndim != 0:
+                raise RuntimeError(
+                    "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                    f"with {value._array.ndim} dimension(s)."
+                )
+            fill = value.to(x.device)._array  # a 0-d CPU tensor may fill a GPU tensor
+        else:
+            fill = value
+        fill = xp.asarray(fill).astype(array.dtype)
+        ctx.shapes = (array.shape, mask._array.shape)
+        ctx.save_for_backward(mask)
+        try:
+            return xp.where(mask._array, fill, array)
+        except ValueError:
+            raise broadcast_error(array.shape, mask._array.shape) from None
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (mask,) = ctx.saved_tensors
+        zero = grad.new_zeros(())
+        grad_x = sum_to_shape(where(mask, zero, grad), ctx.shapes[0]) \
+            if ctx.needs_input_grad[0] else None
+        grad_value = where(mask, grad, zero).sum() if ctx.needs_input_grad[2] else None
+        return grad_x, None, grad_value
+
+
+class MaskedFillTensor(MaskedFill):
+    node_name = "MaskedFillBackward1"
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    if isinstance(value, Tensor):
+        return MaskedFillTensor.apply(input, mask, value)
+    return MaskedFill.apply(input, mask, value)

@@ -356,3 +356,16 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         return
     apply_inplace(x, kind.apply, index, value)
 
+
+
+def floor_divide_(x: Tensor, other: Any) -> Tensor:
+    return apply_inplace(x, elementwise.floor_divide, other)
+
+
+def remainder_(x: Tensor, other: Any) -> Tensor:
+    return apply_inplace(x, elementwise.remainder, other)
+
+
+def masked_fill_(x: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """Write value where mask is True. The mask may broadcast to x, never x to the mask."""
+    return apply_inplace(x, elementwise.masked_fill, mask, value)

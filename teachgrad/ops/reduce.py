@@ -556,3 +556,193 @@ def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noq
     axes = _axes(dim, input._array.ndim)
     return Tensor._make(array_module(input._array).asarray(
         input._array.all(axis=axes, keepdims=keepdim)))
+
+
+# ---------------------------------------------------------------- running sums and products
+
+
+def _scan_input(x: Tensor, dim: int, dtype: Any) -> tuple[Any, int | None]:
+    """The array to scan (ints and bools become int64, as torch does) and its axis."""
+    array = x._array
+    if dtype is not None:
+        array = array.astype(dtypes.to_dtype(dtype).numpy_dtype, copy=False)
+    elif array.dtype.kind in "biu":
+        array = array.astype(dtypes.int64.numpy_dtype, copy=False)
+    axis = _wrap_dim(dim, array.ndim)
+    return array, (axis if array.ndim else None)
+
+
+def _reverse_cumsum(values: Tensor, axis: int) -> Tensor:
+    """out[i] = values[i] + values[i+1] + ... along axis: the adjoint of cumsum."""
+    return values.flip(axis).cumsum(axis).flip(axis)
+
+
+class Cumsum(Function):
+    """out[i] = x[0] + ... + x[i] along dim. Each x[j] feeds every out[i] with i >= j,
+    so its gradient is the sum of the gradients from j to the end."""
+
+    node_name = "CumsumBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int, dtype: Any) -> Any:
+        array, ctx.axis = _scan_input(x, dim, dtype)
+        if ctx.axis is None:
+            return array.copy()
+        return array.cumsum(axis=ctx.axis)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        if ctx.axis is None:
+            return grad, None, None
+        return _reverse_cumsum(grad, ctx.axis), None, None
+
+
+class Cumprod(Function):
+    """out[i] = x[0] * ... * x[i] along dim; d out[i] / d x[j] = out[i] / x[j] for i >= j
+    (computed without dividing where some x is zero)."""
+
+    node_name = "CumprodBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int, dtype: Any) -> Any:
+        array, ctx.axis = _scan_input(x, dim, dtype)
+        result = Tensor._make(array.copy() if ctx.axis is None else array.cumprod(axis=ctx.axis))
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        x, result = ctx.saved_tensors
+        if ctx.axis is None:
+            return grad, None, None
+        if not bool((x == 0).any()):
+            return _reverse_cumsum(grad * result, ctx.axis) / x, None, None
+        return _cumprod_grad_through_zeros(x, grad, ctx.axis), None, None
+
+
+def _cumprod_grad_through_zeros(x: Tensor, grad: Tensor, axis: int) -> Tensor:
+    """sum over i >= j of grad[i] * (product of x[0..i] without x[j]), for every j.
+
+    Row j of an n x n grid is x with a 1 in place of x[j]; its running product is the
+    product of x[0..i] without x[j]. Built from recorded ops, so it stays differentiable
+    (create_graph); it costs n^2 memory along the dim, paid only when some x is zero.
+    """
+    from teachgrad.ops.elementwise import where
+
+    values = x.transpose(axis, -1)
+    count = values.shape[-1]
+    xp = array_module(x._array)
+    positions = xp.arange(count)
+    own_place = Tensor._make(positions[:, None] == positions[None, :])
+    later = Tensor._make(positions[:, None] <= positions[None, :])  # [j, i]: i >= j
+    grid = values.unsqueeze(-2).expand(*values.shape[:-1], count, count)
+    without_own = where(own_place, 1.0, grid).cumprod(-1)  # [..., j, i]
+    upstream = grad.transpose(axis, -1).unsqueeze(-2)  # [..., 1, i]
+    summed = where(later, upstream * without_own, 0.0).sum(-1)
+    return summed.transpose(axis, -1)
+
+
+def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    return Cumsum.apply(input, dim, dtype)
+
+
+def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    return Cumprod.apply(input, dim, dtype)
+
+
+# ---------------------------------------------------------------- vector norms
+
+
+class VectorNorm(Function):
+    """(sum |x|^p)^(1/p) over some dims: p=2 the length, p=1 the sum of |x|, p=inf the
+    largest |x|, p=0 the count of nonzero entries.
+
+    At a zero norm the gradient is 0 (not 0/0), as torch defines it; for p=inf, tied
+    largest entries share the gradient evenly.
+    """
+
+    node_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, p: float, dim: Any, keepdim: bool) -> Any:
+        array = x._array
+        if array.dtype.kind != "f":
+            raise RuntimeError(
+                "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                f"Got {_legacy_name(x.dtype)}. Convert first, e.g. x.float()."
+            )
+        xp = array_module(array)
+        axes = _axes(dim, array.ndim)
+        if axes == ():
+            axes = None
+        ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
+        magnitude = xp.abs(array)
+        if p == float("inf"):
+            norm = magnitude.max(axis=axes, keepdims=keepdim)
+        elif p == float("-inf"):
+            norm = magnitude.min(axis=axes, keepdims=keepdim)
+        elif p == 0:
+            norm = (array != 0).sum(axis=axes, keepdims=keepdim).astype(array.dtype)
+        elif p == 1:
+            norm = magnitude.sum(axis=axes, keepdims=keepdim)
+        elif p == 2:
+            norm = xp.sqrt((array * array).sum(axis=axes, keepdims=keepdim))
+        else:
+            norm = (magnitude ** p).sum(axis=axes, keepdims=keepdim) ** (1.0 / p)
+        result = Tensor._make(xp.asarray(norm, dtype=array.dtype))
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        from teachgrad.ops.elementwise import where
+
+        x, result = ctx.saved_tensors
+        p = ctx.p
+        if p == 0:
+            return None, None, None, None  # a count: torch defines no gradient
+        spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim)
+        norm = _expand_back(result, x.shape, ctx.axes, ctx.keepdim)
+        if p == 1:
+            return x.sign() * spread, None, None, None
+        if p in (float("inf"), float("-inf")):
+            magnitude = x.abs()
+            winners = (magnitude == norm) | magnitude.isnan()
+            count = winners.sum(ctx.axes, keepdim=True) if ctx.axes is not None \
+                else winners.sum()
+            return x.sign() * (spread / count) * winners, None, None, None
+        zero_norm = norm == 0
+        if p == 2:
+            return x * where(zero_norm, 0.0, spread / norm), None, None, None
+        if p < 1:
+            scaled = x.sign() * where(x == 0, 0.0, x.abs() ** (p - 1))
+            return scaled * spread * norm ** (1 - p), None, None, None
+        scale = where(zero_norm, 0.0, spread / norm ** (p - 1))
+        if p < 2:
+            return x.sign() * x.abs() ** (p - 1) * scale, None, None, None
+        return x * x.abs() ** (p - 2) * scale, None, None, None
+
+
+def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """teachgrad.linalg.vector_norm: the p-norm (p = ord) of x over dim (all dims)."""
+    if dtype is not None:
+        x = x.to(dtypes.to_dtype(dtype))
+    return VectorNorm.apply(x, float(ord), dim, keepdim)
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+         dtype: Any = None) -> Tensor:
+    """torch.norm / x.norm(): a vector norm over dim (all elements by default).
+
+    p is a number (2, 1, float('inf'), ...) or 'fro' (the 2-norm of all the entries).
+    The nuclear norm ('nuc') needs singular values, which teachgrad does not compute.
+    """
+    if p is None or p == "fro":
+        p = 2
+    elif isinstance(p, str):
+        raise NotImplementedError(
+            f"norm(p={p!r}): teachgrad computes vector norms only (p a number, or 'fro'). "
+            "The nuclear norm needs a singular value decomposition."
+        )
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)

@@ -620,3 +620,214 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
     axis = _wrap_dim(dim, input._array.ndim)
     return Slice.apply(input, (slice(None),) * axis + (slice(start, start + length),))
+
+
+# ---------------------------------------------------------------- gathering along a dim
+
+
+def along_dim_index(indices: Any, axis: int) -> tuple:
+    """A NumPy index that picks, at every position of `indices`, the element of the dim
+    `axis` that the position names, and the position's own place in every other dim.
+
+    For 2-D indices along dim 1 it is (rows, indices) with rows = [[0], [1], ...]: so
+    array[index][i][j] is array[i][indices[i][j]], the rule of torch.gather.
+    """
+    xp = array_module(indices)
+    ndim = indices.ndim
+    parts = []
+    for dim, size in enumerate(indices.shape):
+        if dim == axis:
+            parts.append(indices)
+        else:
+            parts.append(xp.arange(size).reshape(tuple(-1 if d == dim else 1
+                                                       for d in range(ndim))))
+    return tuple(parts)
+
+
+class Gather(Function):
+    """gather(x, dim, index): out[i][j] = x[i][index[i][j]] (for dim=1), any number of dims."""
+
+    node_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int, index: Tensor) -> Any:
+        array, picks = x._array, index._array
+        check_same_device(array, picks)
+        axis = _wrap_dim(dim, array.ndim)
+        _check_gather_index(array, picks, axis)
+        ctx.axis, ctx.input_shape = axis, array.shape
+        ctx.save_for_backward(index)
+        if array.ndim == 0:
+            return array.copy()
+        return array[along_dim_index(picks, axis)]
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (index,) = ctx.saved_tensors
+        return ScatterAdd.apply(grad, ctx.axis, index, ctx.input_shape), None, None
+
+
+class ScatterAdd(Function):
+    """Zeros of a shape, with each value added at its index along a dim: gather's backward
+    (an index used twice collects both gradients), and sort's and topk's."""
+
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, source: Tensor, dim: int, index: Tensor, shape: tuple) -> Any:
+        ctx.axis = dim
+        ctx.save_for_backward(index)
+        values = source._array
+        xp = array_module(values)
+        full = xp.zeros(shape, values.dtype)
+        if full.ndim == 0:
+            return values.copy()
+        xp.add.at(full, along_dim_index(index._array, dim), values)
+        return full
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (index,) = ctx.saved_tensors
+        return Gather.apply(grad, ctx.axis, index), None, None, None
+
+
+def _check_gather_index(array: Any, picks: Any, axis: int) -> None:
+    if picks.dtype.kind not in "iu" or picks.dtype.itemsize != 8:
+        raise RuntimeError("gather(): Expected dtype int64 for index. Make it with "
+                           "teachgrad.tensor([...]) or convert with index.long().")
+    if picks.ndim != array.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input "
+                           "tensor")
+    for dim, (have, want) in enumerate(zip(array.shape, picks.shape)):
+        if dim != axis and want > have:
+            raise RuntimeError(
+                f"Size does not match at dimension {dim} expected index {list(picks.shape)} "
+                f"to be smaller than self {list(array.shape)} apart from dimension {axis}"
+            )
+    size = array.shape[axis] if array.ndim else 1
+    if picks.size and bool(((picks < 0) | (picks >= size)).any()):
+        bad = int(picks[(picks < 0) | (picks >= size)].reshape(-1)[0])
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
+
+
+def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    return Gather.apply(input, dim, index)
+
+
+# ---------------------------------------------------------------- flip, repeat, roll
+
+
+class Flip(Function):
+    """Reverse the order along some dims. A copy, as in torch (NumPy would give a view)."""
+
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dims: tuple) -> Any:
+        array = x._array
+        axes = tuple(_wrap_dim(d, array.ndim) for d in dims)
+        for position, axis in enumerate(axes):
+            if axis in axes[:position]:
+                raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
+        ctx.dims = axes
+        if array.ndim == 0 or not axes:
+            return array.copy()
+        return array_module(array).flip(array, axis=axes).copy()
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return Flip.apply(grad, ctx.dims), None
+
+
+def flip(input: Tensor, *dims: Any) -> Tensor:
+    """torch.flip(x, dims) and x.flip(0, 1) (or x.flip((0, 1)))."""
+    return Flip.apply(input, _sizes(dims))
+
+
+def fliplr(input: Tensor) -> Tensor:
+    if input._array.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return Flip.apply(input, (1,))
+
+
+def flipud(input: Tensor) -> Tensor:
+    if input._array.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return Flip.apply(input, (0,))
+
+
+class Repeat(Function):
+    """x.repeat(2, 3): the whole tensor laid out 2 times along dim 0 and 3 along dim 1."""
+
+    node_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, repeats: tuple) -> Any:
+        array = x._array
+        if len(repeats) < array.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
+                               "number of dimensions of tensor")
+        # Missing leading dims count as size 1, as when broadcasting.
+        padded = (1,) * (len(repeats) - array.ndim) + array.shape
+        result_shape = [size * times for size, times in zip(padded, repeats)]
+        if any(times < 0 for times in repeats):
+            bad = next(size for size in result_shape if size < 0)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: "
+                               f"{result_shape}")
+        ctx.padded, ctx.repeats, ctx.input_shape = padded, repeats, array.shape
+        return array_module(array).tile(array.reshape(padded), repeats)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        if not ctx.repeats:
+            return grad, None
+        # Each output dim of size times * size holds `times` copies of the input's dim:
+        # split it into (times, size) and sum over the copies.
+        split_shape = []
+        for times, size in zip(ctx.repeats, ctx.padded):
+            split_shape += [times, size]
+        copies = tuple(range(0, len(split_shape), 2))
+        return grad.reshape(split_shape).sum(copies).reshape(ctx.input_shape), None
+
+
+def repeat(input: Tensor, *repeats: Any) -> Tensor:
+    return Repeat.apply(input, tuple(int(r) for r in _sizes(repeats)))
+
+
+def tile(input: Tensor, dims: Any) -> Tensor:
+    """repeat, with dims padded by leading 1s when there are fewer than the tensor's dims."""
+    dims = tuple(int(d) for d in (dims if isinstance(dims, (tuple, list, Size)) else (dims,)))
+    missing = input._array.ndim - len(dims)
+    return Repeat.apply(input, (1,) * missing + dims if missing > 0 else dims)
+
+
+class Roll(Function):
+    """Shift elements along dims, wrapping around; with no dims, over the flattened tensor."""
+
+    node_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, shifts: tuple, dims: tuple) -> Any:
+        array = x._array
+        if not dims and len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               f"dims:{len(dims)}")
+        if dims and len(shifts) != len(dims):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               f"dims:{len(dims)}")
+        axes = tuple(_wrap_dim(d, array.ndim) for d in dims)
+        ctx.shifts, ctx.dims = shifts, dims
+        xp = array_module(array)
+        if not axes:
+            return xp.roll(array, shifts[0])  # flattened, rolled, and reshaped back
+        return xp.roll(array, shifts, axis=axes)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return Roll.apply(grad, tuple(-shift for shift in ctx.shifts), ctx.dims), None, None
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+    dims = () if dims is None else tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    return Roll.apply(input, tuple(int(s) for s in shifts), tuple(int(d) for d in dims))
