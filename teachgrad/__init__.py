@@ -41,6 +41,7 @@ from teachgrad.ops.shape import (
 from teachgrad.ops.sort import argsort, sort, topk
 from teachgrad.printing import get_printoptions, set_printoptions
 from teachgrad.random import Generator, initial_seed, manual_seed, seed_cuda
+from teachgrad.serialization import load, save
 from teachgrad.tensor import Size, Tensor
 
 __version__ = "0.1.0"
