@@ -225,4 +225,10 @@ def test_conv_and_pool_loop_over_kernel_positions_only() -> None:
 
     source = inspect.getsource(conv)
     loops = [line.strip() for line in source.splitlines() if line.strip().startswith("for ")]
-    assert loops == ["for i in range(kh):", "for j in range(kw):"]
+    # Every loop walks the kernel positions (kh * kw of them, e.g. 9), never pixels or
+    # images; and kernel_offsets itself ranges over the kernel's rows and columns only.
+    kernel_loops = [loop for loop in loops if "kernel_offsets(windows)" in loop
+                    or loop == "for i in range(kh) for j in range(kw)]"]
+    assert loops and kernel_loops == loops, loops
+    offsets_source = inspect.getsource(conv.kernel_offsets)
+    assert "for i in range(kh) for j in range(kw)" in offsets_source

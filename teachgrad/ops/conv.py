@@ -60,15 +60,9 @@ def output_length(size: int, kernel: int, stride: int, pad_total: int, dilation:
 def unfold_array(array: Any, windows: Windows, pad_value: float = 0.0) -> Any:
     """The (N, C, kh, kw, OH, OW) windows of an (N, C, H, W) array, as a fresh array."""
     xp = array_module(array)
-    top, bottom, left, right = windows.padding
     (kh, kw), (sh, sw), (dh, dw) = windows.kernel, windows.stride, windows.dilation
     oh, ow = windows.output_size
-    # Extra bottom/right padding so that ceil-mode windows never read past the array.
-    bottom = max(bottom, (oh - 1) * sh + (kh - 1) * dh + 1 - top - array.shape[2])
-    right = max(right, (ow - 1) * sw + (kw - 1) * dw + 1 - left - array.shape[3])
-    if top or bottom or left or right:
-        array = xp.pad(array, ((0, 0), (0, 0), (top, bottom), (left, right)),
-                       constant_values=pad_value)
+    array = pad_array(array, windows, pad_value)
     n, c = array.shape[:2]
     step_n, step_c, step_h, step_w = array.strides
     # Moving one kernel row down is `dilation` pixel rows; one output row is `stride` rows.
@@ -77,6 +71,19 @@ def unfold_array(array: Any, windows: Windows, pad_value: float = 0.0) -> Any:
         strides=(step_n, step_c, step_h * dh, step_w * dw, step_h * sh, step_w * sw),
     )
     return xp.ascontiguousarray(view)
+
+
+def kernel_offsets(windows: Windows) -> list[tuple[int, int, slice, slice]]:
+    """For each kernel position (i, j): the rows and columns of the padded image it sees.
+
+    Sliced with these, the padded image gives an (N, C, OH, OW) view: the pixel under
+    kernel position (i, j) for every window at once.
+    """
+    (kh, kw), (sh, sw), (dh, dw) = windows.kernel, windows.stride, windows.dilation
+    oh, ow = windows.output_size
+    return [(i, j, slice(i * dh, i * dh + (oh - 1) * sh + 1, sh),
+             slice(j * dw, j * dw + (ow - 1) * sw + 1, sw))
+            for i in range(kh) for j in range(kw)]
 
 
 def fold_array(columns: Any, windows: Windows) -> Any:
@@ -91,12 +98,23 @@ def fold_array(columns: Any, windows: Windows) -> Any:
     image = xp.zeros((n, c, padded_h, padded_w), dtype=columns.dtype)
     # One vectorised add per kernel position (kh*kw of them, e.g. 9), each covering every
     # image in the batch and every output position: windows that overlap add up.
-    for i in range(kh):
-        for j in range(kw):
-            rows = slice(i * dh, i * dh + (oh - 1) * sh + 1, sh)
-            cols = slice(j * dw, j * dw + (ow - 1) * sw + 1, sw)
-            image[:, :, rows, cols] += columns[:, :, i, j]
+    for i, j, rows, cols in kernel_offsets(windows):
+        image[:, :, rows, cols] += columns[:, :, i, j]
     return image[:, :, top:top + height, left:left + width]
+
+
+def pad_array(array: Any, windows: Windows, pad_value: float) -> Any:
+    """The (N, C, H, W) array with the windows' padding (and ceil-mode overhang) added."""
+    top, bottom, left, right = windows.padding
+    (kh, kw), (sh, sw), (dh, dw) = windows.kernel, windows.stride, windows.dilation
+    oh, ow = windows.output_size
+    # Extra bottom/right padding so that ceil-mode windows never read past the array.
+    bottom = max(bottom, (oh - 1) * sh + (kh - 1) * dh + 1 - top - array.shape[2])
+    right = max(right, (ow - 1) * sw + (kw - 1) * dw + 1 - left - array.shape[3])
+    if not (top or bottom or left or right):
+        return array
+    return array_module(array).pad(array, ((0, 0), (0, 0), (top, bottom), (left, right)),
+                                   constant_values=pad_value)
 
 
 class Unfold(Function):
@@ -189,14 +207,23 @@ class MaxPool2d(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, windows: Windows) -> tuple:
         n, c = x._array.shape[:2]
-        kh, kw = windows.kernel
-        oh, ow = windows.output_size
         xp = array_module(x._array)
-        # Padding is -inf, so a padded cell never wins.
-        columns = unfold_array(x._array, windows, pad_value=-math.inf)
-        columns = columns.reshape(n, c, kh * kw, oh, ow)
-        winner = columns.argmax(axis=2)[:, :, None]  # the first maximum wins ties, as in torch
-        values = xp.take_along_axis(columns, winner, axis=2)[:, :, 0]
+        # Padding is -inf, so a padded cell never wins. One pass per kernel position
+        # (4 for a 2x2 pool), each over every window at once: a running maximum and
+        # the kernel position it came from. Only a strictly larger value (or a NaN,
+        # which torch lets win) takes over, so the first maximum wins ties, as in torch.
+        padded = pad_array(x._array, windows, -math.inf)
+        values = winner = None
+        for position, (_, _, rows, cols) in enumerate(kernel_offsets(windows)):
+            candidate = padded[:, :, rows, cols]
+            if values is None:
+                values = candidate.copy()
+                winner = xp.zeros(values.shape, dtype="int64")
+                continue
+            takes_over = (candidate > values) | xp.isnan(candidate)
+            values = xp.where(takes_over, candidate, values)
+            winner = xp.where(takes_over, position, winner)
+        winner = winner[:, :, None]
         ctx.windows, ctx.winner, ctx.channels = windows, winner, (n, c)
         indices = Tensor._make(_flat_indices(winner[:, :, 0], windows))
         ctx.mark_non_differentiable(indices)
