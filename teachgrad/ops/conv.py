@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.grad_mode import is_grad_enabled
 from teachgrad.device import array_module
 from teachgrad.tensor import Tensor
 
@@ -169,12 +170,15 @@ class Conv2d(Function):
         if bias is not None:
             out += bias._array.reshape(1, -1, 1, 1)
         ctx.windows, ctx.groups = windows, groups
-        ctx.save_for_backward(x, weight)
+        # The weight's gradient needs these windows again: keeping them (kh*kw times the
+        # input's size) saves unfolding the input a second time in backward.
+        kept_columns = Tensor._make(columns) if ctx.needs_input_grad[1] else None
+        ctx.save_for_backward(x, weight, kept_columns)
         return out
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
-        x, weight = ctx.saved_tensors
+        x, weight, kept_columns = ctx.saved_tensors
         windows, groups = ctx.windows, ctx.groups
         n, channels = x.shape[0], x.shape[1]
         out_channels = weight.shape[0]
@@ -189,7 +193,10 @@ class Conv2d(Function):
             # ...and each pixel collects it from every window that covered it.
             grad_x = Fold.apply(grad_columns.reshape(n, channels, kh, kw, oh, ow), windows)
         if ctx.needs_input_grad[1]:
-            columns = Unfold.apply(x, windows).reshape(n, groups, -1, oh * ow)
+            # Under create_graph the windows must be recorded as a function of x; otherwise
+            # the ones forward kept are the same numbers.
+            columns = Unfold.apply(x, windows).reshape(n, groups, -1, oh * ow) \
+                if is_grad_enabled() else kept_columns
             grad_weight = (grad_out @ columns.transpose(-1, -2)).sum(0).reshape(weight.shape)
         if ctx.needs_input_grad[2]:
             grad_bias = grad.sum((0, 2, 3))
