@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
@@ -21,7 +21,7 @@ def describe_threads() -> str:
     return ", ".join(f"{name}={os.environ[name]}" for name in THREAD_VARIABLES)
 
 
-def load_torch():  # noqa: ANN201 - the torch module or None
+def load_torch():
     try:
         import torch
     except ImportError:

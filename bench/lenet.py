@@ -9,7 +9,7 @@ backward. Median per step, one BLAS thread.
 
 from __future__ import annotations
 
-import _setup  # noqa: F401 - pins BLAS threads before NumPy loads
+import _setup
 import numpy as np
 from gpu import lenet
 
@@ -18,7 +18,7 @@ import teachgrad
 BATCH = 32
 
 
-def make_step(lib, model, images, labels):  # noqa: ANN001, ANN201 - either library
+def make_step(lib, model, images, labels):
     def step() -> None:
         model.zero_grad()
         lib.nn.functional.cross_entropy(model(images), labels).backward()

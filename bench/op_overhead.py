@@ -10,7 +10,7 @@ Each is timed for NumPy (arithmetic only, no autograd), teachgrad and torch.
 
 from __future__ import annotations
 
-import _setup  # noqa: F401 - pins BLAS threads before NumPy loads
+import _setup
 import numpy as np
 
 import teachgrad
@@ -18,7 +18,7 @@ import teachgrad
 CHAIN_LENGTH = 20
 
 
-def chain(x, w):  # noqa: ANN001, ANN201 - works on teachgrad or torch tensors
+def chain(x, w):
     """20 ops: a mix of elementwise, matmul and reductions, ending in a scalar."""
     h = x
     for _ in range(4):

@@ -9,7 +9,7 @@ measure against), teachgrad autograd, and torch autograd when torch is installed
 
 from __future__ import annotations
 
-import _setup  # noqa: F401 - pins BLAS threads before NumPy loads
+import _setup
 import numpy as np
 
 import teachgrad
@@ -33,7 +33,7 @@ def numpy_step(x: np.ndarray, y: np.ndarray, w1: np.ndarray, w2: np.ndarray) -> 
     w2 -= LEARNING_RATE * grad_w2
 
 
-def autograd_step(lib, x, y, w1, w2) -> None:  # noqa: ANN001 - teachgrad or torch objects
+def autograd_step(lib, x, y, w1, w2) -> None:
     loss = (x.mm(w1).clamp(min=0).mm(w2) - y).pow(2).sum()
     loss.backward()
     with lib.no_grad():

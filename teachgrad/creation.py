@@ -5,7 +5,8 @@ dtype=, device= and requires_grad= where torch takes them.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -139,29 +140,29 @@ def empty(*size: Any, dtype: Any = None, device: Any = None,
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def _like(input: Tensor, dtype: Any, device: Any) -> tuple:  # noqa: A002
+def _like(input: Tensor, dtype: Any, device: Any) -> tuple:
     return (dtype if dtype is not None else input.dtype,
             device if device is not None else input.device)
 
 
-def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None,  # noqa: A002
+def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:
     dtype, device = _like(input, dtype, device)
     return zeros(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None,  # noqa: A002
+def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
     dtype, device = _like(input, dtype, device)
     return ones(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None,  # noqa: A002
+def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:
     return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,  # noqa: A002
+def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
     dtype, device = _like(input, dtype, device)
     return full(input.shape, fill_value, dtype=dtype, device=device, requires_grad=requires_grad)
@@ -259,19 +260,19 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,
     return _finish(rng.permutation(n).astype(_numpy_dtype(dtype, dtypes.int64)), None, False)
 
 
-def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None,  # noqa: A002
+def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
     dtype, device = _like(input, dtype, device)
     return rand(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None,  # noqa: A002
+def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:
     dtype, device = _like(input, dtype, device)
     return randn(input.shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def randint_like(input: Tensor, low: int, high: int | None = None, *,  # noqa: A002
+def randint_like(input: Tensor, low: int, high: int | None = None, *,
                  dtype: Any = None, device: Any = None) -> Tensor:
     if high is None:
         low, high = 0, low

@@ -15,7 +15,7 @@ INSTALL_HINT = (
 )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _probe() -> tuple[object, int, str]:
     """Import CuPy and count GPUs once: (cupy module or None, GPU count, why none)."""
     try:
@@ -44,7 +44,7 @@ def device_count() -> int:
     return _probe()[1]
 
 
-def cupy_module():  # noqa: ANN201 - the cupy module
+def cupy_module():
     """The cupy module, or a RuntimeError that says what to install."""
     cupy, _, why_not = _probe()
     if cupy is None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 
-class device:  # noqa: N801 - torch's name
+class device:
     __slots__ = ("type", "index")
 
-    def __init__(self, type: str | device, index: int | None = None) -> None:  # noqa: A002
+    def __init__(self, type: str | device, index: int | None = None) -> None:
         if isinstance(type, device):
             type, index = type.type, type.index
         elif not isinstance(type, str):
@@ -70,7 +70,7 @@ def device_of(array: object) -> device:
     return device("cuda", array.device.id)
 
 
-def array_module(array: object):  # noqa: ANN201 - returns the numpy or cupy module
+def array_module(array: object):
     """numpy for NumPy arrays, cupy for CuPy arrays: the one switch between devices."""
     if type(array) is np.ndarray:
         return np
@@ -79,7 +79,7 @@ def array_module(array: object):  # noqa: ANN201 - returns the numpy or cupy mod
     return cupy_module()
 
 
-def module_for(target: device):  # noqa: ANN201
+def module_for(target: device):
     """The array module that creates arrays on `target` (and selects that GPU)."""
     if target.type == "cpu":
         return np

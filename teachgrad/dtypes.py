@@ -14,7 +14,7 @@ import numpy as np
 _py_float, _py_int, _py_bool = float, int, bool
 
 
-class dtype:  # noqa: N801 - torch's name
+class dtype:
     __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_signed", "itemsize", "_kind")
 
     def __init__(self, name: str, numpy_dtype: type, kind: int) -> None:
@@ -36,7 +36,7 @@ class dtype:  # noqa: N801 - torch's name
 # Categories, lowest first: a higher category wins over a lower one in promotion.
 _BOOL, _INT, _FLOAT = 0, 1, 2
 
-bool = dtype("bool", np.bool_, _BOOL)  # noqa: A001 - torch.bool
+bool = dtype("bool", np.bool_, _BOOL)
 uint8 = dtype("uint8", np.uint8, _INT)
 int8 = dtype("int8", np.int8, _INT)
 int16 = dtype("int16", np.int16, _INT)
@@ -47,8 +47,8 @@ float32 = dtype("float32", np.float32, _FLOAT)
 float64 = dtype("float64", np.float64, _FLOAT)
 
 # torch's other spellings of the same objects
-half, float, double = float16, float32, float64  # noqa: A001
-short, int, long = int16, int32, int64  # noqa: A001
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
 
 ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, float32, float64)
 _BY_NUMPY = {d.numpy_dtype: d for d in ALL_DTYPES}

@@ -11,7 +11,8 @@ and is skipped as a whole (with the reason below) where torch is not installed:
 from __future__ import annotations
 
 import builtins
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -109,13 +110,13 @@ def assert_same_error(fn_ours: Callable[[], Any], fn_theirs: Callable[[], Any]
     """
     try:
         fn_theirs()
-    except Exception as error:  # noqa: BLE001 - any exception is what we compare
+    except Exception as error:
         theirs = error
     else:
         raise AssertionError("torch did not raise: the test's bad input is not bad")
     try:
         fn_ours()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         ours = error
     else:
         raise AssertionError(f"teachgrad did not raise; torch raised "

@@ -10,13 +10,14 @@ half-updated.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
+from oracle import assert_same_error, torch
 
 import teachgrad
-from oracle import assert_same_error, torch
 
 A23 = np.arange(6.0).reshape(2, 3) / 7
 B22 = np.arange(4.0).reshape(2, 2) - 1.5

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import gc
 import weakref
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pytest

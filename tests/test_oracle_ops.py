@@ -10,16 +10,23 @@ shows up, and the inputs' gradients must agree too.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
+from oracle import (
+    assert_same,
+    assert_same_grads,
+    grad_fn_name,
+    make_pair,
+    to_numpy,
+    torch,
+    torch_dtype_name,
+    weights_like,
+)
 
 import teachgrad
-from oracle import (
-    assert_same, assert_same_grads, grad_fn_name, make_pair, torch, torch_dtype_name,
-    to_numpy, weights_like,
-)
 
 RNG = np.random.default_rng(20240601)
 
@@ -1169,7 +1176,7 @@ def test_requires_grad_flag_handling_matches_torch() -> None:
 def test_retain_grad_matches_torch() -> None:
     x_ours, x_theirs = _leaf_pair(randn(2, 3))
     results = []
-    for m, x in ((teachgrad, x_ours), (torch, x_theirs)):
+    for _, x in ((teachgrad, x_ours), (torch, x_theirs)):
         y = x.exp()
         y.retain_grad()
         z = y * 3

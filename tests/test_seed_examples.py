@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from oracle import torch as real_torch
 
 import teachgrad
-from oracle import torch as real_torch
 
 BATCH, D_IN, HIDDEN, D_OUT = 16, 40, 20, 5
 STEPS = 50
@@ -138,7 +138,7 @@ def two_layer_custom_relu(torch: Any, values: dict) -> dict:
 
 def two_layer_legacy_variable(torch: Any, values: dict) -> dict:
     """The pre-0.4 style: Variable wrappers, updates through .data, grads zeroed by hand."""
-    Variable = torch.autograd.Variable  # `from teachgrad.autograd import Variable`
+    Variable = torch.autograd.Variable  # noqa: N806 - the legacy name, as old code spelled it
     t = as_tensors(torch, values)
     x = Variable(t["x"], requires_grad=False)
     y = Variable(t["y"], requires_grad=False)
@@ -282,10 +282,11 @@ def test_all_two_layer_variants_agree_with_each_other() -> None:
 
 
 def test_legacy_variable_import_and_alias() -> None:
-    from teachgrad.autograd import Variable as OurVariable
     from torch.autograd import Variable as TheirVariable
 
-    for m, Variable in ((teachgrad, OurVariable), (real_torch, TheirVariable)):
+    from teachgrad.autograd import Variable as OurVariable
+
+    for m, Variable in ((teachgrad, OurVariable), (real_torch, TheirVariable)):  # noqa: N806
         data = m.tensor([1.0, 2.0])
         wrapped = Variable(data, requires_grad=True)
         assert isinstance(wrapped, m.Tensor) and wrapped.requires_grad and wrapped.is_leaf

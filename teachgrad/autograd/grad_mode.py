@@ -6,7 +6,8 @@ Each of them works both as a context manager and as a decorator, like torch's.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class _GradState:
@@ -47,19 +48,19 @@ class _GradModeContext:
         return with_mode
 
 
-class no_grad(_GradModeContext):  # noqa: N801 - torch's name
+class no_grad(_GradModeContext):
     """Inside this block (or decorated function) no op records a graph."""
 
     mode = False
 
 
-class enable_grad(_GradModeContext):  # noqa: N801 - torch's name
+class enable_grad(_GradModeContext):
     """Turns recording back on inside a no_grad block."""
 
     mode = True
 
 
-class set_grad_enabled(_GradModeContext):  # noqa: N801 - torch's name
+class set_grad_enabled(_GradModeContext):
     """set_grad_enabled(False) acts like no_grad, set_grad_enabled(True) like enable_grad.
 
     Called on its own (not in a with), it switches the mode right away, as torch's does.

@@ -7,7 +7,8 @@ is accurate to about 1e-9, so a wrong backward formula stands out clearly.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Any:  # noqa: N802
+def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Any:
     """Deprecated alias: returns `data` as a Tensor (a leaf; requires_grad as asked)."""
     from teachgrad.tensor import Tensor
 

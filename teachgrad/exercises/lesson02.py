@@ -6,7 +6,7 @@ with a hint on the first wrong answer, and prints one line when every case passe
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -92,7 +92,8 @@ def check_normalize_rows(fn: Callable) -> None:
         if not np.allclose(out.numpy(), expected, atol=1e-6):
             sums = out.numpy().sum(axis=1)
             raise AssertionError(
-                f"for a {rows}x{cols} matrix the row sums are {[round(float(v), 4) for v in sums]}, not "
+                f"for a {rows}x{cols} matrix the row sums are "
+                f"{[round(float(v), 4) for v in sums]}, not "
                 "all 1: divide each row by its own sum. A sum over dim=1 has shape (rows,); "
                 "keepdim=True makes it (rows, 1), which broadcasts along each row"
             )

@@ -25,7 +25,7 @@ def _values(seed: int, shape: tuple, low: float, high: float) -> np.ndarray:
     return np.random.default_rng(seed).uniform(low, high, size=shape)
 
 
-def _run(description: str, thunk):  # noqa: ANN001, ANN202 - a zero-argument callable
+def _run(description: str, thunk):
     """Run thunk(); turn an autograd error into an AssertionError that says where it happened."""
     try:
         return thunk()
@@ -47,7 +47,7 @@ def check_sigmoid(fn_class: type) -> None:
     if not isinstance(out, teachgrad.Tensor) or out.shape != x.shape:
         raise AssertionError("forward should return a tensor of the input's shape")
     if not teachgrad.allclose(out.detach(), expected, atol=1e-6):
-        def show(values):  # noqa: ANN001, ANN202
+        def show(values):
             return [round(float(v), 4) for v in values]
 
         raise AssertionError(

@@ -23,43 +23,43 @@ def _compare(a: Any, b: Any, operation: Any) -> Tensor:
     return Tensor._make(array_module(tensor._array).asarray(result))
 
 
-def eq(input: Any, other: Any) -> Tensor:  # noqa: A002
+def eq(input: Any, other: Any) -> Tensor:
     return _compare(input, other, lambda x, y: x == y)
 
 
-def ne(input: Any, other: Any) -> Tensor:  # noqa: A002
+def ne(input: Any, other: Any) -> Tensor:
     return _compare(input, other, lambda x, y: x != y)
 
 
-def lt(input: Any, other: Any) -> Tensor:  # noqa: A002
+def lt(input: Any, other: Any) -> Tensor:
     return _compare(input, other, lambda x, y: x < y)
 
 
-def le(input: Any, other: Any) -> Tensor:  # noqa: A002
+def le(input: Any, other: Any) -> Tensor:
     return _compare(input, other, lambda x, y: x <= y)
 
 
-def gt(input: Any, other: Any) -> Tensor:  # noqa: A002
+def gt(input: Any, other: Any) -> Tensor:
     return _compare(input, other, lambda x, y: x > y)
 
 
-def ge(input: Any, other: Any) -> Tensor:  # noqa: A002
+def ge(input: Any, other: Any) -> Tensor:
     return _compare(input, other, lambda x, y: x >= y)
 
 
-def logical_and(input: Any, other: Any) -> Tensor:  # noqa: A002
+def logical_and(input: Any, other: Any) -> Tensor:
     return _compare(input, other, lambda x, y: array_module(x).logical_and(x, y))
 
 
-def logical_or(input: Any, other: Any) -> Tensor:  # noqa: A002
+def logical_or(input: Any, other: Any) -> Tensor:
     return _compare(input, other, lambda x, y: array_module(x).logical_or(x, y))
 
 
-def logical_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
+def logical_xor(input: Any, other: Any) -> Tensor:
     return _compare(input, other, lambda x, y: array_module(x).logical_xor(x, y))
 
 
-def logical_not(input: Tensor) -> Tensor:  # noqa: A002
+def logical_not(input: Tensor) -> Tensor:
     return Tensor._make(array_module(input._array).logical_not(input._array))
 
 
@@ -71,48 +71,48 @@ def _bitwise(a: Any, b: Any, operation: Any, name: str) -> Tensor:
     return _compare(a, b, operation)
 
 
-def bitwise_and(input: Any, other: Any) -> Tensor:  # noqa: A002
+def bitwise_and(input: Any, other: Any) -> Tensor:
     return _bitwise(input, other, lambda x, y: x & y, "bitwise_and")
 
 
-def bitwise_or(input: Any, other: Any) -> Tensor:  # noqa: A002
+def bitwise_or(input: Any, other: Any) -> Tensor:
     return _bitwise(input, other, lambda x, y: x | y, "bitwise_or")
 
 
-def bitwise_xor(input: Any, other: Any) -> Tensor:  # noqa: A002
+def bitwise_xor(input: Any, other: Any) -> Tensor:
     return _bitwise(input, other, lambda x, y: x ^ y, "bitwise_xor")
 
 
-def bitwise_not(input: Tensor) -> Tensor:  # noqa: A002
+def bitwise_not(input: Tensor) -> Tensor:
     if input._array.dtype.kind == "f":
         raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float': ~ works on bool or "
                            "integer tensors")
     return Tensor._make(~input._array)
 
 
-def isnan(input: Tensor) -> Tensor:  # noqa: A002
+def isnan(input: Tensor) -> Tensor:
     return Tensor._make(array_module(input._array).isnan(input._array))
 
 
-def isfinite(input: Tensor) -> Tensor:  # noqa: A002
+def isfinite(input: Tensor) -> Tensor:
     return Tensor._make(array_module(input._array).isfinite(input._array))
 
 
-def isinf(input: Tensor) -> Tensor:  # noqa: A002
+def isinf(input: Tensor) -> Tensor:
     return Tensor._make(array_module(input._array).isinf(input._array))
 
 
-def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,  # noqa: A002
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
              equal_nan: bool = False) -> bool:
     x, y = binary_arrays(input, other)
     return bool(array_module(x).allclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
-def isclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,  # noqa: A002
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
             equal_nan: bool = False) -> Tensor:
     x, y = binary_arrays(input, other)
     return Tensor._make(array_module(x).isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
-def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
+def equal(input: Tensor, other: Tensor) -> bool:
     return input.shape == other.shape and bool((input == other).all())

@@ -45,11 +45,11 @@ class ToCopy(Function):
         return grad.to(ctx.source_device, ctx.source_dtype), None, None
 
 
-def clone(input: Tensor) -> Tensor:  # noqa: A002
+def clone(input: Tensor) -> Tensor:
     return Clone.apply(input)
 
 
-def contiguous(input: Tensor) -> Tensor:  # noqa: A002
+def contiguous(input: Tensor) -> Tensor:
     return input if input._array.flags.c_contiguous else Clone.apply(input)
 
 

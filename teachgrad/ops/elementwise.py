@@ -17,7 +17,12 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import (
-    binary_arrays, broadcast_error, broadcast_shapes, check_same_device, shape_of, sum_to_shape,
+    binary_arrays,
+    broadcast_error,
+    broadcast_shapes,
+    check_same_device,
+    shape_of,
+    sum_to_shape,
 )
 from teachgrad.tensor import Tensor
 
@@ -519,24 +524,24 @@ class Where(Function):
 # ---------------------------------------------------------------- public functions
 
 
-def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     return Add.apply(input, other if alpha == 1 else other * alpha)
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     return Sub.apply(input, other if alpha == 1 else other * alpha)
 
 
-def rsub(input: Any, other: Any) -> Tensor:  # noqa: A002
+def rsub(input: Any, other: Any) -> Tensor:
     """other - input, as torch.rsub."""
     return Rsub.apply(other, input)
 
 
-def mul(input: Any, other: Any) -> Tensor:  # noqa: A002
+def mul(input: Any, other: Any) -> Tensor:
     return Mul.apply(input, other)
 
 
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:  # noqa: A002
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     """input / other; rounding_mode "floor" or "trunc" rounds the quotient (no gradient)."""
     if rounding_mode is not None:
         return DivRounded.apply(input, other, rounding_mode)
@@ -545,11 +550,11 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor: 
     return Div.apply(input, other)
 
 
-def reciprocal(input: Tensor) -> Tensor:  # noqa: A002
+def reciprocal(input: Tensor) -> Tensor:
     return Reciprocal.apply(1.0, input)
 
 
-def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
+def pow(input: Any, exponent: Any) -> Tensor:
     if not isinstance(input, Tensor):
         return RPow.apply(input, exponent)
     if isinstance(exponent, Tensor):
@@ -557,62 +562,62 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001, A002
     return Pow.apply(input, exponent)
 
 
-def neg(input: Tensor) -> Tensor:  # noqa: A002
+def neg(input: Tensor) -> Tensor:
     return Neg.apply(input)
 
 
-def exp(input: Tensor) -> Tensor:  # noqa: A002
+def exp(input: Tensor) -> Tensor:
     return Exp.apply(input)
 
 
-def log(input: Tensor) -> Tensor:  # noqa: A002
+def log(input: Tensor) -> Tensor:
     return Log.apply(input)
 
 
-def sqrt(input: Tensor) -> Tensor:  # noqa: A002
+def sqrt(input: Tensor) -> Tensor:
     return Sqrt.apply(input)
 
 
-def abs(input: Tensor) -> Tensor:  # noqa: A001, A002
+def abs(input: Tensor) -> Tensor:
     return Abs.apply(input)
 
 
-def sin(input: Tensor) -> Tensor:  # noqa: A002
+def sin(input: Tensor) -> Tensor:
     return Sin.apply(input)
 
 
-def cos(input: Tensor) -> Tensor:  # noqa: A002
+def cos(input: Tensor) -> Tensor:
     return Cos.apply(input)
 
 
-def tanh(input: Tensor) -> Tensor:  # noqa: A002
+def tanh(input: Tensor) -> Tensor:
     return Tanh.apply(input)
 
 
-def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
+def sigmoid(input: Tensor) -> Tensor:
     return Sigmoid.apply(input)
 
 
-def relu(input: Tensor) -> Tensor:  # noqa: A002
+def relu(input: Tensor) -> Tensor:
     return Relu.apply(input)
 
 
-def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(input, min, max)
 
 
 clip = clamp
 
 
-def maximum(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+def maximum(input: Tensor, other: Tensor) -> Tensor:
     return Maximum.apply(input, other)
 
 
-def minimum(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+def minimum(input: Tensor, other: Tensor) -> Tensor:
     return Minimum.apply(input, other)
 
 
-def where(condition: Tensor, input: Any, other: Any) -> Tensor:  # noqa: A002
+def where(condition: Tensor, input: Any, other: Any) -> Tensor:
     return Where.apply(condition, input, other)
 
 
@@ -631,7 +636,7 @@ class Sign(Function):
         return grad * 0
 
 
-def sign(input: Tensor) -> Tensor:  # noqa: A002
+def sign(input: Tensor) -> Tensor:
     return Sign.apply(input)
 
 

@@ -14,7 +14,8 @@ takes over the twin's grad_fn: it is now the output of that op.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
@@ -191,7 +192,7 @@ def pow_(x: Tensor, exponent: Any) -> Tensor:
     return apply_inplace(x, elementwise.pow, exponent)
 
 
-def clamp_(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+def clamp_(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return apply_inplace(x, elementwise.clamp, min, max)
 
 

@@ -136,7 +136,7 @@ def _c_name(numpy_dtype: Any) -> str:
             "int32": "int"}.get(numpy_dtype.name, numpy_dtype.name)
 
 
-def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+def matmul(input: Tensor, other: Tensor) -> Tensor:
     ndim_a, ndim_b = input._array.ndim, other._array.ndim
     if ndim_a == 2 and ndim_b == 2:
         return MatMul.apply(input, other)
@@ -151,7 +151,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     return BatchedMatMul.apply(input, other)
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
     for name, tensor in (("self", input), ("mat2", mat2)):
         if tensor._array.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix (got {tensor._array.ndim}D); use "
@@ -159,7 +159,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
     return MatMul.apply(input, mat2)
 
 
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     for name, tensor in (("batch1", input), ("batch2", mat2)):
         if tensor._array.ndim != 3:
             raise RuntimeError(f"{name} must be a 3D tensor (got {tensor._array.ndim}D)")
@@ -171,11 +171,11 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
     return Bmm.apply(input, mat2)
 
 
-def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
+def mv(input: Tensor, vec: Tensor) -> Tensor:
     return Mv.apply(input, vec)
 
 
-def dot(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+def dot(input: Tensor, other: Tensor) -> Tensor:
     if input._array.ndim != 1 or other._array.ndim != 1:
         raise RuntimeError(
             f"1D tensors expected, but got {input._array.ndim}D and {other._array.ndim}D tensors"

@@ -440,20 +440,20 @@ class MinResult(_ValuesIndices):
     _name = "min"
 
 
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None  # noqa: A001,A002
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
         ) -> Tensor:
     if dim is None or dim == () or dim == []:
         return Sum.apply(input, None, keepdim, dtype)
     return SumDim.apply(input, dim, keepdim, dtype)
 
 
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     if dim is None or dim == () or dim == []:
         return Mean.apply(input, None, keepdim)
     return MeanDim.apply(input, dim, keepdim)
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001,A002
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     if isinstance(dim, Tensor):
         from teachgrad.ops.elementwise import maximum
 
@@ -463,7 +463,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
     return MaxResult(*MaxDim.apply(input, dim, keepdim))
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001,A002
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     if isinstance(dim, Tensor):
         from teachgrad.ops.elementwise import minimum
 
@@ -473,15 +473,15 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
     return MinResult(*MinDim.apply(input, dim, keepdim))
 
 
-def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:  # noqa: A002
+def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return Amax.apply(input, dim, keepdim)
 
 
-def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:  # noqa: A002
+def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return Amin.apply(input, dim, keepdim)
 
 
-def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
         return Prod.apply(input, None, False)
     return ProdDim.apply(input, dim, keepdim)
@@ -493,45 +493,45 @@ def _correction(unbiased: Any, correction: Any) -> float:
     return 1 if unbiased in (None, True) else 0
 
 
-def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,  # noqa: A002
+def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     if isinstance(dim, bool):  # var(False): torch's old positional `unbiased`
         dim, unbiased = None, dim
     return Var.apply(input, dim, _correction(unbiased, correction), keepdim)
 
 
-def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,  # noqa: A002
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
         correction: Any = None) -> Tensor:
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     return Std.apply(input, dim, _correction(unbiased, correction), keepdim)
 
 
-def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:  # noqa: A002
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     return LogSumExp.apply(input, dim, keepdim)
 
 
-def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:  # noqa: A002
+def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
     return Softmax.apply(input, dim)
 
 
-def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:  # noqa: A002
+def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
     return LogSoftmax.apply(input, dim)
 
 
-def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     return _arg(input, dim, keepdim, "argmax")
 
 
-def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     return _arg(input, dim, keepdim, "argmin")
 
 
-def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:  # noqa: A002
+def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:
     _require_elements(input, pick, IndexError)
     if input._array.dtype.kind == "b":
         raise RuntimeError(f"{pick}(): does not support bool input. Convert it first, e.g. "
@@ -546,13 +546,13 @@ def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:  #
     return Tensor._make(array_module(array).asarray(result, dtype=dtypes.int64.numpy_dtype))
 
 
-def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001,A002
+def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     axes = _axes(dim, input._array.ndim)
     return Tensor._make(array_module(input._array).asarray(
         input._array.any(axis=axes, keepdims=keepdim)))
 
 
-def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001,A002
+def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     axes = _axes(dim, input._array.ndim)
     return Tensor._make(array_module(input._array).asarray(
         input._array.all(axis=axes, keepdims=keepdim)))

@@ -8,7 +8,8 @@ backward passes only move the gradient back to where each value came from.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
@@ -103,13 +104,13 @@ class ReshapeCopy(Function):
         return grad.reshape(ctx.input_shape), None
 
 
-def view(input: Tensor, *shape: Any) -> Tensor:  # noqa: A002
+def view(input: Tensor, *shape: Any) -> Tensor:
     if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
         raise NotImplementedError("view(dtype) reinterprets memory; teachgrad does not offer it")
     return View.apply(input, _sizes(shape))
 
 
-def reshape(input: Tensor, *shape: Any) -> Tensor:  # noqa: A002
+def reshape(input: Tensor, *shape: Any) -> Tensor:
     shape = _sizes(shape)
     if input._array.flags.c_contiguous or view_array(input._array, infer_shape(
             shape, input._array.size)) is not None:
@@ -117,15 +118,15 @@ def reshape(input: Tensor, *shape: Any) -> Tensor:  # noqa: A002
     return ReshapeCopy.apply(input, shape)
 
 
-def view_as(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+def view_as(input: Tensor, other: Tensor) -> Tensor:
     return view(input, other.shape)
 
 
-def reshape_as(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+def reshape_as(input: Tensor, other: Tensor) -> Tensor:
     return reshape(input, other.shape)
 
 
-def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     shape = input._array.shape
     if not shape:
         return reshape(input, (1,))
@@ -140,7 +141,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # 
     return reshape(input, shape[:start] + (merged,) + shape[end + 1:])
 
 
-def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa: A002
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     shape = input._array.shape
     axis = _wrap_dim(dim, len(shape))
     sizes = infer_shape(sizes, shape[axis])
@@ -190,18 +191,18 @@ class Permute(Function):
         return grad.permute(*inverse), None
 
 
-def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:  # noqa: A002
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     return Transpose.apply(input, dim0, dim1)
 
 
 swapaxes = transpose
 
 
-def permute(input: Tensor, *dims: Any) -> Tensor:  # noqa: A002
+def permute(input: Tensor, *dims: Any) -> Tensor:
     return Permute.apply(input, _sizes(dims))
 
 
-def t(input: Tensor) -> Tensor:  # noqa: A002
+def t(input: Tensor) -> Tensor:
     if input._array.ndim > 2:
         raise RuntimeError(
             f"t() expects a tensor with <= 2 dimensions, but self is {input._array.ndim}D. "
@@ -210,7 +211,7 @@ def t(input: Tensor) -> Tensor:  # noqa: A002
     return T.apply(input, 0, -1) if input._array.ndim == 2 else T.apply(input, 0, 0)
 
 
-def reversed_dims(input: Tensor) -> Tensor:  # noqa: A002
+def reversed_dims(input: Tensor) -> Tensor:
     """x.T: all dimensions reversed."""
     ndim = input._array.ndim
     if ndim not in (0, 2):
@@ -251,7 +252,7 @@ class SqueezeDims(Squeeze):
     node_name = "SqueezeBackward2"
 
 
-def squeeze(input: Tensor, dim: Any = None) -> Tensor:  # noqa: A002
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     if dim is None:
         return Squeeze.apply(input, None)
     if isinstance(dim, (tuple, list)):
@@ -275,7 +276,7 @@ class Unsqueeze(Function):
         return grad.reshape(ctx.input_shape), None
 
 
-def unsqueeze(input: Tensor, dim: int) -> Tensor:  # noqa: A002
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
     return Unsqueeze.apply(input, dim)
 
 
@@ -322,11 +323,11 @@ def _expanded_shape(shape: tuple, sizes: tuple) -> tuple:
     return tuple(target)
 
 
-def expand(input: Tensor, *sizes: Any) -> Tensor:  # noqa: A002
+def expand(input: Tensor, *sizes: Any) -> Tensor:
     return Expand.apply(input, _sizes(sizes))
 
 
-def expand_as(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
     return Expand.apply(input, tuple(other.shape))
 
 
@@ -451,7 +452,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     return SplitWithSizes.apply(tensor, tuple(split_size_or_sections), dim)
 
 
-def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:  # noqa: A002
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     size = input._array.shape[_wrap_dim(dim, input._array.ndim)]
@@ -476,7 +477,7 @@ class Unbind(Function):
         return stack(list(grads), ctx.axis), None
 
 
-def unbind(input: Tensor, dim: int = 0) -> tuple:  # noqa: A002
+def unbind(input: Tensor, dim: int = 0) -> tuple:
     return Unbind.apply(input, dim)
 
 
@@ -607,17 +608,17 @@ def index_kind(index: Any, shape: tuple | None = None) -> type[Index]:
     return last
 
 
-def getitem(input: Tensor, index: Any) -> Tensor:  # noqa: A002
+def getitem(input: Tensor, index: Any) -> Tensor:
     index = to_array_index(index, input)
     return index_kind(index, input._array.shape).apply(input, index)
 
 
-def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
+def select(input: Tensor, dim: int, index: int) -> Tensor:
     axis = _wrap_dim(dim, input._array.ndim)
     return Select.apply(input, (slice(None),) * axis + (index,))
 
 
-def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     axis = _wrap_dim(dim, input._array.ndim)
     return Slice.apply(input, (slice(None),) * axis + (slice(start, start + length),))
 
