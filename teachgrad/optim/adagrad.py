@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from teachgrad.autograd.grad_mode import enable_grad, no_grad
+from teachgrad.autograd.grad_mode import no_grad
 from teachgrad.creation import full_like, tensor
-from teachgrad.optim.optimizer import Optimizer, check_non_negative, params_with_grad
+from teachgrad.optim.optimizer import Optimizer, check_non_negative, evaluate, params_with_grad
 
 
 class Adagrad(Optimizer):
@@ -43,10 +43,7 @@ class Adagrad(Optimizer):
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = evaluate(closure)
         for group in self.param_groups:
             for param in params_with_grad(group):
                 grad = -param.grad if group["maximize"] else param.grad

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from copy import deepcopy
 from typing import Any
 
+from teachgrad.autograd.grad_mode import enable_grad
 from teachgrad.nn.module import typename
 from teachgrad.nn.parameter import clear_grad
 from teachgrad.tensor import Tensor
@@ -198,6 +199,14 @@ def _noting_calls(step: Callable) -> Callable:
         return step(self, *args, **kwargs)
 
     return step_and_note
+
+
+def evaluate(closure: Callable[[], Any] | None) -> Any:
+    """Run step()'s optional closure (which recomputes the loss) with gradients on."""
+    if closure is None:
+        return None
+    with enable_grad():
+        return closure()
 
 
 def params_with_grad(group: dict[str, Any]) -> list[Tensor]:

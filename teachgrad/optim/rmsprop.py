@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from teachgrad.autograd.grad_mode import enable_grad, no_grad
+from teachgrad.autograd.grad_mode import no_grad
 from teachgrad.creation import tensor, zeros_like
-from teachgrad.optim.optimizer import Optimizer, check_non_negative, params_with_grad
+from teachgrad.optim.optimizer import Optimizer, check_non_negative, evaluate, params_with_grad
 
 
 class RMSprop(Optimizer):
@@ -31,10 +31,7 @@ class RMSprop(Optimizer):
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = evaluate(closure)
         for group in self.param_groups:
             lr, alpha, momentum = group["lr"], group["alpha"], group["momentum"]
             for param in params_with_grad(group):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from teachgrad.autograd.grad_mode import enable_grad, no_grad
-from teachgrad.optim.optimizer import Optimizer, check_non_negative, params_with_grad
+from teachgrad.autograd.grad_mode import no_grad
+from teachgrad.optim.optimizer import Optimizer, check_non_negative, evaluate, params_with_grad
 
 
 class SGD(Optimizer):
@@ -30,10 +30,7 @@ class SGD(Optimizer):
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = evaluate(closure)
         for group in self.param_groups:
             lr, momentum = group["lr"], group["momentum"]
             for param in params_with_grad(group):
