@@ -170,3 +170,24 @@ def test_create_graph_and_inplace_graphs_leave_no_cycles(collector_off: None) ->
     gc.set_debug(gc.DEBUG_SAVEALL)
     gc.collect()
     assert _teachgrad_objects(gc.garbage) == []
+
+
+def test_backward_through_a_very_deep_graph_needs_no_recursion() -> None:
+    """A chain far deeper than Python's recursion limit still backpropagates (the engine
+    loops over a queue), and deleting it does not overflow the stack either."""
+    import sys
+
+    depth = sys.getrecursionlimit() * 5
+    x = teachgrad.tensor([1.0], requires_grad=True)
+    y = x
+    for _ in range(depth):
+        y = y * 1.0001
+    y.sum().backward()
+    torch = pytest.importorskip("torch", reason="torch is the oracle")
+    tx = torch.tensor([1.0], requires_grad=True)
+    ty = tx
+    for _ in range(depth):
+        ty = ty * 1.0001
+    ty.sum().backward()
+    assert abs(x.grad.item() - tx.grad.item()) <= 1e-4 * abs(tx.grad.item())
+    del y  # freeing a deep chain must not recurse either
