@@ -291,10 +291,13 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None,
     """The maximum of each window; with return_indices, also where it was (flat in H*W)."""
     x, unbatched = _as_batch(input, "max_pool2d")
     windows = _pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode)
-    values, indices = _conv.max_pool2d(x, windows)
+    pooled = _conv.max_pool2d(x, windows, return_indices)
+    if not return_indices:
+        return pooled.squeeze(0) if unbatched else pooled
+    values, indices = pooled
     if unbatched:
         values, indices = values.squeeze(0), indices.squeeze(0)
-    return (values, indices) if return_indices else values
+    return values, indices
 
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None,

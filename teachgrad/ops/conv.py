@@ -212,7 +212,7 @@ class MaxPool2d(Function):
     node_name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
-    def forward(ctx: Node, x: Tensor, windows: Windows) -> tuple:
+    def forward(ctx: Node, x: Tensor, windows: Windows, with_indices: bool) -> Any:
         n, c = x._array.shape[:2]
         xp = array_module(x._array)
         # Padding is -inf, so a padded cell never wins. One pass per kernel position
@@ -232,12 +232,14 @@ class MaxPool2d(Function):
             winner = xp.where(takes_over, position, winner)
         winner = winner[:, :, None]
         ctx.windows, ctx.winner, ctx.channels = windows, winner, (n, c)
+        if not with_indices:  # flat indices cost a few passes; only return_indices wants them
+            return values
         indices = Tensor._make(_flat_indices(winner[:, :, 0], windows))
         ctx.mark_non_differentiable(indices)
         return values, indices
 
     @staticmethod
-    def backward(ctx: Node, grad: Tensor, grad_indices: Any) -> tuple:
+    def backward(ctx: Node, grad: Tensor, grad_indices: Any = None) -> tuple:
         windows = ctx.windows
         kh, kw = windows.kernel
         oh, ow = windows.output_size
@@ -245,7 +247,7 @@ class MaxPool2d(Function):
         positions = xp.arange(kh * kw).reshape(1, 1, -1, 1, 1)
         chosen = Tensor._make((positions == ctx.winner).astype(grad._array.dtype))
         grad_columns = (grad.unsqueeze(2) * chosen).reshape(*ctx.channels, kh, kw, oh, ow)
-        return Fold.apply(grad_columns, windows), None
+        return Fold.apply(grad_columns, windows), None, None
 
 
 def _flat_indices(winner: Any, windows: Windows) -> Any:
@@ -313,8 +315,9 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None, windows: Windows,
     return Conv2d.apply(x, weight, bias, windows, groups)
 
 
-def max_pool2d(x: Tensor, windows: Windows) -> tuple[Tensor, Tensor]:
-    return MaxPool2d.apply(x, windows)
+def max_pool2d(x: Tensor, windows: Windows, with_indices: bool = False) -> Any:
+    """The pooled values, or (values, indices) with_indices."""
+    return MaxPool2d.apply(x, windows, with_indices)
 
 
 def avg_pool2d(x: Tensor, windows: Windows, count_include_pad: bool,
