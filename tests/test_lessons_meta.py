@@ -54,7 +54,7 @@ ALL_LESSONS = (
 # is in notebooks/.
 EXPECTED_LESSONS: tuple[str, ...] = (
     "01_numpy_backprop", "02_tensors", "03_autograd", "04_custom_functions", "05_modules",
-    "06_optimizers",
+    "06_optimizers", "07_capstone",
 )
 
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"

@@ -1,0 +1,267 @@
+"""Checks for the exercises of lesson 07 (capstone: a digit classifier, end to end).
+
+Each check runs the learner's function on data where the right answer is known,
+raises AssertionError with a hint on the first problem (naming the classic mistake
+when it recognises one), and prints one line when everything is right.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import teachgrad
+from teachgrad import nn
+from teachgrad.utils.data import DataLoader, TensorDataset, random_split
+
+
+def _run(description: str, thunk: Callable[[], Any]) -> Any:
+    """Run thunk(); turn an error into an AssertionError that says where it happened."""
+    try:
+        return thunk()
+    except NotImplementedError:
+        raise  # the stub, not yet written
+    except (RuntimeError, TypeError, ValueError, IndexError, AttributeError, KeyError,
+            ZeroDivisionError) as error:
+        raise AssertionError(f"{description} failed: {type(error).__name__}: {error}") from error
+
+
+# --------------------------------------------------------------- exercise 1: evaluate
+
+
+class _Watched(nn.Module):
+    """Wraps a model and writes down, at every forward, whether it was in training mode
+    and whether autograd was recording."""
+
+    def __init__(self, inner: nn.Module) -> None:
+        super().__init__()
+        self.inner = inner
+        self.calls: list[tuple[bool, bool]] = []
+
+    def forward(self, x: teachgrad.Tensor) -> teachgrad.Tensor:
+        self.calls.append((self.training, teachgrad.is_grad_enabled()))
+        return self.inner(x)
+
+
+EVAL_SAMPLES, EVAL_BATCH = 50, 16  # 16 + 16 + 16 + 2: the last batch is small
+
+
+def _evaluation_problem() -> tuple[_Watched, DataLoader, teachgrad.Tensor, teachgrad.Tensor]:
+    """A small classifier with BatchNorm and Dropout, in training mode, and its data."""
+    rng = np.random.default_rng(7)
+    x = teachgrad.tensor(rng.normal(size=(EVAL_SAMPLES, 4)), dtype=teachgrad.float32)
+    y = teachgrad.tensor(rng.integers(0, 3, size=EVAL_SAMPLES))
+    teachgrad.manual_seed(7)
+    inner = nn.Sequential(nn.Linear(4, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.5),
+                          nn.Linear(16, 3))
+    with teachgrad.no_grad():  # give BatchNorm running statistics that are not the defaults
+        for _ in range(3):
+            inner(x * 2 + 1)
+    model = _Watched(inner)
+    model.train()
+    loader = DataLoader(TensorDataset(x, y), batch_size=EVAL_BATCH)
+    return model, loader, x, y
+
+
+def _reference_accuracy(model: nn.Module, x: teachgrad.Tensor, y: teachgrad.Tensor) -> float:
+    model.eval()
+    with teachgrad.no_grad():
+        correct = (model(x).argmax(dim=1) == y).sum().item()
+    model.calls.clear()
+    return correct / len(y)
+
+
+def _mean_of_batch_accuracies(model: nn.Module, loader: DataLoader) -> float:
+    model.eval()
+    with teachgrad.no_grad():
+        batch_accuracies = [(model(xb).argmax(dim=1) == yb).float().mean().item()
+                            for xb, yb in loader]
+    model.calls.clear()
+    return sum(batch_accuracies) / len(batch_accuracies)
+
+
+def check_evaluate(evaluate: Callable[[nn.Module, DataLoader], float]) -> None:
+    """evaluate(model, loader) must return the fraction of correct predictions over every
+    sample of the loader, as a Python float, computed in eval mode and under no_grad."""
+    model, loader, x, y = _evaluation_problem()
+    expected = _reference_accuracy(model, x, y)
+    batch_mean = _mean_of_batch_accuracies(model, loader)
+    running_mean = model.inner[1].running_mean.clone()
+    model.train()
+
+    result = _run("evaluate(model, loader)", lambda: evaluate(model, loader))
+
+    if not model.calls:
+        raise AssertionError("evaluate never called the model: loop over the batches of the "
+                             "loader and compute model(images) for each.")
+    if any(training for training, _ in model.calls):
+        raise AssertionError(
+            "the model was in training mode while evaluating: Dropout was still dropping "
+            "units and BatchNorm used (and updated) the batch's statistics. Call "
+            "model.eval() before the loop."
+        )
+    if not teachgrad.equal(model.inner[1].running_mean, running_mean):
+        raise AssertionError("evaluate changed BatchNorm's running statistics: call "
+                             "model.eval() before the first forward pass.")
+    if any(recording for _, recording in model.calls):
+        raise AssertionError(
+            "autograd was recording during evaluation: it keeps every intermediate result "
+            "for a backward pass that never comes. Put the loop inside "
+            "`with teachgrad.no_grad():`."
+        )
+    if isinstance(result, teachgrad.Tensor):
+        raise AssertionError(f"evaluate returned a tensor ({result!r}): return a Python "
+                             "number, for example with .item().")
+    if isinstance(result, bool) or not isinstance(result, numbers.Real):
+        raise AssertionError(f"evaluate returned {result!r}: return the accuracy as a "
+                             "Python float between 0 and 1.")
+    if math.isclose(result, 100 * expected, abs_tol=1e-6) and expected > 0:
+        raise AssertionError(f"evaluate returned {result}, a percentage: return a fraction "
+                             f"between 0 and 1 ({expected:.4f} here).")
+    if math.isclose(result, batch_mean, abs_tol=1e-6):
+        raise AssertionError(
+            f"evaluate returned {result:.4f}, the mean of the batches' accuracies; the true "
+            f"accuracy is {expected:.4f}. The last batch holds only "
+            f"{EVAL_SAMPLES % EVAL_BATCH} samples but counted as much as a full one: add up "
+            "the correct predictions and the samples over all batches, and divide once at "
+            "the end."
+        )
+    if not math.isclose(result, expected, abs_tol=1e-6):
+        raise AssertionError(f"evaluate returned {result:.4f}; the accuracy is {expected:.4f} "
+                             f"({round(expected * EVAL_SAMPLES)} of {EVAL_SAMPLES} right).")
+    print(f"Correct: {expected:.2f} over {EVAL_SAMPLES} samples in batches of {EVAL_BATCH}, "
+          "in eval mode, without recording a graph.")
+
+
+# --------------------------------------------------------------- exercise 2: confusion matrix
+
+
+def _reference_confusion(predicted: np.ndarray, labels: np.ndarray, num_classes: int
+                         ) -> np.ndarray:
+    matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(matrix, (labels, predicted), 1)
+    return matrix
+
+
+def _confusion_cases() -> list[tuple[teachgrad.Tensor, teachgrad.Tensor, int]]:
+    rng = np.random.default_rng(3)
+    cases = []
+    # 4 classes; class 3 is never predicted and class 0 never occurs.
+    labels = rng.integers(1, 4, size=30)
+    predicted = np.where(rng.random(30) < 0.6, labels, rng.integers(0, 3, size=30))
+    cases.append((predicted, labels, 4))
+    # 10 classes of which only 0..7 appear: the matrix is still 10 x 10.
+    labels = rng.integers(0, 8, size=200)
+    predicted = np.where(rng.random(200) < 0.8, labels, rng.integers(0, 8, size=200))
+    cases.append((predicted, labels, 10))
+    return [(teachgrad.tensor(p), teachgrad.tensor(t), k) for p, t, k in cases]
+
+
+def check_confusion_matrix(confusion_matrix: Callable[..., teachgrad.Tensor]) -> None:
+    """confusion_matrix(predicted, labels, num_classes) must return a (num_classes,
+    num_classes) tensor whose entry [i, j] counts the samples of true class i that were
+    predicted as class j."""
+    for predicted, labels, k in _confusion_cases():
+        expected = _reference_confusion(predicted.numpy(), labels.numpy(), k)
+        result = _run(f"confusion_matrix(predicted, labels, num_classes={k})",
+                      lambda p=predicted, t=labels, k=k: confusion_matrix(p, t, k))
+        if not isinstance(result, teachgrad.Tensor):
+            raise AssertionError(f"confusion_matrix returned a {type(result).__name__}: "
+                                 "return a teachgrad tensor.")
+        if tuple(result.shape) != (k, k):
+            raise AssertionError(
+                f"with num_classes={k} the matrix should be {k} x {k}, got "
+                f"{list(result.shape)}: size it from num_classes, not from the classes that "
+                "happen to appear."
+            )
+        if result.requires_grad:
+            result = result.detach()
+        got = result.cpu().numpy()
+        if np.array_equal(got, expected):
+            continue
+        if np.array_equal(got, expected.T):
+            raise AssertionError("the matrix is transposed: row i is the TRUE class i, "
+                                 "column j the PREDICTED class j.")
+        if got.sum() != len(labels):
+            raise AssertionError(f"the entries add up to {got.sum():g}, but there are "
+                                 f"{len(labels)} samples: each sample adds 1 to one entry.")
+        raise AssertionError(f"wrong counts for num_classes={k}: expected\n{expected}\n"
+                             f"got\n{got}")
+    print("Correct: rows are true classes, columns predictions, and classes that never "
+          "appear still get their row and column.")
+
+
+# --------------------------------------------------------------- exercise 3: tuning
+
+
+TUNE_EPOCHS, TUNE_TARGET, TUNE_BATCH = 5, 0.93, 64
+
+
+@functools.lru_cache(maxsize=1)
+def _tuning_data() -> tuple:
+    """Lesson 07's training and validation sets (the same seeds as in the lesson)."""
+    split = teachgrad.datasets.load_digits(test_fraction=0.2, seed=0)
+    train_set, val_set = random_split(TensorDataset(split.x_train, split.y_train), [0.8, 0.2],
+                                      generator=teachgrad.Generator().manual_seed(0))
+    return train_set, split.x_train[val_set.indices], split.y_train[val_set.indices]
+
+
+def _train_briefly(make_optimizer: Callable[[Any], Any]) -> tuple[float, float, bool]:
+    """Last batch loss and validation accuracy of a small MLP after TUNE_EPOCHS epochs with
+    make_optimizer(model.parameters()), and whether the loss ever shot up above 1.5 times
+    where it started (the sign of steps that are too large)."""
+    train_set, x_val, y_val = _tuning_data()
+    teachgrad.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    optimizer = _run("make_optimizer(model.parameters())",
+                     lambda: make_optimizer(model.parameters()))
+    if not (callable(getattr(optimizer, "step", None))
+            and callable(getattr(optimizer, "zero_grad", None))):
+        raise AssertionError(f"make_optimizer returned {optimizer!r}: return an optimizer, "
+                             "for example optim.SGD(params, lr=...).")
+    loader = DataLoader(train_set, batch_size=TUNE_BATCH, shuffle=True,
+                        generator=teachgrad.Generator().manual_seed(0))
+    loss_fn = nn.CrossEntropyLoss()
+    loss, first, shot_up = math.nan, None, False
+    for _ in range(TUNE_EPOCHS):
+        for images, labels in loader:
+            optimizer.zero_grad()
+            batch_loss = loss_fn(model(images), labels)
+            batch_loss.backward()
+            _run("optimizer.step()", optimizer.step)
+            loss = batch_loss.item()
+            if not math.isfinite(loss):
+                return loss, 0.0, True
+            first = loss if first is None else first
+            shot_up = shot_up or loss > 1.5 * first
+    with teachgrad.no_grad():
+        accuracy = (model(x_val).argmax(dim=1) == y_val).float().mean().item()
+    return loss, accuracy, shot_up
+
+
+def check_fast_optimizer(make_optimizer: Callable[[Any], Any]) -> None:
+    """make_optimizer(params) must return an optimizer with which a small MLP reaches
+    TUNE_TARGET validation accuracy on the digits in TUNE_EPOCHS epochs."""
+    loss, accuracy, shot_up = _train_briefly(make_optimizer)
+    if not math.isfinite(loss):
+        raise AssertionError("the loss became inf or nan: the steps are far too large. Lower "
+                             "the learning rate.")
+    if accuracy < TUNE_TARGET:
+        if shot_up:
+            hint = ("the loss shot up above where it started, so the steps are too large: "
+                    "lower the learning rate.")
+        elif loss > 1.0:
+            hint = ("the loss is still high, so the steps are too small: raise the learning "
+                    "rate, add momentum, or use Adam (lesson 06).")
+        else:
+            hint = ("the loss came down but not far enough: try momentum, or Adam with a "
+                    "larger learning rate than its default (lesson 06).")
+        raise AssertionError(f"validation accuracy {accuracy:.1%} after {TUNE_EPOCHS} epochs "
+                             f"(last batch loss {loss:.3f}), below {TUNE_TARGET:.0%}: {hint}")
+    print(f"Correct: the MLP reaches {TUNE_TARGET:.0%} validation accuracy or more within "
+          f"{TUNE_EPOCHS} epochs.")
