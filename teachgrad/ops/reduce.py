@@ -186,10 +186,7 @@ class MaxDim(Function):
             if not keepdim:
                 values, indices = values.squeeze(axis), indices.squeeze(axis)
         ctx.axis, ctx.keepdim, ctx.input_shape = axis, keepdim, array.shape
-        indices = Tensor._make(indices.astype(dtypes.int64.numpy_dtype, copy=False))
-        ctx.save_for_backward(indices)
-        ctx.mark_non_differentiable(indices)
-        return values, indices
+        return values_and_indices(ctx, values, indices)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor, grad_indices: Any) -> tuple:
@@ -202,6 +199,18 @@ class MaxDim(Function):
 class MinDim(MaxDim):
     node_name = "MinBackward0"
     _pick = "argmin"
+
+
+def values_and_indices(ctx: Node, values: Any, indices: Any) -> tuple:
+    """The (values, int64 indices) pair that max(dim), sort and topk return.
+
+    The indices are saved for backward (which routes each gradient to its index) and
+    carry no gradient themselves.
+    """
+    index_tensor = Tensor._make(indices.astype(dtypes.int64.numpy_dtype, copy=False))
+    ctx.save_for_backward(index_tensor)
+    ctx.mark_non_differentiable(index_tensor)
+    return values, index_tensor
 
 
 def grad_at_indices(grad: Tensor, indices: Tensor, axis: int, keepdim: bool,
@@ -296,15 +305,22 @@ def _product_of_others(x: Tensor, axis: int | None) -> Tensor:
     return Tensor._make(others.reshape(array.shape))
 
 
+def _spread_setup(ctx: Node, x: Tensor, name: str, dim: Any, correction: float,
+                  keepdim: bool) -> Any:
+    """What var and std both record: the axes, how many values each result spans."""
+    array = _float_input(x, name)
+    ctx.axes = _axes(dim, array.ndim)
+    ctx.keepdim, ctx.correction = keepdim, correction
+    ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
+    return array
+
+
 class Var(Function):
     node_name = "VarBackward0"
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Any, correction: float, keepdim: bool) -> Any:
-        array = _float_input(x, "var")
-        ctx.axes = _axes(dim, array.ndim)
-        ctx.keepdim, ctx.correction = keepdim, correction
-        ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
+        array = _spread_setup(ctx, x, "var", dim, correction, keepdim)
         ctx.save_for_backward(x)
         return array.var(axis=ctx.axes, ddof=correction, keepdims=keepdim)
 
@@ -321,10 +337,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Any, correction: float, keepdim: bool) -> Any:
-        array = _float_input(x, "std")
-        ctx.axes = _axes(dim, array.ndim)
-        ctx.keepdim, ctx.correction = keepdim, correction
-        ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
+        array = _spread_setup(ctx, x, "std", dim, correction, keepdim)
         result = Tensor._make(array.std(axis=ctx.axes, ddof=correction, keepdims=keepdim))
         ctx.save_for_backward(x, result)
         return result

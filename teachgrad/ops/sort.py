@@ -15,7 +15,7 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
-from teachgrad.ops.reduce import _ValuesIndices
+from teachgrad.ops.reduce import _ValuesIndices, values_and_indices
 from teachgrad.ops.shape import ScatterAdd
 from teachgrad.tensor import Tensor, _wrap_dim
 
@@ -55,10 +55,7 @@ class Sort(Function):
             ctx.axis = _wrap_dim(dim, array.ndim)
             order = sorting_order(array, ctx.axis, descending)
             values = xp.take_along_axis(array, order, axis=ctx.axis)
-        indices = Tensor._make(order.astype(dtypes.int64.numpy_dtype, copy=False))
-        ctx.save_for_backward(indices)
-        ctx.mark_non_differentiable(indices)
-        return values, indices
+        return values_and_indices(ctx, values, order)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor, grad_indices: Any) -> tuple:
@@ -98,10 +95,7 @@ class Topk(Function):
             order = sorting_order(array, axis, descending=largest)
             order = order[(slice(None),) * axis + (slice(0, k),)]
             values = xp.take_along_axis(array, order, axis=axis)
-        indices = Tensor._make(order.astype(dtypes.int64.numpy_dtype, copy=False))
-        ctx.save_for_backward(indices)
-        ctx.mark_non_differentiable(indices)
-        return values, indices
+        return values_and_indices(ctx, values, order)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor, grad_indices: Any) -> tuple:
