@@ -50,10 +50,6 @@ def seed_cuda(seed: int) -> None:
     _cuda_seeded.clear()
 
 
-def default_generator() -> Generator:
-    return _cpu
-
-
 def generator_for(array_module: Any, generator: Generator | None = None) -> Any:
     """A random generator object for the module that will hold the numbers."""
     if array_module is np:
@@ -65,11 +61,3 @@ def generator_for(array_module: Any, generator: Generator | None = None) -> Any:
         array_module.random.seed(_cuda_seed[0] + device_id)
         _cuda_seeded.add(device_id)
     return array_module.random
-
-
-def get_rng_state() -> dict:
-    return _cpu.numpy.bit_generator.state
-
-
-def set_rng_state(state: dict) -> None:
-    _cpu.numpy.bit_generator.state = state
