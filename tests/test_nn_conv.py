@@ -102,6 +102,29 @@ def test_max_pool2d_ties_send_the_gradient_to_the_first_maximum() -> None:
     assert_close(x.grad, tx.grad)
 
 
+def test_max_pool2d_nan_wins_its_window_and_takes_the_gradient() -> None:
+    data = values((1, 2, 4, 4), seed=12)
+    data[0, 0, 1, 0] = data[0, 1, 2, 3] = data[0, 1, 3, 3] = np.nan
+    x, tx = both(data, requires_grad=True)
+    out, indices = F.max_pool2d(x, 2, return_indices=True)
+    expected, expected_indices = TF.max_pool2d(tx, 2, return_indices=True)
+    assert_close(out, expected)  # NaN in the same places: assert_allclose compares them
+    assert indices.tolist() == expected_indices.tolist()
+    out.sum().backward()
+    expected.sum().backward()
+    assert_close(x.grad, tx.grad)
+
+
+def test_max_pool2d_gradient_survives_an_inplace_change_of_its_output() -> None:
+    # relu_ after a pool is common; backward must not read the changed output.
+    x, tx = both(values((2, 1, 6, 6), seed=13), requires_grad=True)
+    for lib, a in ((teachgrad, x), (torch, tx)):
+        pooled = lib.nn.functional.max_pool2d(a * 1, 2)
+        lib.nn.functional.relu(pooled, inplace=True)
+        (pooled * pooled).sum().backward()
+    assert_close(x.grad, tx.grad)
+
+
 def test_max_pool2d_unbatched() -> None:
     x, tx = both(values((3, 6, 6), seed=11))
     assert_close(F.max_pool2d(x, 2), TF.max_pool2d(tx, 2))
@@ -226,9 +249,12 @@ def test_conv_and_pool_loop_over_kernel_positions_only() -> None:
     source = inspect.getsource(conv)
     loops = [line.strip() for line in source.splitlines() if line.strip().startswith("for ")]
     # Every loop walks the kernel positions (kh * kw of them, e.g. 9), never pixels or
-    # images; and kernel_offsets itself ranges over the kernel's rows and columns only.
+    # images: kernel_offsets itself, or the per-position views _position_views makes of it.
     kernel_loops = [loop for loop in loops if "kernel_offsets(windows)" in loop
-                    or loop == "for i in range(kh) for j in range(kw)]"]
-    assert loops and kernel_loops == loops, loops
+                    or loop == "for i in range(kh) for j in range(kw)]"
+                    or "in views" in loop or "enumerate(views)" in loop
+                    or "_winner_masks(views" in loop or "in masks" in loop]
+    assert loops and kernel_loops == loops, [loop for loop in loops if loop not in kernel_loops]
+    assert "kernel_offsets(windows)" in inspect.getsource(conv._position_views)
     offsets_source = inspect.getsource(conv.kernel_offsets)
     assert "for i in range(kh) for j in range(kw)" in offsets_source

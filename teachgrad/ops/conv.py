@@ -1,14 +1,18 @@
 """Convolution and pooling on images, as one matrix product over windows (im2col).
 
 A 2-D convolution slides a small kernel over every position of an image. Instead
-of looping over positions, `unfold` lays every window out at once: for an input of
-shape (N, C, H, W) it returns (N, C, kh, kw, OH, OW), where [n, c, i, j, y, x] is
-the pixel that kernel position (i, j) sees when the window sits at output (y, x).
-It is built from a strided *view* (no copying to find the windows: the strides say
-how to walk the padded image), then copied once. After that:
+of looping over positions, `unfold` lays every window of the whole batch out at
+once, as the columns of one matrix: for an input of shape (N, C, H, W) it returns
+(C, kh, kw, N, OH, OW), where [c, i, j, n, y, x] is the pixel of channel c that
+kernel position (i, j) sees when the window sits at output (y, x) of image n. Read
+as a matrix, row (c, i, j) is one pixel of the window and column (n, y, x) is one
+window. It is built from a strided *view* (no copying to find the windows: the
+strides say how to walk the padded image), then copied once. After that:
 
-- convolution is one matmul: weights (O, C*kh*kw) times windows (C*kh*kw, OH*OW);
-- max pooling is an argmax over the kh*kw axis; average pooling a mean over it.
+- convolution is one matrix product for the whole batch: the weights
+  (O, C*kh*kw) times the windows (C*kh*kw, N*OH*OW);
+- max pooling is a running maximum over the kh*kw kernel positions, each a strided
+  view of the image; average pooling a running sum.
 
 Backward runs the same picture in reverse. `fold` (col2im) adds every window's
 gradient back onto the pixels the window covered; pixels seen by several windows
@@ -59,7 +63,7 @@ def output_length(size: int, kernel: int, stride: int, pad_total: int, dilation:
 
 
 def unfold_array(array: Any, windows: Windows, pad_value: float = 0.0) -> Any:
-    """The (N, C, kh, kw, OH, OW) windows of an (N, C, H, W) array, as a fresh array."""
+    """The (C, kh, kw, N, OH, OW) windows of an (N, C, H, W) array, as a fresh array."""
     xp = array_module(array)
     (kh, kw), (sh, sw), (dh, dw) = windows.kernel, windows.stride, windows.dilation
     oh, ow = windows.output_size
@@ -67,9 +71,11 @@ def unfold_array(array: Any, windows: Windows, pad_value: float = 0.0) -> Any:
     n, c = array.shape[:2]
     step_n, step_c, step_h, step_w = array.strides
     # Moving one kernel row down is `dilation` pixel rows; one output row is `stride` rows.
+    # The batch axis sits after the kernel axes, so that the copy below is already the
+    # (C*kh*kw, N*OH*OW) matrix that the whole batch's convolution multiplies.
     view = xp.lib.stride_tricks.as_strided(
-        array, shape=(n, c, kh, kw, oh, ow),
-        strides=(step_n, step_c, step_h * dh, step_w * dw, step_h * sh, step_w * sw),
+        array, shape=(c, kh, kw, n, oh, ow),
+        strides=(step_c, step_h * dh, step_w * dw, step_n, step_h * sh, step_w * sw),
     )
     return xp.ascontiguousarray(view)
 
@@ -90,18 +96,20 @@ def kernel_offsets(windows: Windows) -> list[tuple[int, int, slice, slice]]:
 def fold_array(columns: Any, windows: Windows) -> Any:
     """The adjoint of unfold: add each window's values back onto the (N, C, H, W) pixels."""
     xp = array_module(columns)
-    n, c, kh, kw, oh, ow = columns.shape
+    c, kh, kw, n, oh, ow = columns.shape
     top, _, left, _ = windows.padding
     (sh, sw), (dh, dw) = windows.stride, windows.dilation
     height, width = windows.input_size
     padded_h = max(top + height, (oh - 1) * sh + (kh - 1) * dh + 1)
     padded_w = max(left + width, (ow - 1) * sw + (kw - 1) * dw + 1)
-    image = xp.zeros((n, c, padded_h, padded_w), dtype=columns.dtype)
+    # Built channel-first like the columns, so each add below walks both in step.
+    image = xp.zeros((c, n, padded_h, padded_w), dtype=columns.dtype)
     # One vectorised add per kernel position (kh*kw of them, e.g. 9), each covering every
     # image in the batch and every output position: windows that overlap add up.
     for i, j, rows, cols in kernel_offsets(windows):
-        image[:, :, rows, cols] += columns[:, :, i, j]
-    return image[:, :, top:top + height, left:left + width]
+        image[:, :, rows, cols] += columns[:, i, j]
+    cropped = image[:, :, top:top + height, left:left + width]
+    return xp.ascontiguousarray(cropped.transpose(1, 0, 2, 3))
 
 
 def pad_array(array: Any, windows: Windows, pad_value: float) -> Any:
@@ -159,22 +167,22 @@ class Conv2d(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, weight: Tensor, bias: Tensor | None, windows: Windows,
                 groups: int) -> Any:
+        xp = array_module(x._array)
         n = x._array.shape[0]
         out_channels = weight._array.shape[0]
         oh, ow = windows.output_size
-        columns = unfold_array(x._array, windows)
         # Split channels into groups: each group's filters see only its own channels.
-        columns = columns.reshape(n, groups, -1, oh * ow)                   # (N, G, K, L)
-        kernels = weight._array.reshape(groups, out_channels // groups, -1)  # (G, O/G, K)
-        out = (kernels @ columns).reshape(n, out_channels, oh, ow)
+        columns = unfold_array(x._array, windows).reshape(groups, -1, n * oh * ow)  # (G, K, NL)
+        kernels = weight._array.reshape(groups, out_channels // groups, -1)     # (G, O/G, K)
+        out = (kernels @ columns).reshape(out_channels, n, oh, ow)  # one product per group
         if bias is not None:
-            out += bias._array.reshape(1, -1, 1, 1)
+            out += bias._array.reshape(-1, 1, 1, 1)
         ctx.windows, ctx.groups = windows, groups
         # The weight's gradient needs these windows again: keeping them (kh*kw times the
         # input's size) saves unfolding the input a second time in backward.
         kept_columns = Tensor._make(columns) if ctx.needs_input_grad[1] else None
         ctx.save_for_backward(x, weight, kept_columns)
-        return out
+        return xp.ascontiguousarray(out.transpose(1, 0, 2, 3))  # (N, O, OH, OW), as torch
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -184,20 +192,21 @@ class Conv2d(Function):
         out_channels = weight.shape[0]
         oh, ow = windows.output_size
         kh, kw = windows.kernel
-        grad_out = grad.reshape(n, groups, out_channels // groups, oh * ow)
+        # The output gradient as the (O, N*OH*OW) matrix the forward product made, per group.
+        grad_out = grad.transpose(0, 1).reshape(groups, out_channels // groups, n * oh * ow)
         kernels = weight.reshape(groups, out_channels // groups, -1)
         grad_x = grad_weight = grad_bias = None
         if ctx.needs_input_grad[0]:
             # Each window's gradient is the filters weighted by the output gradient...
-            grad_columns = (kernels.transpose(-1, -2) @ grad_out)
+            grad_columns = kernels.transpose(-1, -2) @ grad_out
             # ...and each pixel collects it from every window that covered it.
-            grad_x = Fold.apply(grad_columns.reshape(n, channels, kh, kw, oh, ow), windows)
+            grad_x = Fold.apply(grad_columns.reshape(channels, kh, kw, n, oh, ow), windows)
         if ctx.needs_input_grad[1]:
             # Under create_graph the windows must be recorded as a function of x; otherwise
             # the ones forward kept are the same numbers.
-            columns = Unfold.apply(x, windows).reshape(n, groups, -1, oh * ow) \
+            columns = Unfold.apply(x, windows).reshape(groups, -1, n * oh * ow) \
                 if is_grad_enabled() else kept_columns
-            grad_weight = (grad_out @ columns.transpose(-1, -2)).sum(0).reshape(weight.shape)
+            grad_weight = (grad_out @ columns.transpose(-1, -2)).reshape(weight.shape)
         if ctx.needs_input_grad[2]:
             grad_bias = grad.sum((0, 2, 3))
         return grad_x, grad_weight, grad_bias, None, None
@@ -213,41 +222,70 @@ class MaxPool2d(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, windows: Windows, with_indices: bool) -> Any:
-        n, c = x._array.shape[:2]
         xp = array_module(x._array)
-        # Padding is -inf, so a padded cell never wins. One pass per kernel position
-        # (4 for a 2x2 pool), each over every window at once: a running maximum and
-        # the kernel position it came from. Only a strictly larger value (or a NaN,
-        # which torch lets win) takes over, so the first maximum wins ties, as in torch.
-        padded = pad_array(x._array, windows, -math.inf)
-        values = winner = None
-        for position, (_, _, rows, cols) in enumerate(kernel_offsets(windows)):
-            candidate = padded[:, :, rows, cols]
-            if values is None:
-                values = candidate.copy()
-                winner = xp.zeros(values.shape, dtype="int64")
-                continue
-            takes_over = (candidate > values) | xp.isnan(candidate)
-            values = xp.where(takes_over, candidate, values)
-            winner = xp.where(takes_over, position, winner)
-        winner = winner[:, :, None]
-        ctx.windows, ctx.winner, ctx.channels = windows, winner, (n, c)
+        # Padding is -inf, so a padded cell never wins. One pass per kernel position (4 for
+        # a 2x2 pool), each over every window at once. np.maximum lets a NaN through, as
+        # torch's pools do.
+        views = _position_views(pad_array(x._array, windows, -math.inf), windows)
+        maxima = views[0].copy()
+        for view in views[1:]:
+            xp.maximum(maxima, view, out=maxima)
+        # Backward finds the winners again from the input and these maxima; it keeps its
+        # own copy because the caller may change the output in place (relu_, say).
+        ctx.save_for_backward(x)
+        ctx.windows, ctx.maxima = windows, maxima
         if not with_indices:  # flat indices cost a few passes; only return_indices wants them
-            return values
-        indices = Tensor._make(_flat_indices(winner[:, :, 0], windows))
+            return maxima.copy()
+        winner = xp.zeros(maxima.shape, dtype="int64")
+        for position, wins in enumerate(_winner_masks(views, maxima)):
+            winner[wins] = position
+        indices = Tensor._make(_flat_indices(winner, windows))
         ctx.mark_non_differentiable(indices)
-        return values, indices
+        return maxima.copy(), indices
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor, grad_indices: Any = None) -> tuple:
+        (x,) = ctx.saved_tensors
         windows = ctx.windows
         kh, kw = windows.kernel
-        oh, ow = windows.output_size
-        xp = array_module(grad._array)
-        positions = xp.arange(kh * kw).reshape(1, 1, -1, 1, 1)
-        chosen = Tensor._make((positions == ctx.winner).astype(grad._array.dtype))
-        grad_columns = (grad.unsqueeze(2) * chosen).reshape(*ctx.channels, kh, kw, oh, ow)
-        return Fold.apply(grad_columns, windows), None, None
+        views = _position_views(pad_array(x._array, windows, -math.inf), windows)
+        # chosen[p] is 1 where kernel position p held its window's (first) maximum.
+        chosen = array_module(grad._array).zeros((kh * kw, *ctx.maxima.shape), grad._array.dtype)
+        for position, wins in enumerate(_winner_masks(views, ctx.maxima)):
+            chosen[position] = wins
+        n, c, oh, ow = ctx.maxima.shape
+        grad_columns = (grad.unsqueeze(0) * Tensor._make(chosen)).reshape(kh, kw, n, c, oh, ow)
+        return Fold.apply(grad_columns.permute(3, 0, 1, 2, 4, 5), windows), None, None
+
+
+def _position_views(padded: Any, windows: Windows) -> list:
+    """For each kernel position, the (N, C, OH, OW) view of the pixels it sees."""
+    return [padded[:, :, rows, cols] for _, _, rows, cols in kernel_offsets(windows)]
+
+
+def _winner_masks(views: list, maxima: Any) -> list:
+    """One mask per kernel position: where that position is its window's winner.
+
+    torch's rules: of equal maxima the first wins (after a relu, whole windows of zeros
+    are common), and in a window whose maximum is NaN, the last NaN wins.
+    """
+    masks = _first_true([view == maxima for view in views])
+    if bool((maxima != maxima).any()):
+        # `==` is never true in a NaN window, so these masks cannot collide with the above.
+        last_nans = _first_true([view != view for view in reversed(views)])[::-1]
+        masks = [mask | nans for mask, nans in zip(masks, last_nans)]
+    return masks
+
+
+def _first_true(masks: list) -> list:
+    """Keep each True only where no earlier mask in the list was True at that place."""
+    taken = masks[0].copy()
+    kept = [masks[0]]
+    for mask in masks[1:]:
+        first = mask > taken  # bools: True only where mask is and taken is not
+        taken |= first
+        kept.append(first)
+    return kept
 
 
 def _flat_indices(winner: Any, windows: Windows) -> Any:
@@ -273,17 +311,22 @@ class AvgPool2d(Function):
         xp = array_module(x._array)
         divisor = _divisors(windows, count_include_pad, divisor_override, xp)
         divisor = divisor.astype(x._array.dtype)
-        columns = unfold_array(x._array, windows)
+        views = _position_views(pad_array(x._array, windows, 0.0), windows)
+        total = views[0].copy()
+        for view in views[1:]:
+            total += view
         ctx.windows, ctx.divisor = windows, divisor
-        return columns.sum(axis=(2, 3)) / divisor
+        return total / divisor
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         windows = ctx.windows
         kh, kw = windows.kernel
-        share = (grad / Tensor._make(ctx.divisor)).unsqueeze(2).unsqueeze(3)
         n, c, oh, ow = grad.shape
-        return Fold.apply(share.expand(n, c, kh, kw, oh, ow), windows), None, None, None
+        # Every pixel of a window gets the window's gradient over its divisor; laid out as
+        # the (C, kh, kw, N, OH, OW) columns that Fold adds back onto the image.
+        share = (grad / Tensor._make(ctx.divisor)).transpose(0, 1).reshape(c, 1, 1, n, oh, ow)
+        return Fold.apply(share.expand(c, kh, kw, n, oh, ow), windows), None, None, None
 
 
 def _divisors(windows: Windows, count_include_pad: bool, divisor_override: int | None,
