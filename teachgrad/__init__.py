@@ -5,7 +5,7 @@ tutorials) unchanged. Everything public is re-exported here, mirroring torch's t
 level; read the modules below to see how each piece works.
 """
 
-from teachgrad import autograd, cuda, datasets, linalg, nn, optim, utils
+from teachgrad import autograd, cuda, datasets, linalg, malloc, nn, optim, utils
 from teachgrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from teachgrad.creation import (
     arange,
@@ -163,3 +163,5 @@ from teachgrad.serialization import load, save
 from teachgrad.tensor import Size, Tensor
 
 __version__ = "0.1.0"
+
+malloc.keep_freed_memory()  # faster ops that allocate big arrays; see teachgrad/malloc.py
