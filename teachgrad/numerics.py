@@ -13,24 +13,22 @@ unaffected either way.
 The switch must be cheap, because apply runs for every op. np.errstate(all="ignore")
 costs about 2.5 us to build and enter (a third of an op's whole overhead); since
 NumPy 2.0 the error state is a context variable, and setting that variable directly
-costs about 0.1 us. NumPy 1.x has no such variable: there we fall back to np.seterr,
+costs about 0.3 us. NumPy 1.x has no such variable: there we fall back to np.seterr,
 which is slower but just as local (restored right after).
 
-Usage, as apply and the engine do it:
+Even that is close to a tenth of a small op, so it happens once, at the outermost level:
+inside a backward pass, or inside an op's forward, the ops that run there find the
+errors already ignored and skip it. Usage, as apply and the engine do it:
 
-    token = FLOAT_ERRORS.set(IGNORE)
+    token = silence()
     try:
         ...  # NumPy math that may overflow
     finally:
-        FLOAT_ERRORS.reset(token)
-
-or, where speed matters less, `with silent_float_errors(): ...`.
+        restore(token)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -61,11 +59,28 @@ else:
     IGNORE = {"all": "ignore"}
 
 
-@contextmanager
-def silent_float_errors() -> Iterator[None]:
-    """NumPy's floating-point warnings off inside the block, as they are inside ops."""
-    token = FLOAT_ERRORS.set(IGNORE)
-    try:
-        yield
-    finally:
+class _SilencedFlag:
+    # A plain object, like autograd's _GradState: every op reads it, and teachgrad runs
+    # in one thread.
+    __slots__ = ("now",)
+
+    def __init__(self) -> None:
+        self.now = False
+
+
+Silenced = _SilencedFlag()
+
+
+def silence() -> Any:
+    """Ignore NumPy's float errors until restore(token); nothing to do if already ignored."""
+    if Silenced.now:
+        return None
+    Silenced.now = True
+    return FLOAT_ERRORS.set(IGNORE)
+
+
+def restore(token: Any) -> None:
+    """Undo the silence() that returned token (None: an outer silence is still on)."""
+    if token is not None:
         FLOAT_ERRORS.reset(token)
+        Silenced.now = False

@@ -19,7 +19,7 @@ from typing import Any
 
 from teachgrad.autograd.function import AccumulateGrad, Node, edge_to
 from teachgrad.autograd.grad_mode import _GradState
-from teachgrad.numerics import FLOAT_ERRORS, IGNORE
+from teachgrad.numerics import restore, silence
 
 
 def backward(
@@ -179,7 +179,7 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
     _GradState.enabled = create_graph
     # Backward formulas and accumulation that work on arrays directly overflow as
     # silently as ops do (teachgrad/numerics.py).
-    float_errors = FLOAT_ERRORS.set(IGNORE)
+    float_errors = silence()
     try:
         while ready:
             node = ready.pop()
@@ -223,7 +223,7 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
             input_grads = grad_value = None
     finally:
         _GradState.enabled = previous_mode
-        FLOAT_ERRORS.reset(float_errors)
+        restore(float_errors)
     if targets is None:
         return []
     return [captured.get(target) for target in targets]

@@ -17,7 +17,7 @@ import weakref
 from typing import Any
 
 from teachgrad.autograd.grad_mode import _GradState
-from teachgrad.numerics import FLOAT_ERRORS, IGNORE
+from teachgrad.numerics import FLOAT_ERRORS, IGNORE, Silenced
 
 
 class Node:
@@ -234,12 +234,18 @@ class Function(metaclass=FunctionMeta):
         # forward computes values only: ops it calls on tensors must not record. And,
         # as in torch, overflow to inf or nan is silent (see teachgrad/numerics.py).
         _GradState.enabled = False
-        float_errors = FLOAT_ERRORS.set(IGNORE)
+        # numerics.silence() and restore(), inlined: a call costs more than the check.
+        float_errors = None
+        if not Silenced.now:
+            float_errors = FLOAT_ERRORS.set(IGNORE)
+            Silenced.now = True
         try:
             result = cls.forward(ctx, *args)
         finally:
             _GradState.enabled = previous_mode
-            FLOAT_ERRORS.reset(float_errors)
+            if float_errors is not None:
+                FLOAT_ERRORS.reset(float_errors)
+                Silenced.now = False
 
         if result.__class__ is not tuple:  # the common case: one output
             output = _as_output(result, args)
@@ -334,7 +340,8 @@ def _contains(items: tuple, wanted: Any) -> bool:
 
 
 def _saved_record(item: Any, outputs: tuple) -> Any:
-    if not hasattr(item, "_version_box"):  # None or a Python number: kept as it is
+    # None or a Python number is kept as it is (None first: hasattr fails slowly).
+    if item is None or not hasattr(item, "_version_box"):
         return item
     for index, out in enumerate(outputs):
         if out is item:

@@ -10,10 +10,18 @@ from collections.abc import Callable
 from typing import Any
 
 
-class _GradState:
-    # A class attribute rather than a threading.local: every op reads this flag, and a
-    # plain attribute read is the cheapest thing Python offers. teachgrad runs in one thread.
-    enabled = True
+class _GradFlag:
+    # One plain object rather than a threading.local: every op reads this flag, and a
+    # plain attribute read is the cheapest thing Python offers (teachgrad runs in one
+    # thread). An instance, not class attributes: writing a class attribute makes
+    # Python drop what it cached about the class, and apply writes this flag twice.
+    __slots__ = ("enabled",)
+
+    def __init__(self) -> None:
+        self.enabled = True
+
+
+_GradState = _GradFlag()
 
 
 def is_grad_enabled() -> bool:

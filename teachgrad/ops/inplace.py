@@ -21,7 +21,7 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState, no_grad
 from teachgrad.device import array_module
-from teachgrad.numerics import FLOAT_ERRORS, IGNORE
+from teachgrad.numerics import restore, silence
 from teachgrad.ops import elementwise, shape
 from teachgrad.ops.broadcast import broadcast_shapes, check_same_device, sum_to_shape
 from teachgrad.tensor import Tensor
@@ -147,7 +147,7 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
     if _overlapping(target):
         raise _overlap_error()
     ufunc = getattr(array_module(target), _UFUNC_NAMES[out_of_place])
-    float_errors = FLOAT_ERRORS.set(IGNORE)  # overflow is silent, as in ops (numerics.py)
+    float_errors = silence()  # overflow is silent, as in ops (numerics.py)
     try:
         ufunc(target, operand, out=target, casting="same_kind")
     except ValueError:
@@ -168,7 +168,7 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
             f"type {_short(target.dtype)}"
         ) from None
     finally:
-        FLOAT_ERRORS.reset(float_errors)
+        restore(float_errors)
     return _bump(x)
 
 
