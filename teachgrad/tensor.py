@@ -102,7 +102,7 @@ class Tensor:
         tensor._grad = None
         tensor.grad_fn = None
         tensor._output_nr = 0
-        tensor._version_box = VersionCounter()
+        tensor._version_box = None  # made on first need: see _version_counter
         tensor._accumulator = None
         tensor._hooks = None
         tensor._base = None
@@ -208,7 +208,7 @@ class Tensor:
     def detach(self) -> Tensor:
         """The same memory, cut off from the graph (and sharing the version counter)."""
         alias = Tensor._make(self._array)
-        alias._version_box = self._version_box
+        alias._version_box = self._version_counter()
         return alias
 
     def detach_(self) -> Tensor:
@@ -229,7 +229,19 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        return self._version_box.value
+        box = self._version_box
+        return 0 if box is None else box.value
+
+    def _version_counter(self) -> VersionCounter:
+        """The version counter, made when first needed (to share with a view, to bump).
+
+        Most tensors are never viewed nor written in place, so most never need one,
+        and an op's output is made without it: one object fewer per op.
+        """
+        box = self._version_box
+        if box is None:
+            box = self._version_box = VersionCounter()
+        return box
 
     # ------------------------------------------------------------------ description
     @property
@@ -462,7 +474,7 @@ def _init_slots(tensor: Tensor, array: Any) -> None:
     tensor._grad = None
     tensor.grad_fn = None
     tensor._output_nr = 0
-    tensor._version_box = VersionCounter()
+    tensor._version_box = None
     tensor._accumulator = None
     tensor._hooks = None
     tensor._base = None

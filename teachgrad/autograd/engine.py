@@ -349,7 +349,7 @@ def _accumulate(variable: Any, holder: list, create_graph: bool) -> None:
         variable._grad = current + grad_value
     else:
         current._array += grad_value._array
-        current._version_box.value += 1
+        current._version_counter().value += 1
 
 
 def _reference_counts(grad_value: Any) -> tuple[int, int]:

@@ -109,8 +109,8 @@ class SavedOutput:
 
     def __init__(self, tensor: Any, output_nr: int) -> None:
         self.array = tensor._array
-        self.version_box = tensor._version_box
-        self.version = tensor._version_box.value
+        self.version_box = tensor._version_counter()
+        self.version = self.version_box.value
         self.requires_grad = tensor._requires_grad
         self.output_nr = output_nr
 
@@ -129,7 +129,7 @@ def _unpack(saved: Any, node: Node) -> Any:
     kind = saved.__class__
     if kind is SavedInput:
         tensor, version = saved
-        _check_version(tensor._version_box.value, version, "an input", node)
+        _check_version(tensor._version, version, "an input", node)
         return tensor
     if kind is SavedOutput:
         return saved.unpack(node)
@@ -278,7 +278,7 @@ def _as_output(value: Any, args: tuple) -> Any:
         if value is arg:
             # The output gets this node as grad_fn; the input must keep its own.
             alias = tensor_class._make(value._array)
-            alias._version_box = value._version_box
+            alias._version_box = value._version_counter()
             return alias
     return value
 
@@ -346,4 +346,5 @@ def _saved_record(item: Any, outputs: tuple) -> Any:
     for index, out in enumerate(outputs):
         if out is item:
             return SavedOutput(item, index)
-    return SavedInput((item, item._version_box.value))
+    box = item._version_box
+    return SavedInput((item, 0 if box is None else box.value))

@@ -54,7 +54,7 @@ def check_writable(x: Tensor, others: tuple = ()) -> None:
 
 
 def _bump(x: Tensor) -> Tensor:
-    x._version_box.value += 1
+    x._version_counter().value += 1
     return x
 
 

@@ -82,7 +82,7 @@ def _blend(running: Tensor, batch_value: Any, momentum: float) -> None:
     """running = (1 - momentum) * running + momentum * batch_value, in place."""
     running._array *= 1 - momentum
     running._array += momentum * batch_value.astype(running._array.dtype, copy=False)
-    running._version_box.value += 1
+    running._version_counter().value += 1
 
 
 def batch_norm(x: Tensor, running_mean: Tensor | None, running_var: Tensor | None,

@@ -21,7 +21,7 @@ from teachgrad.tensor import Size, Tensor, _wrap_dim
 def view_of(x: Tensor, array: Any) -> Tensor:
     """A tensor over `array`, a view of x's memory: it shares x's version counter."""
     out = Tensor._make(array)
-    out._version_box = x._version_box
+    out._version_box = x._version_counter()
     if x._requires_grad:
         out._base = x._base if x._base is not None else x
     return out
