@@ -219,17 +219,28 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
-        # This runs for every op, millions of times in a training run: it avoids
-        # generator expressions and repeated attribute lookups on purpose.
+        # This runs for every op, millions of times in a training run: it uses plain
+        # loops, no helper calls and no generator expressions, on purpose.
         ctx = cls._node_class()
         previous_mode = _GradState.enabled
+        recording = False
         if previous_mode:
-            needs = tuple([getattr(arg, "_requires_grad", False) for arg in args])
-            recording = True in needs
+            # One pass over the inputs: which need a gradient, and where it will go.
+            needs = []
+            edges = []
+            for arg in args:
+                if getattr(arg, "_requires_grad", False):
+                    recording = True
+                    needs.append(True)
+                    node = arg.grad_fn
+                    edges.append((node, arg._output_nr) if node is not None
+                                 else (accumulator_of(arg), 0))
+                else:
+                    needs.append(False)
+                    edges.append(_NO_EDGE)
+            ctx.needs_input_grad = tuple(needs)
         else:
-            needs = (False,) * len(args)
-            recording = False
-        ctx.needs_input_grad = needs
+            ctx.needs_input_grad = (False,) * len(args)
 
         # forward computes values only: ops it calls on tensors must not record. And,
         # as in torch, overflow to inf or nan is silent (see teachgrad/numerics.py).
@@ -250,23 +261,17 @@ class Function(metaclass=FunctionMeta):
         if result.__class__ is not tuple:  # the common case: one output
             output = _as_output(result, args)
             if recording:
-                ctx.next_functions = _edges(args, needs)
+                ctx.next_functions = tuple(edges)
                 _connect_outputs(ctx, (output,))
             return output
         outputs = tuple([_as_output(out, args) for out in result])
         if recording:
-            ctx.next_functions = _edges(args, needs)
+            ctx.next_functions = tuple(edges)
             _connect_outputs(ctx, outputs)
         return outputs
 
 
-def _edges(args: tuple, needs: tuple) -> tuple:
-    """edge_to for every input, reusing the requires_grad flags apply already read."""
-    return tuple([
-        ((arg.grad_fn, arg._output_nr) if arg.grad_fn is not None else (accumulator_of(arg), 0))
-        if needed else (None, 0)
-        for arg, needed in zip(args, needs)
-    ])
+_NO_EDGE = (None, 0)  # the edge of an input that needs no gradient
 
 
 def _as_output(value: Any, args: tuple) -> Any:
@@ -309,11 +314,13 @@ def _connect_outputs(ctx: Node, outputs: tuple) -> None:
             out._requires_grad = True
     else:
         _connect_many(ctx, outputs, non_differentiable)
-    if ctx._to_save:
-        ctx._saved = [_saved_record(item, outputs) for item in ctx._to_save]
-        ctx._to_save = ()
-    else:
-        ctx._saved = []
+    saved = []
+    for item in ctx._to_save:
+        # None and Python numbers are kept as they are (None first: hasattr fails slowly).
+        saved.append(item if item is None or not hasattr(item, "_version_box")
+                     else _saved_tensor(item, outputs))
+    ctx._saved = saved
+    ctx._to_save = ()
 
 
 def _connect_many(ctx: Node, outputs: tuple, non_differentiable: tuple) -> None:
@@ -339,10 +346,7 @@ def _contains(items: tuple, wanted: Any) -> bool:
     return False
 
 
-def _saved_record(item: Any, outputs: tuple) -> Any:
-    # None or a Python number is kept as it is (None first: hasattr fails slowly).
-    if item is None or not hasattr(item, "_version_box"):
-        return item
+def _saved_tensor(item: Any, outputs: tuple) -> SavedInput | SavedOutput:
     for index, out in enumerate(outputs):
         if out is item:
             return SavedOutput(item, index)
