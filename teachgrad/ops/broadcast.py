@@ -88,7 +88,7 @@ def binary_arrays(a: Any, b: Any) -> tuple[Any, Any]:
         x, y = a._array, b._array
         if type(x) is not type(y):
             x, y = _same_device(a, b)
-        if x.dtype == y.dtype:
+        if x.dtype is y.dtype or x.dtype == y.dtype:  # `is` answers the common case fast
             return x, y
         # A bool operand never changes the result dtype (grad * mask is the common case),
         # and NumPy agrees with torch there: no cast needed.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from typing import Any
 
 from teachgrad import dtypes
@@ -28,6 +29,11 @@ from teachgrad.tensor import Tensor
 
 
 def _broadcasting(operation: Any, x: Any, y: Any) -> Any:
+    """operation(x, y), with torch's message when the shapes do not broadcast.
+
+    operation is one of Python's operator functions (operator.mul is x * y, written
+    in C): the arrays' own operators then pick NumPy or CuPy.
+    """
     try:
         return operation(x, y)
     except ValueError:
@@ -39,6 +45,13 @@ def _floating(array: Any) -> Any:
     if array.dtype.kind == "f":
         return array
     return array.astype(dtypes.get_default_dtype().numpy_dtype)
+
+
+def _note_shapes(ctx: Node, a: Any, b: Any) -> None:
+    """Keep both operands' shapes for backward's sum_to_shape, if backward will run."""
+    needs_a, needs_b = ctx.needs_input_grad
+    if needs_a or needs_b:
+        ctx.shapes = (shape_of(a), shape_of(b))
 
 
 def _reduced(grad: Tensor, ctx: Node, index: int) -> Tensor | None:
@@ -57,8 +70,8 @@ class Add(Function):
     @staticmethod
     def forward(ctx: Node, a: Any, b: Any) -> Any:
         x, y = binary_arrays(a, b)
-        ctx.shapes = (shape_of(a), shape_of(b))
-        return _broadcasting(_add, x, y)
+        _note_shapes(ctx, a, b)
+        return _broadcasting(operator.add, x, y)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -72,8 +85,8 @@ class Sub(Function):
     def forward(ctx: Node, a: Any, b: Any) -> Any:
         _refuse_bool_subtraction(a, b)
         x, y = binary_arrays(a, b)
-        ctx.shapes = (shape_of(a), shape_of(b))
-        return _broadcasting(_sub, x, y)
+        _note_shapes(ctx, a, b)
+        return _broadcasting(operator.sub, x, y)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -84,12 +97,12 @@ class Sub(Function):
 def _refuse_bool_subtraction(a: Any, b: Any) -> None:
     # A bool minus anything has no sensible meaning (True - True?); torch refuses it
     # and points to the operator that was probably meant.
-    bools = [isinstance(v, bool) or (isinstance(v, Tensor) and v._array.dtype.kind == "b")
-             for v in (a, b)]
-    if all(bools):
+    a_is_bool = isinstance(a, bool) or (isinstance(a, Tensor) and a._array.dtype.kind == "b")
+    b_is_bool = isinstance(b, bool) or (isinstance(b, Tensor) and b._array.dtype.kind == "b")
+    if a_is_bool and b_is_bool:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
-    if any(bools):
+    if a_is_bool or b_is_bool:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
@@ -107,11 +120,12 @@ class Mul(Function):
     @staticmethod
     def forward(ctx: Node, a: Any, b: Any) -> Any:
         x, y = binary_arrays(a, b)
-        ctx.shapes = (shape_of(a), shape_of(b))
         # d(a*b)/da needs b and d(a*b)/db needs a: keep only what will be used.
         needs_a, needs_b = ctx.needs_input_grad
-        ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
-        return _broadcasting(_mul, x, y)
+        if needs_a or needs_b:
+            ctx.shapes = (shape_of(a), shape_of(b))
+            ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
+        return _broadcasting(operator.mul, x, y)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -127,9 +141,9 @@ class Div(Function):
     @staticmethod
     def forward(ctx: Node, a: Any, b: Any) -> Any:
         x, y = binary_arrays(a, b)
-        ctx.shapes = (shape_of(a), shape_of(b))
+        _note_shapes(ctx, a, b)
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
-        quotient = _broadcasting(_div, x, y)  # x / 0 is inf, silently (numerics.py)
+        quotient = _broadcasting(operator.truediv, x, y)  # x / 0 is inf, silently (numerics.py)
         # Integers divide as true division in torch, giving the default float dtype.
         # NumPy divides integers into float64; cast to the default dtype as torch does.
         operand_dtype = x.dtype if hasattr(x, "dtype") else y.dtype
@@ -208,7 +222,7 @@ class PowTensor(Function):
     def forward(ctx: Node, a: Tensor, b: Tensor) -> Any:
         x, y = binary_arrays(a, b)
         ctx.shapes = (shape_of(a), shape_of(b))
-        result = Tensor._make(_broadcasting(_pow, x, y))
+        result = Tensor._make(_broadcasting(operator.pow, x, y))
         ctx.save_for_backward(a, b, result)
         return result
 
@@ -242,26 +256,6 @@ class RPow(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple:
         (result,) = ctx.saved_tensors
         return None, grad * result * ctx.log_base
-
-
-def _add(x: Any, y: Any) -> Any:
-    return x + y
-
-
-def _sub(x: Any, y: Any) -> Any:
-    return x - y
-
-
-def _mul(x: Any, y: Any) -> Any:
-    return x * y
-
-
-def _div(x: Any, y: Any) -> Any:
-    return x / y
-
-
-def _pow(x: Any, y: Any) -> Any:
-    return x ** y
 
 
 # ---------------------------------------------------------------- math functions
@@ -737,7 +731,8 @@ class DivRounded(Function):
         if rounding_mode == "floor":
             return _broadcasting(xp.floor_divide, x, y)
         if not _is_integral(x) or not _is_integral(y):
-            return xp.trunc(_broadcasting(_div, x, y))  # as torch: divide, then truncate
+            # as torch: divide, then truncate
+            return xp.trunc(_broadcasting(operator.truediv, x, y))
         # Integers: floor division is one below truncation where the exact quotient is
         # negative and not whole (-7 / 2 = -3.5: floor -4, trunc -3).
         quotient = _broadcasting(xp.floor_divide, x, y)
