@@ -233,8 +233,12 @@ class Function(metaclass=FunctionMeta):
                     recording = True
                     needs.append(True)
                     node = arg.grad_fn
-                    edges.append((node, arg._output_nr) if node is not None
-                                 else (accumulator_of(arg), 0))
+                    if node is not None:
+                        edges.append((node, arg._output_nr))
+                    else:  # a leaf: its AccumulateGrad (accumulator_of, inlined)
+                        ref = arg._accumulator
+                        node = ref() if ref is not None else None
+                        edges.append((node if node is not None else accumulator_of(arg), 0))
                 else:
                     needs.append(False)
                     edges.append(_NO_EDGE)
@@ -258,11 +262,25 @@ class Function(metaclass=FunctionMeta):
                 FLOAT_ERRORS.reset(float_errors)
                 Silenced.now = False
 
-        if result.__class__ is not tuple:  # the common case: one output
-            output = _as_output(result, args)
-            if recording:
-                ctx.next_functions = tuple(edges)
+        if result.__class__ is not tuple:  # the common case: one output, handled inline
+            tensor_class = _TENSOR or _tensor_class()
+            if result is None or isinstance(result, tensor_class):
+                output = _as_output(result, args)
+            else:
+                output = tensor_class._make(result)  # forward returned a new array
+            if not recording:
+                return output
+            ctx.next_functions = tuple(edges)
+            if output is None or ctx._non_differentiable:
                 _connect_outputs(ctx, (output,))
+                return output
+            array = output._array
+            dtype = array.dtype
+            ctx._output_meta = ((array.shape, dtype),)
+            if dtype.kind == "f":  # only floating outputs carry gradients
+                output.grad_fn = ctx
+                output._requires_grad = True
+            _record_saved(ctx, (output,))
             return output
         outputs = tuple([_as_output(out, args) for out in result])
         if recording:
@@ -303,28 +321,8 @@ _TENSOR = None
 
 def _connect_outputs(ctx: Node, outputs: tuple) -> None:
     """Make ctx the grad_fn of each floating output; turn what forward saved into records."""
-    non_differentiable = ctx._non_differentiable
-    if len(outputs) == 1 and not non_differentiable and outputs[0] is not None:
-        # The common case, without the loop's bookkeeping.
-        out = outputs[0]
-        array = out._array
-        ctx._output_meta = ((array.shape, array.dtype),)
-        if array.dtype.kind == "f":
-            out.grad_fn = ctx
-            out._requires_grad = True
-    else:
-        _connect_many(ctx, outputs, non_differentiable)
-    saved = []
-    for item in ctx._to_save:
-        # None and Python numbers are kept as they are (None first: hasattr fails slowly).
-        saved.append(item if item is None or not hasattr(item, "_version_box")
-                     else _saved_tensor(item, outputs))
-    ctx._saved = saved
-    ctx._to_save = ()
-
-
-def _connect_many(ctx: Node, outputs: tuple, non_differentiable: tuple) -> None:
     meta = []
+    non_differentiable = ctx._non_differentiable
     for index, out in enumerate(outputs):
         if out is None:
             meta.append(None)
@@ -336,6 +334,18 @@ def _connect_many(ctx: Node, outputs: tuple, non_differentiable: tuple) -> None:
             out._requires_grad = True
             out._output_nr = index
     ctx._output_meta = tuple(meta)
+    _record_saved(ctx, outputs)
+
+
+def _record_saved(ctx: Node, outputs: tuple) -> None:
+    """What forward passed to save_for_backward, as records that check versions later."""
+    saved = []
+    for item in ctx._to_save:
+        # None and Python numbers are kept as they are (None first: hasattr fails slowly).
+        saved.append(item if item is None or not hasattr(item, "_version_box")
+                     else _saved_tensor(item, outputs))
+    ctx._saved = saved
+    ctx._to_save = ()
 
 
 def _contains(items: tuple, wanted: Any) -> bool:
