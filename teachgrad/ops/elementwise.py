@@ -398,7 +398,9 @@ class Relu(Function):
             # create_graph: as in torch, the gradient stays connected to the result (with
             # a zero derivative), so differentiating it again gives zeros, not an error.
             return grad * result.sign()
-        return grad * (result > 0)
+        # A comparison has no gradient: its mask is made from the array, outside the
+        # graph, which costs less than recording one more op.
+        return grad * Tensor._make(result._array > 0)
 
 
 class Clamp(Function):
@@ -431,9 +433,17 @@ class Clamp(Function):
 
 
 def _inside(x: Tensor, low: Any, high: Any) -> Tensor:
-    if low is not None and high is not None:
-        return (x >= low) & (x <= high)
-    return x >= low if low is not None else x <= high
+    # A comparison has no gradient: the mask is made from the arrays, outside the graph.
+    values = x._array
+    above = values >= _value(low) if low is not None else None
+    below = values <= _value(high) if high is not None else None
+    if above is None or below is None:
+        return Tensor._make(below if above is None else above)
+    return Tensor._make(above & below)
+
+
+def _value(bound: Any) -> Any:
+    return bound._array if isinstance(bound, Tensor) else bound
 
 
 class Maximum(Function):
