@@ -151,9 +151,7 @@ class AccumulateGrad(Node):
     """The node that ends every path at a leaf: it adds the incoming gradient to leaf.grad."""
 
     _name = "torch::autograd::AccumulateGrad"
-
-    def __init__(self, variable: Any) -> None:
-        self.variable = variable
+    variable: Any  # the leaf; set by accumulator_of
 
     def name(self) -> str:
         return self._name
@@ -171,7 +169,8 @@ def accumulator_of(leaf: Any) -> AccumulateGrad:
     ref = leaf._accumulator
     node = ref() if ref is not None else None
     if node is None:
-        node = AccumulateGrad(leaf)
+        node = AccumulateGrad()  # no __init__: made once per leaf per graph, so kept lean
+        node.variable = leaf
         leaf._accumulator = weakref.ref(node)
     return node
 
@@ -357,8 +356,10 @@ def _contains(items: tuple, wanted: Any) -> bool:
 
 
 def _saved_tensor(item: Any, outputs: tuple) -> SavedInput | SavedOutput:
-    for index, out in enumerate(outputs):
+    index = 0  # counted by hand: enumerate() costs an object per saved tensor
+    for out in outputs:
         if out is item:
             return SavedOutput(item, index)
+        index += 1
     box = item._version_box
     return SavedInput((item, 0 if box is None else box.value))
