@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from teachgrad import dtypes
+from teachgrad.autograd.engine import backward as autograd_backward
 from teachgrad.device import array_module, as_device, device_of, move_array
 
 
@@ -201,9 +202,7 @@ class Tensor:
     def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:
         """Compute d(self)/d(leaf) for every leaf that requires grad; add it to leaf.grad."""
-        from teachgrad.autograd.engine import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs)
+        autograd_backward(self, gradient, retain_graph, create_graph, inputs)
 
     def detach(self) -> Tensor:
         """The same memory, cut off from the graph (and sharing the version counter)."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from teachgrad.autograd.function import AccumulateGrad, Node, edge_to
 from teachgrad.autograd.grad_mode import _GradState
+from teachgrad.device import array_module
 from teachgrad.numerics import restore, silence
 
 
@@ -86,7 +87,7 @@ def _as_tuple(value: Any, length: int | None = None) -> tuple:
 
 
 def _root_gradients(roots: tuple, given: tuple) -> list:
-    from teachgrad.tensor import Tensor
+    from teachgrad.tensor import Tensor  # tensor.py imports this module: import on use
 
     grads = []
     for index, (root, grad_value) in enumerate(zip(roots, given)):
@@ -101,7 +102,8 @@ def _root_gradients(roots: tuple, given: tuple) -> list:
                     f"shape {list(root.shape)}). Pass gradient= with the output's shape, or "
                     "reduce the output first, e.g. out.sum().backward()."
                 )
-            grad_value = root.new_ones(root.shape)
+            array = root._array
+            grad_value = Tensor._make(array_module(array).ones(array.shape, array.dtype))
         elif not isinstance(grad_value, Tensor):
             grad_value = Tensor._make(root._array.dtype.type(grad_value) + 0 * root._array)
         elif grad_value.shape != root.shape:
@@ -308,6 +310,8 @@ def _apply_output_hooks(node: Node, grads: list) -> None:
 
 
 def _has_missing(grads: list) -> bool:
+    if len(grads) == 1:  # most nodes have one output
+        return grads[0] is None
     for grad_value in grads:  # not `None in grads`: that would call Tensor.__eq__
         if grad_value is None:
             return True
