@@ -12,6 +12,7 @@ from typing import Any
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.ops.broadcast import check_same_device, sum_to_shape
+from teachgrad.ops.shape import Transpose
 from teachgrad.tensor import Tensor
 
 
@@ -33,6 +34,11 @@ class MatMul(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple:
         a, b = ctx.saved_tensors
         shape_a, shape_b = ctx.shapes
+        needs_a, needs_b = ctx.needs_input_grad
+        if len(shape_a) == 2 and len(shape_b) == 2:
+            # matrix @ matrix, the common case: nothing to reshape or sum back.
+            return (MatMul.apply(grad, Transpose.apply(b, 0, 1)) if needs_a else None,
+                    MatMul.apply(Transpose.apply(a, 0, 1), grad) if needs_b else None)
         if len(shape_a) == 1 and len(shape_b) == 1:
             # vector . vector is a number: d(a.b)/da = b and d(a.b)/db = a.
             return (grad * b if ctx.needs_input_grad[0] else None,
