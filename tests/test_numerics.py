@@ -77,6 +77,25 @@ def test_user_error_settings_are_restored_even_when_an_op_raises() -> None:
     assert np.geterr()["divide"] == "warn"
 
 
+def test_a_backward_that_raises_leaves_warnings_as_they_were() -> None:
+    class Fails(teachgrad.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            raise ValueError("broken backward")
+
+    x = teachgrad.tensor([1.0], requires_grad=True)
+    with pytest.raises(ValueError, match="broken backward"):
+        Fails.apply(x).sum().backward()
+    _, messages = _record(lambda: np.float64(1) / 0)  # the user's NumPy warns again...
+    assert any("divide by zero" in message for message in messages)
+    _, messages = _record(lambda: teachgrad.tensor([1.0]) / 0)  # ...and ops stay silent
+    assert messages == []
+
+
 SILENT_CASES = {
     "log-of-zero": lambda m: m.log(m.tensor([0.0, -1.0, 1.0])),
     "divide-by-zero": lambda m: m.tensor([1.0, -1.0, 0.0]) / 0,
