@@ -209,8 +209,10 @@ class Pow(Function):
         x, exponent = ctx.saved_tensors
         if exponent == 0:
             return grad * 0, None
-        if exponent == 2:
-            return grad * x * 2.0, None  # the square, the most common power, needs no pow
+        if exponent == 2:  # the square, the most common power, needs no pow
+            if not _GradState.enabled:  # nothing records this backward: plain arrays will do
+                return Tensor._make(grad._array * x._array * 2.0), None
+            return grad * x * 2.0, None
         return grad * exponent * x ** (exponent - 1), None
 
 
@@ -398,9 +400,8 @@ class Relu(Function):
             # create_graph: as in torch, the gradient stays connected to the result (with
             # a zero derivative), so differentiating it again gives zeros, not an error.
             return grad * result.sign()
-        # A comparison has no gradient: its mask is made from the array, outside the
-        # graph, which costs less than recording one more op.
-        return grad * Tensor._make(result._array > 0)
+        # Nothing records this backward (no create_graph): plain arrays will do.
+        return Tensor._make(grad._array * (result._array > 0))
 
 
 class Clamp(Function):
@@ -429,6 +430,8 @@ class Clamp(Function):
         (x,) = ctx.saved_tensors
         # The gradient passes where the input was inside [min, max], ends included.
         inside = _inside(x, ctx.low, ctx.high)
+        if not _GradState.enabled:  # nothing records this backward: plain arrays will do
+            return Tensor._make(grad._array * inside._array), None, None
         return grad * inside, None, None
 
 
