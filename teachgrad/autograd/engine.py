@@ -91,18 +91,18 @@ def _root_gradients(roots: tuple, given: tuple) -> list:
 
     grads = []
     for index, (root, grad_value) in enumerate(zip(roots, given)):
-        if not root.requires_grad:
+        if not root._requires_grad:
             raise RuntimeError(
                 f"element {index} of tensors does not require grad and does not have a grad_fn"
             )
         if grad_value is None:
-            if root.numel() != 1:
+            array = root._array
+            if array.size != 1:
                 raise RuntimeError(
                     "grad can be implicitly created only for scalar outputs (this output has "
                     f"shape {list(root.shape)}). Pass gradient= with the output's shape, or "
                     "reduce the output first, e.g. out.sum().backward()."
                 )
-            array = root._array
             grad_value = Tensor._make(array_module(array).ones(array.shape, array.dtype))
         elif not isinstance(grad_value, Tensor):
             grad_value = Tensor._make(root._array.dtype.type(grad_value) + 0 * root._array)
@@ -256,7 +256,7 @@ def _skip(node: Node, dependencies: dict, buffers: dict, ready: list, needed: se
 def _add_to_buffer(buffers: dict, node: Node, output_nr: int, grad_value: Any) -> None:
     slots = buffers.get(node)
     if slots is None:
-        slots = buffers[node] = [None] * max(len(node._output_meta), 1)
+        slots = buffers[node] = [None] * (len(node._output_meta) or 1)  # a leaf's node: 1
     current = slots[output_nr]
     # Gradients arriving along several paths add up: the chain rule's sum over paths.
     slots[output_nr] = grad_value if current is None else current + grad_value

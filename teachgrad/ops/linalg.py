@@ -107,6 +107,9 @@ def _as_matrix_shape(shape: tuple, left: bool) -> tuple:
 
 
 def _check_operands(x: Any, y: Any) -> None:
+    if (x.__class__ is y.__class__ and x.ndim == 2 and y.ndim == 2 and x.dtype is y.dtype
+            and x.shape[1] == y.shape[0]):
+        return  # two matrices that fit, the common case, answered first
     check_same_device(x, y)
     if x.ndim == 0 or y.ndim == 0:
         raise RuntimeError(
@@ -166,10 +169,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    for name, tensor in (("self", input), ("mat2", mat2)):
-        if tensor._array.ndim != 2:
-            raise RuntimeError(f"{name} must be a matrix (got {tensor._array.ndim}D); use "
-                               "matmul for other shapes")
+    if input._array.ndim != 2 or mat2._array.ndim != 2:
+        name, tensor = ("self", input) if input._array.ndim != 2 else ("mat2", mat2)
+        raise RuntimeError(f"{name} must be a matrix (got {tensor._array.ndim}D); use "
+                           "matmul for other shapes")
     return MatMul.apply(input, mat2)
 
 
