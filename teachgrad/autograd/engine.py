@@ -1,20 +1,28 @@
 """The backward pass: walk the graph from the output to the leaves, applying the chain rule.
 
-backward() works in three steps:
-1. discover the graph reachable from the roots and count, for each node, how many
-   edges point into it (how many gradients it must wait for);
-2. run nodes in an order where every node has received all of its gradients
-   (Kahn's topological sort: a node is ready when its count drops to zero), summing
-   the gradients that arrive from several paths;
-3. hand each leaf's total to its AccumulateGrad node, which adds it to `leaf.grad`.
+Forward gives every node it records a sequence number, counting up, and a node's
+inputs always exist before the node itself. So running the nodes newest first is a
+safe order: every node that can send a gradient to a node was made after it, and
+has already run when that node's turn comes, so the node's gradient is complete.
+PyTorch's engine orders its work by the same numbers.
 
-It is a loop with an explicit queue, not recursion, so deep graphs (a 10 000-step
+backward() keeps two things while it runs:
+1. `buffers`: for each node that has received a gradient, one slot per output;
+   gradients arriving along several paths add up there (the chain rule's sum over
+   paths);
+2. `ready`: a heap of those nodes, the newest on top.
+It pops a node, runs its backward formula and sends each result to the node of the
+matching input. The leaves' AccumulateGrad nodes add what reaches them to
+`leaf.grad`.
+
+It is a loop with an explicit heap, not recursion, so deep graphs (a 10 000-step
 RNN, say) never hit Python's recursion limit.
 """
 
 from __future__ import annotations
 
 import sys
+from heapq import heappop, heappush
 from typing import Any
 
 from teachgrad.autograd.function import AccumulateGrad, Node, edge_to
@@ -124,58 +132,45 @@ def _targets(inputs: tuple) -> list[tuple[Node, int]]:
     return targets
 
 
-def _discover(root_nodes: list[Node]) -> tuple[dict[Node, int], list[Node]]:
-    """Count incoming edges per node; also return the nodes in discovery order."""
-    dependencies: dict[Node, int] = {}
+def _reachable(root_nodes: list[Node]) -> set[Node]:
+    """Every node the roots lead to through next_functions."""
     seen = set(root_nodes)
-    order = list(root_nodes)
     stack = list(root_nodes)
     while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
-            if child is None:
-                continue
-            dependencies[child] = dependencies.get(child, 0) + 1
-            if child not in seen:
+        for child, _ in stack.pop().next_functions:
+            if child is not None and child not in seen:
                 seen.add(child)
-                order.append(child)
                 stack.append(child)
-    return dependencies, order
+    return seen
 
 
-def _needed_nodes(order: list[Node], target_nodes: set[Node]) -> set[Node]:
+def _needed_nodes(root_nodes: list[Node], target_nodes: set[Node]) -> set[Node]:
     """Nodes from which some target can be reached: the only ones worth running."""
     needed: set[Node] = set()
-    changed = True
-    # Repeat until stable; graphs are DAGs so this ends after at most depth passes, and
-    # walking `order` backwards (children after parents) usually settles it in one.
-    while changed:
-        changed = False
-        for node in reversed(order):
-            if node in needed:
-                continue
-            if node in target_nodes or any(child in needed for child, _ in node.next_functions):
-                needed.add(node)
-                changed = True
+    # Oldest first, so that each node's inputs are settled before the node itself.
+    for node in sorted(_reachable(root_nodes), key=_sequence_of):
+        if node in target_nodes or any(child in needed for child, _ in node.next_functions):
+            needed.add(node)
     return needed
+
+
+def _sequence_of(node: Node) -> int:
+    return node._sequence
 
 
 def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
          targets: list[tuple[Node, int]] | None) -> list:
-    root_edges = [edge_to(root) for root in roots]
-    root_nodes = list(dict.fromkeys(node for node, _ in root_edges))
-    dependencies, order = _discover(root_nodes)
-
+    buffers: dict[Node, list] = {}
+    ready: list[tuple[int, Node]] = []  # (-sequence number, node): heapq pops the newest
+    root_nodes = []
+    for root, grad_value in zip(roots, root_grads):
+        node, output_nr = edge_to(root)
+        root_nodes.append(node)
+        _receive(buffers, ready, node, output_nr, grad_value)
     captured: dict[tuple[Node, int], Any] = {}
     needed = None
     if targets is not None:
-        needed = _needed_nodes(order, {node for node, _ in targets})
-        dependencies = _count_needed(needed)
-
-    buffers: dict[Node, list] = {}
-    for (node, output_nr), grad_value in zip(root_edges, root_grads):
-        _add_to_buffer(buffers, node, output_nr, grad_value)
-    ready = [node for node in root_nodes if dependencies.get(node, 0) == 0]
+        needed = _needed_nodes(root_nodes, {node for node, _ in targets})
 
     previous_mode = _GradState.enabled
     _GradState.enabled = create_graph
@@ -184,7 +179,7 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
     float_errors = silence()
     try:
         while ready:
-            node = ready.pop()
+            node = heappop(ready)[1]
             grads = buffers.pop(node)
             if targets is not None:
                 _capture(node, grads, targets, captured)
@@ -195,32 +190,27 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
                 continue
             if node._hooks or node._retained:
                 _apply_output_hooks(node, grads)
-            if _has_missing(grads):
+            if len(grads) > 1 and _has_missing(grads):  # one output: it got a gradient
                 _materialize(node, grads)
-            input_grads = node._run_backward(tuple(grads))
+            input_grads = node._function.backward(node, *grads)
             grads = None
+            if input_grads.__class__ is not tuple:
+                input_grads = (input_grads,)
             if not retain_graph:
-                node._release()
-            if len(input_grads) != len(node.next_functions):
+                node._saved = None  # what backward needed is freed once it has run
+            edges = node.next_functions
+            if len(input_grads) != len(edges):
                 raise RuntimeError(
                     f"function {node.name()} returned an incorrect number of gradients "
-                    f"(expected {len(node.next_functions)}, got {len(input_grads)})"
+                    f"(expected {len(edges)}, got {len(input_grads)})"
                 )
-            for (child, output_nr), grad_value in zip(node.next_functions, input_grads):
-                if child is None or (needed is not None and child not in needed):
+            for (child, output_nr), grad_value in zip(edges, input_grads):
+                # A None gradient sends nothing: a node that gets none at all never runs.
+                if grad_value is None or child is None or (
+                        needed is not None and child not in needed):
                     continue
-                if grad_value is not None:
-                    _add_to_buffer(buffers, child, output_nr,
-                                   _checked(node, child, output_nr, grad_value))
-                remaining = dependencies[child] - 1
-                dependencies[child] = remaining
-                if remaining == 0:
-                    if child in buffers:
-                        ready.append(child)
-                    else:
-                        # Every gradient into this node was None: nothing flows further,
-                        # but its own children still wait for it.
-                        _skip(child, dependencies, buffers, ready, needed)
+                _receive(buffers, ready, child, output_nr,
+                         _checked(node, child, output_nr, grad_value))
             # Drop our references so the leaf accumulator can take the arrays as its own.
             input_grads = grad_value = None
     finally:
@@ -231,32 +221,14 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
     return [captured.get(target) for target in targets]
 
 
-def _count_needed(needed: set[Node]) -> dict[Node, int]:
-    dependencies: dict[Node, int] = {}
-    for node in needed:
-        for child, _ in node.next_functions:
-            if child is not None and child in needed:
-                dependencies[child] = dependencies.get(child, 0) + 1
-    return dependencies
-
-
-def _skip(node: Node, dependencies: dict, buffers: dict, ready: list, needed: set | None) -> None:
-    """A node that received no gradient at all: release its children as if it ran."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        for child, _ in current.next_functions:
-            if child is None or (needed is not None and child not in needed):
-                continue
-            dependencies[child] -= 1
-            if dependencies[child] == 0:
-                (ready.append(child) if child in buffers else stack.append(child))
-
-
-def _add_to_buffer(buffers: dict, node: Node, output_nr: int, grad_value: Any) -> None:
+def _receive(buffers: dict, ready: list, node: Node, output_nr: int, grad_value: Any) -> None:
+    """Add a gradient to the node's buffer; a node's first gradient puts it on the heap."""
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * (len(node._output_meta) or 1)  # a leaf's node: 1
+        heappush(ready, (-node._sequence, node))
+        slots[output_nr] = grad_value
+        return
     current = slots[output_nr]
     # Gradients arriving along several paths add up: the chain rule's sum over paths.
     slots[output_nr] = grad_value if current is None else current + grad_value

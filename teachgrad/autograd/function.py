@@ -13,6 +13,7 @@ whole graph at once, with no reference cycle left for the garbage collector.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from typing import Any
 
@@ -38,6 +39,7 @@ class Node:
     _output_meta: tuple = ()  # (shape, dtype) of each output, to build zero gradients
     _retained: list | None = None  # (output index, weakref) of outputs that retain_grad()
     _hooks: list | None = None  # (output index, hook) registered on outputs
+    _sequence = -1  # when the node was recorded: see _next_sequence
 
     # ----- what forward calls on ctx -----
     def save_for_backward(self, *tensors: Any) -> None:
@@ -73,19 +75,15 @@ class Node:
     def name(self) -> str:
         return self._name
 
+    def _sequence_nr(self) -> int:
+        """The order in which nodes were recorded: backward runs the newest first."""
+        return self._sequence
+
     def register_hook(self, hook: Any) -> None:
         raise NotImplementedError("register hooks on tensors: tensor.register_hook(fn)")
 
     def __repr__(self) -> str:
         return f"<{self._name} object at {hex(id(self))}>"
-
-    def _release(self) -> None:
-        """Free what backward needed once it has run (unless retain_graph)."""
-        self._saved = None
-
-    def _run_backward(self, grad_outputs: tuple) -> tuple:
-        grads = self._function.backward(self, *grad_outputs)
-        return grads if isinstance(grads, tuple) else (grads,)
 
 
 class SavedInput(tuple):
@@ -171,8 +169,15 @@ def accumulator_of(leaf: Any) -> AccumulateGrad:
     if node is None:
         node = AccumulateGrad()  # no __init__: made once per leaf per graph, so kept lean
         node.variable = leaf
+        node._sequence = _next_sequence()  # older than every op that will use it
         leaf._accumulator = weakref.ref(node)
     return node
+
+
+# Numbers for nodes, counting up as they are recorded. A node's inputs were recorded
+# before it, so running nodes newest first never runs one before all its gradients
+# have arrived (teachgrad/autograd/engine.py).
+_next_sequence = itertools.count().__next__
 
 
 def edge_to(value: Any) -> tuple[Node | None, int]:
@@ -242,6 +247,8 @@ class Function(metaclass=FunctionMeta):
                     needs.append(False)
                     edges.append(_NO_EDGE)
             ctx.needs_input_grad = tuple(needs)
+            if recording:
+                ctx._sequence = _next_sequence()  # after its inputs' accumulators, made above
         else:
             ctx.needs_input_grad = (False,) * len(args)
 
