@@ -25,7 +25,7 @@ import sys
 from heapq import heappop, heappush
 from typing import Any
 
-from teachgrad.autograd.function import AccumulateGrad, Node, edge_to
+from teachgrad.autograd.function import AccumulateGrad, Node, _tensor_class, edge_to
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.device import array_module
 from teachgrad.numerics import restore, silence
@@ -95,8 +95,7 @@ def _as_tuple(value: Any, length: int | None = None) -> tuple:
 
 
 def _root_gradients(roots: tuple, given: tuple) -> list:
-    from teachgrad.tensor import Tensor  # tensor.py imports this module: import on use
-
+    Tensor = _tensor_class()  # noqa: N806 (tensor.py imports this module: looked up on use)
     grads = []
     for index, (root, grad_value) in enumerate(zip(roots, given)):
         if not root._requires_grad:
@@ -111,7 +110,9 @@ def _root_gradients(roots: tuple, given: tuple) -> list:
                     f"shape {list(root.shape)}). Pass gradient= with the output's shape, or "
                     "reduce the output first, e.g. out.sum().backward()."
                 )
-            grad_value = Tensor._make(array_module(array).ones(array.shape, array.dtype))
+            ones = array_module(array).empty(array.shape, array.dtype)
+            ones.fill(1)  # xp.ones is Python code around these two calls
+            grad_value = Tensor._make(ones)
         elif not isinstance(grad_value, Tensor):
             grad_value = Tensor._make(root._array.dtype.type(grad_value) + 0 * root._array)
         elif grad_value.shape != root.shape:

@@ -69,7 +69,21 @@ class Node:
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward."
             )
-        return tuple([_unpack(saved, self) for saved in self._saved])
+        # One loop with no helper calls for the common case: every backward reads these.
+        tensors = []
+        for saved in self._saved:
+            kind = saved.__class__
+            if kind is SavedInput:
+                tensor, version = saved
+                box = tensor._version_box  # None: never written in place, still version 0
+                if box is not None and box.value != version:
+                    _check_version(box.value, version, "an input", self)
+                tensors.append(tensor)
+            elif kind is SavedOutput:
+                tensors.append(saved.unpack(self))
+            else:
+                tensors.append(saved)  # None or a Python number, kept as it was
+        return tuple(tensors)
 
     # ----- graph introspection, as torch's nodes offer -----
     def name(self) -> str:
@@ -121,17 +135,6 @@ class SavedOutput:
             tensor.grad_fn = node
             tensor._output_nr = self.output_nr
         return tensor
-
-
-def _unpack(saved: Any, node: Node) -> Any:
-    kind = saved.__class__
-    if kind is SavedInput:
-        tensor, version = saved
-        _check_version(tensor._version, version, "an input", node)
-        return tensor
-    if kind is SavedOutput:
-        return saved.unpack(node)
-    return saved  # None or a Python number, kept as it was
 
 
 def _check_version(current: int, expected: int, what: str, node: Node) -> None:
