@@ -33,8 +33,7 @@ class Node:
     needs_input_grad: tuple[bool, ...] = ()
     next_functions: tuple[tuple[Node | None, int], ...] = ()
     materialize_grads = True
-    _to_save: tuple = ()
-    _saved: list | None = None
+    _saved: list | tuple | None = ()  # records from save_for_backward; None once freed
     _non_differentiable: tuple = ()
     _output_meta: tuple = ()  # (shape, dtype) of each output, to build zero gradients
     _retained: list | None = None  # (output index, weakref) of outputs that retain_grad()
@@ -46,9 +45,19 @@ class Node:
         """Keep these tensors for backward (inputs or outputs of forward, or None).
 
         Python numbers are kept as they are, so an op like `x * 2` can save its `2`
-        next to the tensors it saves.
+        next to the tensors it saves. Each tensor is kept with its version now, so
+        that backward can tell whether it was changed in place since.
         """
-        self._to_save = tensors
+        if self._sequence < 0:
+            return  # apply records no node for this call: no backward will ask
+        saved = []
+        for item in tensors:
+            if item is None or not hasattr(item, "_version_box"):  # None first: it is common
+                saved.append(item)
+            else:
+                box = item._version_box
+                saved.append(SavedInput((item, 0 if box is None else box.value)))
+        self._saved = saved
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
         """Outputs that carry no gradient (indices from argmax, say)."""
@@ -273,7 +282,8 @@ class Function(metaclass=FunctionMeta):
 
         if result.__class__ is not tuple:  # the common case: one output, handled inline
             tensor_class = _TENSOR or _tensor_class()
-            if result is None or isinstance(result, tensor_class):
+            returned_tensor = result is None or isinstance(result, tensor_class)
+            if returned_tensor:
                 output = _as_output(result, args)
             else:
                 output = tensor_class._make(result)  # forward returned a new array
@@ -289,7 +299,8 @@ class Function(metaclass=FunctionMeta):
             if dtype.kind == "f":  # only floating outputs carry gradients
                 output.grad_fn = ctx
                 output._requires_grad = True
-            _record_saved(ctx, (output,))
+            if returned_tensor:  # (a new array cannot be among what forward saved)
+                _record_saved_outputs(ctx, (output,))
             return output
         outputs = tuple([_as_output(out, args) for out in result])
         if recording:
@@ -343,18 +354,17 @@ def _connect_outputs(ctx: Node, outputs: tuple) -> None:
             out._requires_grad = True
             out._output_nr = index
     ctx._output_meta = tuple(meta)
-    _record_saved(ctx, outputs)
+    _record_saved_outputs(ctx, outputs)
 
 
-def _record_saved(ctx: Node, outputs: tuple) -> None:
-    """What forward passed to save_for_backward, as records that check versions later."""
-    saved = []
-    for item in ctx._to_save:
-        # None and Python numbers are kept as they are (None first: hasattr fails slowly).
-        saved.append(item if item is None or not hasattr(item, "_version_box")
-                     else _saved_tensor(item, outputs))
-    ctx._saved = saved
-    ctx._to_save = ()
+def _record_saved_outputs(ctx: Node, outputs: tuple) -> None:
+    """Saved tensors that forward returned become SavedOutput records (see SavedOutput)."""
+    saved = ctx._saved
+    for position, item in enumerate(saved):
+        if item.__class__ is SavedInput:
+            for index, out in enumerate(outputs):
+                if out is item[0]:
+                    saved[position] = SavedOutput(out, index)
 
 
 def _contains(items: tuple, wanted: Any) -> bool:
@@ -363,13 +373,3 @@ def _contains(items: tuple, wanted: Any) -> bool:
         if item is wanted:
             return True
     return False
-
-
-def _saved_tensor(item: Any, outputs: tuple) -> SavedInput | SavedOutput:
-    index = 0  # counted by hand: enumerate() costs an object per saved tensor
-    for out in outputs:
-        if out is item:
-            return SavedOutput(item, index)
-        index += 1
-    box = item._version_box
-    return SavedInput((item, 0 if box is None else box.value))
