@@ -160,7 +160,7 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got "
                                 f"{type(value).__name__}")
-            if value.shape != self.shape:
+            if value._array.shape != self._array.shape:
                 raise RuntimeError(
                     f"assigned grad has data of a different size: {list(value.shape)} for a "
                     f"tensor of size {list(self.shape)}"

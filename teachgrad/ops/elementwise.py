@@ -413,10 +413,13 @@ class Clamp(Function):
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         ctx.save_for_backward(x if ctx.needs_input_grad[0] else None)
         ctx.low, ctx.high = low, high
-        # The bounds take part in type promotion, as an operand of add would: a bool
-        # tensor clamped with min=1 gives int64, an int tensor with max=1.5 float32.
-        target = dtypes.result_type(x, *(v for v in (low, high) if v is not None))
-        values = x._array.astype(target.numpy_dtype, copy=False)
+        values = x._array
+        if values.dtype.kind != "f" or isinstance(low, Tensor) or isinstance(high, Tensor):
+            # The bounds take part in type promotion, as an operand of add would: a bool
+            # tensor clamped with min=1 gives int64, an int tensor with max=1.5 float32.
+            # (A float tensor with number bounds, the common case, keeps its dtype.)
+            target = dtypes.result_type(x, *(v for v in (low, high) if v is not None))
+            values = values.astype(target.numpy_dtype, copy=False)
         xp = array_module(values)
         result = values
         if low is not None:
