@@ -94,7 +94,7 @@ class Tensor:
     @classmethod
     def _make(cls, array: Any, requires_grad: bool = False) -> Tensor:
         """Wrap an array without copying: the constructor every op uses."""
-        if isinstance(array, np.generic):
+        if array.__class__ is not np.ndarray and isinstance(array, np.generic):
             array = np.asarray(array)  # NumPy reductions return scalars, not 0-d arrays
         tensor = object.__new__(cls)
         # _init_slots, inlined: this runs once per op.

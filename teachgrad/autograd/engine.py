@@ -39,8 +39,11 @@ def backward(
     inputs: Any = None,
 ) -> None:
     """Accumulate d(tensors)/d(leaf) into every leaf's .grad (or only into `inputs`)."""
-    roots = _as_tuple(tensors)
-    root_grads = _root_gradients(roots, _as_tuple(grad_tensors, len(roots)))
+    if grad_tensors is None and tensors.__class__ is not tuple and tensors.__class__ is not list:
+        roots, root_grads = (tensors,), _root_gradients((tensors,), (None,))  # loss.backward()
+    else:
+        roots = _as_tuple(tensors)
+        root_grads = _root_gradients(roots, _as_tuple(grad_tensors, len(roots)))
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is None:
@@ -210,8 +213,14 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
                 if grad_value is None or child is None or (
                         needed is not None and child not in needed):
                     continue
-                _receive(buffers, ready, child, output_nr,
-                         _checked(node, child, output_nr, grad_value))
+                grad_value = _checked(node, child, output_nr, grad_value)
+                slots = buffers.get(child)
+                if slots is None:  # the child's first gradient: _receive, inlined
+                    slots = buffers[child] = [None] * (len(child._output_meta) or 1)
+                    slots[output_nr] = grad_value
+                    heappush(ready, (-child._sequence, child))
+                else:
+                    _receive(buffers, ready, child, output_nr, grad_value)
             # Drop our references so the leaf accumulator can take the arrays as its own.
             input_grads = grad_value = None
     finally:
@@ -242,7 +251,7 @@ def _checked(node: Node, child: Node, output_nr: int, grad_value: Any) -> Any:
     else:
         shape, dtype = child._output_meta[output_nr]
     array = grad_value._array
-    if array.shape == shape and array.dtype == dtype:
+    if array.shape == shape and (array.dtype is dtype or array.dtype == dtype):
         return grad_value
     if array.shape != shape:
         raise RuntimeError(
@@ -316,9 +325,7 @@ def _accumulate(variable: Any, holder: list, create_graph: bool) -> None:
                 grad_value = replaced
     current = variable._grad
     if current is None:
-        if create_graph:
-            variable._grad = grad_value
-        elif _is_sole_owner(_reference_counts(grad_value), grad_value):
+        if create_graph or _is_sole_owner(_reference_counts(grad_value), grad_value):
             variable._grad = grad_value
         else:
             variable._grad = grad_value.detach().clone()

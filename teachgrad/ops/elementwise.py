@@ -432,20 +432,19 @@ class Clamp(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple:
         (x,) = ctx.saved_tensors
         # The gradient passes where the input was inside [min, max], ends included.
-        inside = _inside(x, ctx.low, ctx.high)
+        inside = _inside(x._array, ctx.low, ctx.high)
         if not _GradState.enabled:  # nothing records this backward: plain arrays will do
-            return Tensor._make(grad._array * inside._array), None, None
-        return grad * inside, None, None
+            return Tensor._make(grad._array * inside), None, None
+        return grad * Tensor._make(inside), None, None
 
 
-def _inside(x: Tensor, low: Any, high: Any) -> Tensor:
+def _inside(values: Any, low: Any, high: Any) -> Any:
     # A comparison has no gradient: the mask is made from the arrays, outside the graph.
-    values = x._array
     above = values >= _value(low) if low is not None else None
     below = values <= _value(high) if high is not None else None
     if above is None or below is None:
-        return Tensor._make(below if above is None else above)
-    return Tensor._make(above & below)
+        return below if above is None else above
+    return above & below
 
 
 def _value(bound: Any) -> Any:

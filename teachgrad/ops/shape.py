@@ -305,14 +305,20 @@ def broadcast_view(array: Any, shape: tuple) -> Any:
     NumPy array the same view can be built straight from its memory, with stride 0
     along each stretched dimension, in a fraction of that.
     """
-    if array.__class__ is not np.ndarray or not array.flags.c_contiguous:
+    if array.__class__ is not np.ndarray:
         return array_module(array).broadcast_to(array, shape)
-    lead = len(shape) - array.ndim
-    strides = [0] * lead  # new leading dimensions repeat the whole array
-    for size, stride in zip(array.shape, array.strides):
-        strides.append(0 if size == 1 else stride)
-    view = np.ndarray(shape, array.dtype, array, 0, tuple(strides))
-    view.flags.writeable = False
+    if array.ndim == 0:  # the gradient of a full sum or mean: one number everywhere
+        strides = (0,) * len(shape)
+    elif array.flags.c_contiguous:
+        lead = len(shape) - array.ndim
+        strides = [0] * lead  # new leading dimensions repeat the whole array
+        for size, stride in zip(array.shape, array.strides):
+            strides.append(0 if size == 1 else stride)
+        strides = tuple(strides)
+    else:
+        return np.broadcast_to(array, shape)
+    view = np.ndarray(shape, array.dtype, array, 0, strides)
+    view.setflags(write=False)  # (cheaper than view.flags.writeable = False)
     return view
 
 
