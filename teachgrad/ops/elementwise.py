@@ -98,9 +98,10 @@ class Sub(Function):
 
 def _refuse_bool_subtraction(a: Any, b: Any) -> None:
     # A bool minus anything has no sensible meaning (True - True?); torch refuses it
-    # and points to the operator that was probably meant.
-    a_is_bool = isinstance(a, bool) or (isinstance(a, Tensor) and a._array.dtype.kind == "b")
-    b_is_bool = isinstance(b, bool) or (isinstance(b, Tensor) and b._array.dtype.kind == "b")
+    # and points to the operator that was probably meant. (bool cannot be subclassed,
+    # so a class check answers for Python bools, cheaper than isinstance.)
+    a_is_bool = a.__class__ is bool or (isinstance(a, Tensor) and a._array.dtype.kind == "b")
+    b_is_bool = b.__class__ is bool or (isinstance(b, Tensor) and b._array.dtype.kind == "b")
     if a_is_bool and b_is_bool:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")

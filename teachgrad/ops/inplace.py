@@ -138,13 +138,14 @@ _UFUNC_NAMES = {elementwise.add: "add", elementwise.sub: "subtract",
 def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
     if _GradState.enabled and (x._requires_grad or getattr(other, "_requires_grad", False)):
         return apply_inplace(x, out_of_place, other)
+    target = x._array
+    other_is_tensor = isinstance(other, Tensor)
+    operand = other._array if other_is_tensor else other
     if out_of_place is elementwise.sub:
         elementwise._refuse_bool_subtraction(x, other)
-    target = x._array
-    operand = other._array if isinstance(other, Tensor) else other
-    if isinstance(other, Tensor):
+    if other_is_tensor and operand.__class__ is not target.__class__:
         check_same_device(target, operand)
-    if _overlapping(target):
+    if 0 in target.strides and _overlapping(target):
         raise _overlap_error()
     ufunc = getattr(array_module(target), _UFUNC_NAMES[out_of_place])
     float_errors = silence()  # overflow is silent, as in ops (numerics.py)
@@ -169,7 +170,11 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
         ) from None
     finally:
         restore(float_errors)
-    return _bump(x)
+    box = x._version_box  # _bump, inlined: every optimizer step comes here per parameter
+    if box is None:
+        box = x._version_counter()
+    box.value += 1
+    return x
 
 
 def add_(x: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:

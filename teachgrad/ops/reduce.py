@@ -54,7 +54,7 @@ class Sum(Function):
     def forward(ctx: Node, x: Tensor, dim: Any, keepdim: bool, dtype: Any = None) -> Any:
         array = x._array
         ctx.input_shape = array.shape
-        ctx.axes = _axes(dim, array.ndim)
+        ctx.axes = None if dim is None else _axes(dim, array.ndim)
         ctx.keepdim = keepdim
         if dtype is not None:
             array = array.astype(dtypes.to_dtype(dtype).numpy_dtype, copy=False)
