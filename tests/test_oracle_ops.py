@@ -1451,3 +1451,33 @@ def test_grad_fn_repr_and_next_functions() -> None:
     (child, _), (other, _) = y.grad_fn.next_functions
     assert type(child).__name__ == "AccumulateGrad" and child.variable is x
     assert other is None
+
+
+def test_sequence_numbers_order_nodes_as_torch_does() -> None:
+    # Backward runs the newest node first; that order must agree with torch's numbering.
+    def graph_nodes(lib: Any) -> tuple[list, Any]:
+        w = lib.ones(3, 3, requires_grad=True)
+        x = lib.ones(2, 3)
+        hidden = x.mm(w).relu()
+        loss = (hidden * hidden + hidden).sum()
+        nodes, stack, seen = [], [loss.grad_fn], set()
+        while stack:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            nodes.append(node)
+            stack.extend(child for child, _ in node.next_functions)
+        return nodes, loss
+
+    ours, _ = graph_nodes(teachgrad)
+    theirs, _ = graph_nodes(torch)
+    assert [n.name() for n in ours] == [n.name() for n in theirs]
+
+    def rank(nodes: list) -> list[int]:
+        numbers = [node._sequence_nr() for node in nodes]
+        return [sorted(numbers).index(number) for number in numbers]
+
+    assert rank(ours) == rank(theirs)
+    accumulators = [n for n in ours if n.name() == "torch::autograd::AccumulateGrad"]
+    assert [n._sequence_nr() for n in accumulators] == [2**64 - 1]

@@ -166,6 +166,11 @@ class AccumulateGrad(Node):
     def name(self) -> str:
         return self._name
 
+    def _sequence_nr(self) -> int:
+        # torch reports the largest 64-bit number for these (it runs them as soon as
+        # they are ready); teachgrad's engine orders them by _sequence like other nodes.
+        return 2**64 - 1
+
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
