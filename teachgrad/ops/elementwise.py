@@ -123,10 +123,11 @@ class Mul(Function):
     @staticmethod
     def forward(ctx: Node, a: Any, b: Any) -> Any:
         x, y = binary_arrays(a, b)
-        _note_shapes(ctx, a, b)
-        # d(a*b)/da needs b and d(a*b)/db needs a: keep only what will be used.
         needs_a, needs_b = ctx.needs_input_grad
-        ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
+        if needs_a or needs_b:  # (not under no_grad: `lr * p.grad` in every update)
+            _note_shapes(ctx, a, b)
+            # d(a*b)/da needs b and d(a*b)/db needs a: keep only what will be used.
+            ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
         return _broadcasting(operator.mul, x, y)
 
     @staticmethod
@@ -198,7 +199,7 @@ class Pow(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, exponent: Any) -> Any:
         base, exponent_value = binary_arrays(x, exponent)
-        if base.dtype.kind in "iu" and isinstance(exponent_value, int) and exponent_value < 0:
+        if isinstance(exponent_value, int) and exponent_value < 0 and base.dtype.kind in "iu":
             # 2 ** -1 is not an integer; torch refuses rather than round (NumPy: ValueError)
             raise RuntimeError("Integers to negative integer powers are not allowed. Use a "
                                "float tensor, e.g. x.float() ** -1.")
