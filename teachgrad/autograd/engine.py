@@ -39,11 +39,8 @@ def backward(
     inputs: Any = None,
 ) -> None:
     """Accumulate d(tensors)/d(leaf) into every leaf's .grad (or only into `inputs`)."""
-    if grad_tensors is None and tensors.__class__ is not tuple and tensors.__class__ is not list:
-        roots, root_grads = (tensors,), _root_gradients((tensors,), (None,))  # loss.backward()
-    else:
-        roots = _as_tuple(tensors)
-        root_grads = _root_gradients(roots, _as_tuple(grad_tensors, len(roots)))
+    roots = _as_tuple(tensors)
+    root_grads = _root_gradients(roots, _as_tuple(grad_tensors, len(roots)))
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is None:
@@ -213,14 +210,8 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
                 if grad_value is None or child is None or (
                         needed is not None and child not in needed):
                     continue
-                grad_value = _checked(node, child, output_nr, grad_value)
-                slots = buffers.get(child)
-                if slots is None:  # the child's first gradient: _receive, inlined
-                    slots = buffers[child] = [None] * (len(child._output_meta) or 1)
-                    slots[output_nr] = grad_value
-                    heappush(ready, (-child._sequence, child))
-                else:
-                    _receive(buffers, ready, child, output_nr, grad_value)
+                _receive(buffers, ready, child, output_nr,
+                         _checked(node, child, output_nr, grad_value))
             # Drop our references so the leaf accumulator can take the arrays as its own.
             input_grads = grad_value = None
     finally:
@@ -292,8 +283,6 @@ def _apply_output_hooks(node: Node, grads: list) -> None:
 
 
 def _has_missing(grads: list) -> bool:
-    if len(grads) == 1:  # most nodes have one output
-        return grads[0] is None
     for grad_value in grads:  # not `None in grads`: that would call Tensor.__eq__
         if grad_value is None:
             return True

@@ -170,11 +170,7 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
         ) from None
     finally:
         restore(float_errors)
-    box = x._version_box  # _bump, inlined: every optimizer step comes here per parameter
-    if box is None:
-        box = x._version_counter()
-    box.value += 1
-    return x
+    return _bump(x)
 
 
 def add_(x: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
