@@ -3,14 +3,19 @@
 A 2-D convolution slides a small kernel over every position of an image. Instead
 of looping over positions, `unfold` lays every window of the whole batch out at
 once, as the columns of one matrix: for an input of shape (N, C, H, W) it returns
-(C, kh, kw, N, OH, OW), where [c, i, j, n, y, x] is the pixel of channel c that
+(C, kh, kw, OH, OW, N), where [c, i, j, y, x, n] is the pixel of channel c that
 kernel position (i, j) sees when the window sits at output (y, x) of image n. Read
-as a matrix, row (c, i, j) is one pixel of the window and column (n, y, x) is one
+as a matrix, row (c, i, j) is one pixel of the window and column (y, x, n) is one
 window. It is built from a strided *view* (no copying to find the windows: the
-strides say how to walk the padded image), then copied once. After that:
+strides say how to walk the padded image), then copied once.
+
+The batch axis comes last, in the columns and in the images that fold builds, so
+that neighbouring windows of the whole batch sit side by side in memory: each of the
+kh*kw slice-adds below then walks runs of OW*N numbers instead of OW, which makes
+them several times faster (bench/lenet.py). After that:
 
 - convolution is one matrix product for the whole batch: the weights
-  (O, C*kh*kw) times the windows (C*kh*kw, N*OH*OW);
+  (O, C*kh*kw) times the windows (C*kh*kw, OH*OW*N);
 - max pooling is a running maximum over the kh*kw kernel positions, each a strided
   view of the image; average pooling a running sum.
 
@@ -63,19 +68,20 @@ def output_length(size: int, kernel: int, stride: int, pad_total: int, dilation:
 
 
 def unfold_array(array: Any, windows: Windows, pad_value: float = 0.0) -> Any:
-    """The (C, kh, kw, N, OH, OW) windows of an (N, C, H, W) array, as a fresh array."""
+    """The (C, kh, kw, OH, OW, N) windows of an (N, C, H, W) array, as a fresh array."""
     xp = array_module(array)
     (kh, kw), (sh, sw), (dh, dw) = windows.kernel, windows.stride, windows.dilation
     oh, ow = windows.output_size
-    array = pad_array(array, windows, pad_value)
-    n, c = array.shape[:2]
-    step_n, step_c, step_h, step_w = array.strides
+    padded = pad_array(array, windows, pad_value)
+    n, c = padded.shape[:2]
+    batch_last = xp.ascontiguousarray(padded.transpose(1, 2, 3, 0))  # (C, H, W, N)
+    step_c, step_h, step_w, step_n = batch_last.strides
     # Moving one kernel row down is `dilation` pixel rows; one output row is `stride` rows.
-    # The batch axis sits after the kernel axes, so that the copy below is already the
-    # (C*kh*kw, N*OH*OW) matrix that the whole batch's convolution multiplies.
+    # The copy below is already the (C*kh*kw, OH*OW*N) matrix that the whole batch's
+    # convolution multiplies.
     view = xp.lib.stride_tricks.as_strided(
-        array, shape=(c, kh, kw, n, oh, ow),
-        strides=(step_c, step_h * dh, step_w * dw, step_n, step_h * sh, step_w * sw),
+        batch_last, shape=(c, kh, kw, oh, ow, n),
+        strides=(step_c, step_h * dh, step_w * dw, step_h * sh, step_w * sw, step_n),
     )
     return xp.ascontiguousarray(view)
 
@@ -83,8 +89,8 @@ def unfold_array(array: Any, windows: Windows, pad_value: float = 0.0) -> Any:
 def kernel_offsets(windows: Windows) -> list[tuple[int, int, slice, slice]]:
     """For each kernel position (i, j): the rows and columns of the padded image it sees.
 
-    Sliced with these, the padded image gives an (N, C, OH, OW) view: the pixel under
-    kernel position (i, j) for every window at once.
+    Sliced with these on its height and width axes, the padded image gives an
+    (N, C, OH, OW) view: the pixel under kernel position (i, j) for every window at once.
     """
     (kh, kw), (sh, sw), (dh, dw) = windows.kernel, windows.stride, windows.dilation
     oh, ow = windows.output_size
@@ -96,20 +102,20 @@ def kernel_offsets(windows: Windows) -> list[tuple[int, int, slice, slice]]:
 def fold_array(columns: Any, windows: Windows) -> Any:
     """The adjoint of unfold: add each window's values back onto the (N, C, H, W) pixels."""
     xp = array_module(columns)
-    c, kh, kw, n, oh, ow = columns.shape
+    c, kh, kw, oh, ow, n = columns.shape
     top, _, left, _ = windows.padding
     (sh, sw), (dh, dw) = windows.stride, windows.dilation
     height, width = windows.input_size
     padded_h = max(top + height, (oh - 1) * sh + (kh - 1) * dh + 1)
     padded_w = max(left + width, (ow - 1) * sw + (kw - 1) * dw + 1)
-    # Built channel-first like the columns, so each add below walks both in step.
-    image = xp.zeros((c, n, padded_h, padded_w), dtype=columns.dtype)
+    # Laid out (C, H, W, N) like the columns, so each add below walks both in step.
+    image = xp.zeros((c, padded_h, padded_w, n), dtype=columns.dtype)
     # One vectorised add per kernel position (kh*kw of them, e.g. 9), each covering every
     # image in the batch and every output position: windows that overlap add up.
     for i, j, rows, cols in kernel_offsets(windows):
-        image[:, :, rows, cols] += columns[:, i, j]
-    cropped = image[:, :, top:top + height, left:left + width]
-    return xp.ascontiguousarray(cropped.transpose(1, 0, 2, 3))
+        image[:, rows, cols] += columns[:, i, j]
+    cropped = image[:, top:top + height, left:left + width]
+    return xp.ascontiguousarray(cropped.transpose(3, 0, 1, 2))
 
 
 def pad_array(array: Any, windows: Windows, pad_value: float) -> Any:
@@ -172,9 +178,9 @@ class Conv2d(Function):
         out_channels = weight._array.shape[0]
         oh, ow = windows.output_size
         # Split channels into groups: each group's filters see only its own channels.
-        columns = unfold_array(x._array, windows).reshape(groups, -1, n * oh * ow)  # (G, K, NL)
+        columns = unfold_array(x._array, windows).reshape(groups, -1, oh * ow * n)  # (G, K, LN)
         kernels = weight._array.reshape(groups, out_channels // groups, -1)     # (G, O/G, K)
-        out = (kernels @ columns).reshape(out_channels, n, oh, ow)  # one product per group
+        out = (kernels @ columns).reshape(out_channels, oh, ow, n)  # one product per group
         if bias is not None:
             out += bias._array.reshape(-1, 1, 1, 1)
         ctx.windows, ctx.groups = windows, groups
@@ -182,7 +188,7 @@ class Conv2d(Function):
         # input's size) saves unfolding the input a second time in backward.
         kept_columns = Tensor._make(columns) if ctx.needs_input_grad[1] else None
         ctx.save_for_backward(x, weight, kept_columns)
-        return xp.ascontiguousarray(out.transpose(1, 0, 2, 3))  # (N, O, OH, OW), as torch
+        return xp.ascontiguousarray(out.transpose(3, 0, 1, 2))  # (N, O, OH, OW), as torch
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -192,21 +198,24 @@ class Conv2d(Function):
         out_channels = weight.shape[0]
         oh, ow = windows.output_size
         kh, kw = windows.kernel
-        # The output gradient as the (O, N*OH*OW) matrix the forward product made, per group.
-        grad_out = grad.transpose(0, 1).reshape(groups, out_channels // groups, n * oh * ow)
+        # The output gradient as the (O, OH*OW*N) matrix the forward product made, per group.
+        grad_out = grad.permute(1, 2, 3, 0).reshape(groups, out_channels // groups, -1)
         kernels = weight.reshape(groups, out_channels // groups, -1)
         grad_x = grad_weight = grad_bias = None
         if ctx.needs_input_grad[0]:
             # Each window's gradient is the filters weighted by the output gradient...
             grad_columns = kernels.transpose(-1, -2) @ grad_out
             # ...and each pixel collects it from every window that covered it.
-            grad_x = Fold.apply(grad_columns.reshape(channels, kh, kw, n, oh, ow), windows)
+            grad_x = Fold.apply(grad_columns.reshape(channels, kh, kw, oh, ow, n), windows)
         if ctx.needs_input_grad[1]:
             # Under create_graph the windows must be recorded as a function of x; otherwise
             # the ones forward kept are the same numbers.
-            columns = Unfold.apply(x, windows).reshape(groups, -1, n * oh * ow) \
+            columns = Unfold.apply(x, windows).reshape(groups, -1, oh * ow * n) \
                 if is_grad_enabled() else kept_columns
-            grad_weight = (grad_out @ columns.transpose(-1, -2)).reshape(weight.shape)
+            # grad_out @ columns^T, computed as its transpose: with the long axis (OH*OW*N)
+            # inside, OpenBLAS runs this shape about twice as fast (bench/lenet.py).
+            grad_weight = (columns @ grad_out.transpose(-1, -2)).transpose(-1, -2)
+            grad_weight = grad_weight.reshape(weight.shape)
         if ctx.needs_input_grad[2]:
             grad_bias = grad.sum((0, 2, 3))
         return grad_x, grad_weight, grad_bias, None, None
@@ -255,7 +264,8 @@ class MaxPool2d(Function):
             chosen[position] = wins
         n, c, oh, ow = ctx.maxima.shape
         grad_columns = (grad.unsqueeze(0) * Tensor._make(chosen)).reshape(kh, kw, n, c, oh, ow)
-        return Fold.apply(grad_columns.permute(3, 0, 1, 2, 4, 5), windows), None, None
+        # As the (C, kh, kw, OH, OW, N) columns Fold takes: a view, Fold reads it in place.
+        return Fold.apply(grad_columns.permute(3, 0, 1, 4, 5, 2), windows), None, None
 
 
 def _position_views(padded: Any, windows: Windows) -> list:
@@ -324,9 +334,9 @@ class AvgPool2d(Function):
         kh, kw = windows.kernel
         n, c, oh, ow = grad.shape
         # Every pixel of a window gets the window's gradient over its divisor; laid out as
-        # the (C, kh, kw, N, OH, OW) columns that Fold adds back onto the image.
-        share = (grad / Tensor._make(ctx.divisor)).transpose(0, 1).reshape(c, 1, 1, n, oh, ow)
-        return Fold.apply(share.expand(c, kh, kw, n, oh, ow), windows), None, None, None
+        # the (C, kh, kw, OH, OW, N) columns that Fold adds back onto the image.
+        share = (grad / Tensor._make(ctx.divisor)).permute(1, 2, 3, 0).reshape(c, 1, 1, oh, ow, n)
+        return Fold.apply(share.expand(c, kh, kw, oh, ow, n), windows), None, None, None
 
 
 def _divisors(windows: Windows, count_include_pad: bool, divisor_override: int | None,
