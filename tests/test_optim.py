@@ -87,12 +87,19 @@ OPTIMIZER_CASES = [
 ]
 
 
+def trained_in_float64(lib, model, name: str, options: dict):
+    """The model in float64 after 25 steps of the named optimizer; returns the optimizer."""
+    model.double()
+    optimizers = optim if lib is teachgrad else torch.optim
+    extra = {} if lib is teachgrad else {"foreach": False}
+    optimizer = getattr(optimizers, name)(model.parameters(), **extra, **options)
+    train(lib, model, optimizer, dtype="float64")
+    return optimizer
+
+
 def float64_state(name: str, options: dict) -> dict:
     """torch's optimizer state after the same 25 steps in float64: the reference answer."""
-    _, theirs = make_pair()
-    theirs.double()
-    optimizer = getattr(torch.optim, name)(theirs.parameters(), foreach=False, **options)
-    train(torch, theirs, optimizer, dtype="float64")
+    optimizer = trained_in_float64(torch, make_pair()[1], name, options)
     return {index: {key: as_numpy(value) for key, value in state.items()}
             for index, state in optimizer.state_dict()["state"].items()}
 
@@ -116,9 +123,10 @@ def test_optimizer_matches_torch_for_25_steps(name: str, options: dict) -> None:
     for index, state in reference["state"].items():
         assert mine["state"][index].keys() == state.keys()
         for key, value in state.items():
-            truth = exact[index][key]
+            truth, ours_now = exact[index][key], as_numpy(mine["state"][index][key])
+            assert ours_now.shape == truth.shape, (key, ours_now.shape, truth.shape)
             torch_error = np.abs(as_numpy(value) - truth).max()
-            our_error = np.abs(as_numpy(mine["state"][index][key]) - truth).max()
+            our_error = np.abs(ours_now - truth).max()
             assert our_error <= 4 * torch_error + 1e-6 * np.abs(truth).max(), \
                 (key, our_error, torch_error)
     assert [g["params"] for g in mine["param_groups"]] == \
@@ -131,12 +139,8 @@ def test_optimizer_matches_torch_for_25_steps(name: str, options: dict) -> None:
 def test_optimizer_formulas_are_torchs_in_float64(name: str, options: dict) -> None:
     """In float64 rounding cannot hide a different formula: agree to 1e-12."""
     ours, theirs = make_pair()
-    ours.double()
-    theirs.double()
-    ours_opt = getattr(optim, name)(ours.parameters(), **options)
-    theirs_opt = getattr(torch.optim, name)(theirs.parameters(), foreach=False, **options)
-    train(teachgrad, ours, ours_opt, dtype="float64")
-    train(torch, theirs, theirs_opt, dtype="float64")
+    trained_in_float64(teachgrad, ours, name, options)
+    trained_in_float64(torch, theirs, name, options)
     for mine, reference in zip(ours.parameters(), theirs.parameters()):
         assert_close(mine, reference, rtol=1e-12, atol=1e-12)
 
