@@ -92,6 +92,17 @@ def bare_step(x: Bare, y: Bare, w1: Bare, w2: Bare) -> None:
     w1.grad = w2.grad = None
 
 
+def check_same_update(data: list[np.ndarray]) -> None:
+    """A timing of a wrong step would mean nothing: one step of each must agree."""
+    by_hand = [a.copy() for a in data]
+    numpy_step(*by_hand)
+    bare = [Bare(a.copy()) for a in data]
+    bare[2].needs_grad = bare[3].needs_grad = True
+    bare_step(*bare)
+    for hand, tape in zip(by_hand[2:], bare[2:]):
+        np.testing.assert_allclose(tape.array, hand, rtol=1e-5, atol=1e-6)
+
+
 def main(rounds: int = 200) -> dict[str, float]:
     rng = np.random.default_rng(0)
     data = [rng.standard_normal(shape).astype(np.float32)
@@ -102,6 +113,7 @@ def main(rounds: int = 200) -> dict[str, float]:
     tg = [teachgrad.tensor(a) for a in data]
     tg[2].requires_grad_()
     tg[3].requires_grad_()
+    check_same_update(data)
     steps = {
         "numpy (by hand)": lambda: numpy_step(*np_arrays),
         "bare Python tape": lambda: bare_step(*bare),
