@@ -18,13 +18,9 @@ CHILD = """
 import resource, sys
 sys.path.insert(0, {bench!r})
 import _setup  # one BLAS thread, as in the other benchmarks
-import numpy as np
 import teachgrad
-from two_layer import autograd_step, N, D_IN, H, D_OUT
-rng = np.random.default_rng(0)
-x, y, w1, w2 = (teachgrad.tensor(rng.standard_normal(s).astype(np.float32))
-                for s in ((N, D_IN), (N, D_OUT), (D_IN, H), (H, D_OUT)))
-w1.requires_grad_(); w2.requires_grad_()
+from two_layer import autograd_leaves, autograd_step, make_data
+x, y, w1, w2 = autograd_leaves(teachgrad, make_data())
 for _ in range({steps}):
     autograd_step(teachgrad, x, y, w1, w2)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

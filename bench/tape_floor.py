@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import _setup
 import numpy as np
-from two_layer import D_IN, D_OUT, LEARNING_RATE, H, N, autograd_step, numpy_step
+from two_layer import LEARNING_RATE, autograd_leaves, autograd_step, make_data, numpy_step
 
 import teachgrad
 
@@ -92,28 +92,29 @@ def bare_step(x: Bare, y: Bare, w1: Bare, w2: Bare) -> None:
     w1.grad = w2.grad = None
 
 
+def bare_leaves(data: list[np.ndarray]) -> list[Bare]:
+    """x, y, w1, w2 on the bare tape; the two weights need gradients."""
+    leaves = [Bare(a.copy()) for a in data]
+    leaves[2].needs_grad = leaves[3].needs_grad = True
+    return leaves
+
+
 def check_same_update(data: list[np.ndarray]) -> None:
     """A timing of a wrong step would mean nothing: one step of each must agree."""
     by_hand = [a.copy() for a in data]
     numpy_step(*by_hand)
-    bare = [Bare(a.copy()) for a in data]
-    bare[2].needs_grad = bare[3].needs_grad = True
+    bare = bare_leaves(data)
     bare_step(*bare)
     for hand, tape in zip(by_hand[2:], bare[2:]):
         np.testing.assert_allclose(tape.array, hand, rtol=1e-5, atol=1e-6)
 
 
 def main(rounds: int = 200) -> dict[str, float]:
-    rng = np.random.default_rng(0)
-    data = [rng.standard_normal(shape).astype(np.float32)
-            for shape in ((N, D_IN), (N, D_OUT), (D_IN, H), (H, D_OUT))]
-    np_arrays = [a.copy() for a in data]
-    bare = [Bare(a.copy()) for a in data]
-    bare[2].needs_grad = bare[3].needs_grad = True
-    tg = [teachgrad.tensor(a) for a in data]
-    tg[2].requires_grad_()
-    tg[3].requires_grad_()
+    data = make_data()
     check_same_update(data)
+    np_arrays = [a.copy() for a in data]
+    bare = bare_leaves(data)
+    tg = autograd_leaves(teachgrad, data)
     steps = {
         "numpy (by hand)": lambda: numpy_step(*np_arrays),
         "bare Python tape": lambda: bare_step(*bare),

@@ -43,24 +43,33 @@ def autograd_step(lib, x, y, w1, w2) -> None:
         w2.grad = None
 
 
-def main(rounds: int = 200) -> dict[str, float]:
+def make_data() -> list[np.ndarray]:
+    """x, y, w1, w2 from one seed, so that every version of the step starts alike."""
     rng = np.random.default_rng(0)
-    data = [rng.standard_normal(shape).astype(np.float32)
+    return [rng.standard_normal(shape).astype(np.float32)
             for shape in ((N, D_IN), (N, D_OUT), (D_IN, H), (H, D_OUT))]
+
+
+def autograd_leaves(lib, data: list[np.ndarray]) -> list:
+    """x, y, w1, w2 as tensors of lib (teachgrad or torch); the two weights require grad."""
+    leaves = [lib.tensor(a) for a in data]
+    leaves[2].requires_grad_()
+    leaves[3].requires_grad_()
+    return leaves
+
+
+def main(rounds: int = 200) -> dict[str, float]:
+    data = make_data()
     steps = {}
     np_x, np_y, np_w1, np_w2 = (a.copy() for a in data)
     steps["numpy (by hand)"] = lambda: numpy_step(np_x, np_y, np_w1, np_w2)
 
-    tg = [teachgrad.tensor(a) for a in data]
-    tg[2].requires_grad_()
-    tg[3].requires_grad_()
+    tg = autograd_leaves(teachgrad, data)
     steps["teachgrad autograd"] = lambda: autograd_step(teachgrad, *tg)
 
     torch = _setup.load_torch()
     if torch is not None:
-        th = [torch.tensor(a) for a in data]
-        th[2].requires_grad_()
-        th[3].requires_grad_()
+        th = autograd_leaves(torch, data)
         steps["torch autograd"] = lambda: autograd_step(torch, *th)
 
     print(f"two-layer net step, N={N} D_in={D_IN} H={H} D_out={D_OUT} float32; "
