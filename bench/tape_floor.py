@@ -1,7 +1,7 @@
 """How close to NumPy can any autograd written in Python get on benchmark 1's step?
 
-A reference point, not a target: `Bare` below is the smallest tape autograd that runs
-the two-layer step of bench/two_layer.py (five ops, closures for backward, a
+A reference point, not a target: `Bare` below is a minimal tape autograd that runs
+the two-layer step of bench/two_layer.py (five kinds of op, closures for backward, a
 depth-first topological order, no checks). It has none of what teachgrad keeps to
 behave like torch: version counters, hooks, needs_input_grad, shape and dtype
 validation of gradients, no_grad, silenced float warnings, a heap that orders any
