@@ -73,3 +73,11 @@ def report(title: str, medians: dict[str, float], baselines: dict[str, str]) -> 
             if base in medians and base != name
         )
         print(f"  {name:<28}{format_time(seconds)}   {ratios}")
+
+
+def compare(title: str, steps: dict[str, Callable[[], object]], baselines: dict[str, str],
+            rounds: int, inner: int) -> dict[str, float]:
+    """Time the steps in turns (interleaved_medians), print them with their ratios, return them."""
+    medians = interleaved_medians(steps, rounds=rounds, inner=inner)
+    report(title, medians, baselines)
+    return medians

@@ -44,9 +44,8 @@ def main(rounds: int = 30) -> dict[str, float]:
             torch, th_model, torch.from_numpy(images), torch.from_numpy(labels))
     print(f"LeNet-5 forward+backward, batch {BATCH}x1x32x32, float32; "
           f"{_setup.describe_threads()}")
-    medians = _setup.interleaved_medians(steps, rounds=rounds, inner=3)
-    _setup.report("median per step:", medians, {"torch": "torch LeNet fwd+bwd"})
-    return medians
+    return _setup.compare("median per step:", steps, {"torch": "torch LeNet fwd+bwd"},
+                          rounds=rounds, inner=3)
 
 
 if __name__ == "__main__":

@@ -46,9 +46,9 @@ def main(rounds: int = 300) -> dict[str, float]:
     if torch is not None:
         th_a, th_b = (torch.tensor(v, requires_grad=True) for v in (a, b))
         multiply["torch a*b (grad)"] = lambda: th_a * th_b
-    medians = _setup.interleaved_medians(multiply, rounds=rounds, inner=200)
-    _setup.report("(a) 3x3 multiply, forward only:", medians,
-                  {"numpy": "numpy a*b", "torch": "torch a*b (grad)"})
+    medians = _setup.compare("(a) 3x3 multiply, forward only:", multiply,
+                             {"numpy": "numpy a*b", "torch": "torch a*b (grad)"},
+                             rounds=rounds, inner=200)
 
     chains = {"numpy chain (no grad)": lambda: numpy_chain(x, w)}
     tg_x, tg_w = (teachgrad.tensor(v, requires_grad=True) for v in (x, w))
@@ -56,9 +56,10 @@ def main(rounds: int = 300) -> dict[str, float]:
     if torch is not None:
         th_x, th_w = (torch.tensor(v, requires_grad=True) for v in (x, w))
         chains["torch chain fwd+bwd"] = lambda: chain(th_x, th_w).backward()
-    chain_medians = _setup.interleaved_medians(chains, rounds=rounds // 3, inner=20)
-    _setup.report(f"(b) {CHAIN_LENGTH}-op chain on 8x8, forward+backward:", chain_medians,
-                  {"numpy": "numpy chain (no grad)", "torch": "torch chain fwd+bwd"})
+    chain_title = f"(b) {CHAIN_LENGTH}-op chain on 8x8, forward+backward:"
+    chain_medians = _setup.compare(
+        chain_title, chains, {"numpy": "numpy chain (no grad)", "torch": "torch chain fwd+bwd"},
+        rounds=rounds // 3, inner=20)
     return {**medians, **chain_medians}
 
 

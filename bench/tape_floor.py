@@ -121,10 +121,9 @@ def main(rounds: int = 200) -> dict[str, float]:
         "teachgrad autograd": lambda: autograd_step(teachgrad, *tg),
     }
     print(f"two-layer step of bench/two_layer.py; {_setup.describe_threads()}")
-    medians = _setup.interleaved_medians(steps, rounds=rounds, inner=5)
-    _setup.report("median per step:", medians,
-                  {"numpy": "numpy (by hand)", "bare": "bare Python tape"})
-    return medians
+    return _setup.compare("median per step:", steps,
+                          {"numpy": "numpy (by hand)", "bare": "bare Python tape"},
+                          rounds=rounds, inner=5)
 
 
 if __name__ == "__main__":

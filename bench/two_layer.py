@@ -74,10 +74,9 @@ def main(rounds: int = 200) -> dict[str, float]:
 
     print(f"two-layer net step, N={N} D_in={D_IN} H={H} D_out={D_OUT} float32; "
           f"{_setup.describe_threads()}")
-    medians = _setup.interleaved_medians(steps, rounds=rounds, inner=5)
-    _setup.report("median per step:", medians,
-                  {"numpy": "numpy (by hand)", "torch": "torch autograd"})
-    return medians
+    return _setup.compare("median per step:", steps,
+                          {"numpy": "numpy (by hand)", "torch": "torch autograd"},
+                          rounds=rounds, inner=5)
 
 
 if __name__ == "__main__":
