@@ -213,7 +213,7 @@ class Conv2d(Function):
             columns = Unfold.apply(x, windows).reshape(groups, -1, oh * ow * n) \
                 if is_grad_enabled() else kept_columns
             # grad_out @ columns^T, computed as its transpose: with the long axis (OH*OW*N)
-            # inside, OpenBLAS runs this shape about twice as fast (bench/lenet.py).
+            # inside, OpenBLAS ran LeNet's two weight gradients 2x and 1.5x faster.
             grad_weight = (columns @ grad_out.transpose(-1, -2)).transpose(-1, -2)
             grad_weight = grad_weight.reshape(weight.shape)
         if ctx.needs_input_grad[2]:
