@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from exercise_verdicts import assert_not_attempted, assert_wrong
 
 import teachgrad
 from teachgrad.exercises import lesson02
@@ -84,16 +85,14 @@ def _or_none(fn):
     ],
 )
 def test_broadcast_shape_rejects(wrong):
-    with pytest.raises(AssertionError):
-        lesson02.check_broadcast_shape(wrong)
+    assert_wrong(lesson02.check_broadcast_shape, wrong)
 
 
 def test_broadcast_shape_stub_fails():
     def stub(shape_a, shape_b):
         raise NotImplementedError("your turn")
 
-    with pytest.raises(NotImplementedError):
-        lesson02.check_broadcast_shape(stub)
+    assert_not_attempted(lesson02.check_broadcast_shape, stub)
 
 
 # --- exercise 2: normalize_rows ----------------------------------------------------------
@@ -129,14 +128,12 @@ def test_normalize_rows_accepts_reference(capsys):
     "wrong", [normalize_rows_in_place, normalize_rows_by_column, normalize_rows_by_total]
 )
 def test_normalize_rows_rejects(wrong):
-    with pytest.raises(AssertionError):
-        lesson02.check_normalize_rows(wrong)
+    assert_wrong(lesson02.check_normalize_rows, wrong)
 
 
 def test_normalize_rows_without_keepdim_fails():
     # the first case is 3x5: the broadcast itself fails, as it would in the notebook
-    with pytest.raises(AssertionError, match="must match"):
-        lesson02.check_normalize_rows(normalize_rows_no_keepdim)
+    assert_wrong(lesson02.check_normalize_rows, normalize_rows_no_keepdim, match="must match")
 
 
 def test_normalize_rows_without_keepdim_is_caught_on_square_matrices():
@@ -145,8 +142,7 @@ def test_normalize_rows_without_keepdim_is_caught_on_square_matrices():
             return normalize_rows(m)
         return normalize_rows_no_keepdim(m)
 
-    with pytest.raises(AssertionError, match="row sums"):
-        lesson02.check_normalize_rows(only_square_cases)
+    assert_wrong(lesson02.check_normalize_rows, only_square_cases, match="row sums")
 
 
 # --- exercise 3: zero_negatives ----------------------------------------------------------
@@ -192,5 +188,4 @@ def test_zero_negatives_accepts_clamp():
      zero_negatives_wrong_sign],
 )
 def test_zero_negatives_rejects(wrong):
-    with pytest.raises(AssertionError):
-        lesson02.check_zero_negatives(wrong)
+    assert_wrong(lesson02.check_zero_negatives, wrong)

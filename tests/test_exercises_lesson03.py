@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from exercise_verdicts import assert_wrong
 
 import teachgrad
 from teachgrad.exercises.lesson03 import (
@@ -34,8 +35,7 @@ def test_by_hand_reference_passes(capsys):
     ids=["no-y-factor", "no-exp", "wrong-term", "list"],
 )
 def test_by_hand_wrong_answers_fail(wrong):
-    with pytest.raises(AssertionError):
-        check_gradients_by_hand(wrong)
+    assert_wrong(check_gradients_by_hand, wrong)
 
 
 # ------------------------------------------------------------------ jacobian
@@ -77,8 +77,7 @@ def test_jacobian_reference_passes(capsys):
 
 @pytest.mark.parametrize("wrong", [jacobian_without_reset, jacobian_transposed, jacobian_from_sum])
 def test_jacobian_wrong_answers_fail(wrong):
-    with pytest.raises(AssertionError):
-        check_jacobian(wrong)
+    assert_wrong(check_jacobian, wrong)
 
 
 # ------------------------------------------------------------------ training loop
@@ -141,13 +140,11 @@ def test_training_loop_reference_passes(capsys):
     "wrong", [train_without_zeroing, train_on_the_first_batch_only, train_with_sum_loss]
 )
 def test_training_loop_wrong_answers_fail(wrong):
-    with pytest.raises(AssertionError):
-        check_training_loop(wrong)
+    assert_wrong(check_training_loop, wrong)
 
 
 def test_training_loop_hint_names_accumulation():
-    with pytest.raises(AssertionError, match="Gradients accumulate"):
-        check_training_loop(train_without_zeroing)
+    assert_wrong(check_training_loop, train_without_zeroing, match="Gradients accumulate")
 
 
 def test_training_loop_rejects_a_rebound_w():
@@ -159,5 +156,4 @@ def test_training_loop_rejects_a_rebound_w():
         w = w - lr * w.grad
         return [loss.item()] * len(batches)
 
-    with pytest.raises(AssertionError):
-        check_training_loop(rebinds)
+    assert_wrong(check_training_loop, rebinds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from exercise_verdicts import assert_not_attempted, assert_wrong
 
 import teachgrad
 import teachgrad.nn as nn
@@ -56,8 +57,7 @@ def conv2d_count_square_only(in_channels, out_channels, kernel_size, bias=True):
     ],
 )
 def test_counts_reject_wrong_formulas(linear, conv):
-    with pytest.raises(AssertionError):
-        lesson05.check_parameter_counts(linear, conv)
+    assert_wrong(lesson05.check_parameter_counts, linear, conv)
 
 
 # --- exercise 2: a small convolutional network -------------------------------------------
@@ -147,13 +147,11 @@ class WrongOrder(SmallConvNet):
     [NoPadding, LayersInAList, FlattensTheBatch, ReluAfterLast, SkipsSecondConv, WrongOrder],
 )
 def test_convnet_rejects_wrong_models(net_class):
-    with pytest.raises(AssertionError):
-        lesson05.check_small_convnet(net_class)
+    assert_wrong(lesson05.check_small_convnet, net_class)
 
 
 def test_convnet_rejects_an_instance():
-    with pytest.raises(AssertionError):
-        lesson05.check_small_convnet(SmallConvNet())
+    assert_wrong(lesson05.check_small_convnet, SmallConvNet())
 
 
 def test_expected_count_is_the_formula():
@@ -301,15 +299,12 @@ def fit_returning_pairs(model, loss_fn, x, y, lr, epochs, batch_size):
     ],
 )
 def test_fit_rejects_wrong_loops(wrong):
-    with pytest.raises(AssertionError):
-        lesson05.check_fit(wrong)
+    assert_wrong(lesson05.check_fit, wrong)
 
 
 def test_stubs_are_not_hidden():
     def stub(*args, **kwargs):
         raise NotImplementedError("your turn")
 
-    with pytest.raises(NotImplementedError):
-        lesson05.check_fit(stub)
-    with pytest.raises(NotImplementedError):
-        lesson05.check_parameter_counts(stub, stub)
+    assert_not_attempted(lesson05.check_fit, stub)
+    assert_not_attempted(lesson05.check_parameter_counts, stub, stub)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from exercise_verdicts import assert_not_attempted, assert_wrong
 
 import teachgrad
 from teachgrad.exercises import lesson06
@@ -87,8 +88,7 @@ class ZeroGradDoesNothing(MomentumSGD):
     ],
 )
 def test_momentum_rejects_wrong_answers(wrong, message):
-    with pytest.raises(AssertionError, match=message):
-        lesson06.check_momentum_sgd(wrong)
+    assert_wrong(lesson06.check_momentum_sgd, wrong, match=message)
 
 
 def test_momentum_stub_is_reported_as_not_done():
@@ -96,8 +96,7 @@ def test_momentum_stub_is_reported_as_not_done():
         def __init__(self, params, lr, momentum=0.9, weight_decay=0.0):
             raise NotImplementedError("your turn")
 
-    with pytest.raises(NotImplementedError):
-        lesson06.check_momentum_sgd(Stub)
+    assert_not_attempted(lesson06.check_momentum_sgd, Stub)
 
 
 # --- exercise 2: AdamW ----------------------------------------------------------------------
@@ -156,8 +155,7 @@ def _variant(**options):
     ids=["no-bias-correction", "adam-l2", "t-from-zero", "t-from-two"],
 )
 def test_adamw_rejects_wrong_answers(options, message):
-    with pytest.raises(AssertionError, match=message):
-        lesson06.check_adamw(_variant(**options))
+    assert_wrong(lesson06.check_adamw, _variant(**options), match=message)
 
 
 # --- exercise 3: a learning rate that converges ----------------------------------------------
@@ -192,5 +190,4 @@ def test_pick_lr_accepts_good_answers(answer, capsys):
          "none"],
 )
 def test_pick_lr_rejects_wrong_answers(answer, message):
-    with pytest.raises(AssertionError, match=message):
-        lesson06.check_pick_lr(answer)
+    assert_wrong(lesson06.check_pick_lr, answer, match=message)

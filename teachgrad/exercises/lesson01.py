@@ -1,7 +1,7 @@
 """Checks for the exercises of lesson 01 (backpropagation by hand, in NumPy).
 
 Each check calls the learner's function on fixed random inputs, raises
-AssertionError with a hint on the first wrong answer, and prints one line when
+AssertionError with a hint on the first wrong answer, and returns a confirmation when
 everything is right. The expected answers are computed here in plain NumPy.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+
+from teachgrad.exercises.verdict import exercise
 
 
 def _as_array(value: object, what: str) -> np.ndarray:
@@ -42,7 +44,8 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def check_sigmoid_backward(fn: Callable) -> None:
+@exercise
+def check_sigmoid_backward(fn: Callable) -> str:
     """fn(x, grad_out) -> grad_x, where out = sigmoid(x) elementwise."""
     rng = np.random.default_rng(101)
     for shape in [(5,), (4, 3)]:
@@ -56,13 +59,14 @@ def check_sigmoid_backward(fn: Callable) -> None:
         if missing_upstream:
             hint = "You return the local derivative only: multiply it by grad_out."
         _compare(got, grad_out * s * (1 - s), f"sigmoid_backward(x of shape {shape})", hint)
-    print("Correct: sigmoid_backward matches d sigmoid(x)/dx = s * (1 - s), times grad_out.")
+    return "Correct: sigmoid_backward matches d sigmoid(x)/dx = s * (1 - s), times grad_out."
 
 
 # ------------------------------------------------------------------ exercise 2
 
 
-def check_linear_backward(fn: Callable) -> None:
+@exercise
+def check_linear_backward(fn: Callable) -> str:
     """fn(x, w, b, grad_out) -> (grad_x, grad_w, grad_b), where out = x @ w + b."""
     rng = np.random.default_rng(102)
     batch, n_in, n_out = 6, 4, 3
@@ -81,13 +85,14 @@ def check_linear_backward(fn: Callable) -> None:
     _compare(grad_b, grad_out.sum(axis=0), "grad_b",
              "b is added to every row (every example), so its gradient sums grad_out over "
              "the batch axis: grad_out.sum(axis=0).")
-    print("Correct: all three gradients of the linear layer have the right shapes and values.")
+    return "Correct: all three gradients of the linear layer have the right shapes and values."
 
 
 # ------------------------------------------------------------------ exercise 3
 
 
-def check_numerical_gradient(fn: Callable) -> None:
+@exercise
+def check_numerical_gradient(fn: Callable) -> str:
     """fn(f, x, eps=1e-6) -> array like x with the central differences of f at x."""
     rng = np.random.default_rng(103)
     mix = rng.standard_normal((3, 4))
@@ -111,5 +116,5 @@ def check_numerical_gradient(fn: Callable) -> None:
                  "Use the central difference (f(x + eps) - f(x - eps)) / (2 * eps), nudging "
                  "one element at a time; a one-sided difference is not accurate enough.",
                  rtol=1e-7, atol=1e-7)
-    print(f"Correct: numerical_gradient agrees with the exact gradient on {len(cases)} "
-          "functions.")
+    return (f"Correct: numerical_gradient agrees with the exact gradient on {len(cases)} "
+            "functions.")

@@ -1,7 +1,7 @@
 """Checks for the exercises of lesson 02 (tensors).
 
 Each check calls the learner's function on several inputs, raises AssertionError
-with a hint on the first wrong answer, and prints one line when every case passes.
+with a hint on the first wrong answer, and returns a confirmation when every case passes.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 import teachgrad
+from teachgrad.exercises.verdict import exercise
 
 # (shape a, shape b, expected result or None when they cannot broadcast)
 _BROADCAST_CASES = [
@@ -30,7 +31,8 @@ _BROADCAST_CASES = [
 ]
 
 
-def check_broadcast_shape(fn: Callable) -> None:
+@exercise
+def check_broadcast_shape(fn: Callable) -> str:
     """fn(shape_a, shape_b) -> the broadcast shape as a tuple, or None if there is none."""
     for shape_a, shape_b, expected in _BROADCAST_CASES:
         got = fn(shape_a, shape_b)
@@ -57,7 +59,7 @@ def check_broadcast_shape(fn: Callable) -> None:
         # the table above must agree with teachgrad itself
         if expected is not None:
             assert tuple(teachgrad.broadcast_shapes(shape_a, shape_b)) == expected
-    print(f"Correct: all {len(_BROADCAST_CASES)} pairs of shapes give the right answer.")
+    return f"Correct: all {len(_BROADCAST_CASES)} pairs of shapes give the right answer."
 
 
 def _positive_matrix(rows: int, cols: int, seed: int) -> teachgrad.Tensor:
@@ -65,7 +67,8 @@ def _positive_matrix(rows: int, cols: int, seed: int) -> teachgrad.Tensor:
     return teachgrad.tensor(rng.uniform(0.5, 5.0, size=(rows, cols)).astype(np.float32))
 
 
-def check_normalize_rows(fn: Callable) -> None:
+@exercise
+def check_normalize_rows(fn: Callable) -> str:
     """fn(m) -> a new tensor like m whose rows each sum to 1 (each row divided by its sum)."""
     for rows, cols, seed in [(3, 5, 0), (4, 4, 1), (1, 6, 2), (6, 2, 3)]:
         m = _positive_matrix(rows, cols, seed)
@@ -97,10 +100,11 @@ def check_normalize_rows(fn: Callable) -> None:
                 "all 1: divide each row by its own sum. A sum over dim=1 has shape (rows,); "
                 "keepdim=True makes it (rows, 1), which broadcasts along each row"
             )
-    print("Correct: every row sums to 1 and the input is untouched.")
+    return "Correct: every row sums to 1 and the input is untouched."
 
 
-def check_zero_negatives(fn: Callable) -> None:
+@exercise
+def check_zero_negatives(fn: Callable) -> str:
     """fn(x) -> a copy of x with its negative entries set to 0; x itself unchanged."""
     rng = np.random.default_rng(0)
     cases = [
@@ -131,4 +135,4 @@ def check_zero_negatives(fn: Callable) -> None:
             raise AssertionError(
                 f"zero_negatives({x.tolist()}) gave {out.tolist()}, expected {expected.tolist()}"
             )
-    print("Correct: negatives are zeroed in a copy and the input is untouched.")
+    return "Correct: negatives are zeroed in a copy and the input is untouched."

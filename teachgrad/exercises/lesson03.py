@@ -1,7 +1,7 @@
 """Checks for the exercises of lesson 03 (autograd).
 
 Each check calls the learner's function on fixed inputs, raises AssertionError with a
-hint on the first wrong answer, and prints one line when everything is right. The
+hint on the first wrong answer, and returns a confirmation when everything is right. The
 expected answers come from formulas worked out by hand, computed here in NumPy.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 import teachgrad
+from teachgrad.exercises.verdict import exercise
 
 
 def _values(value: object, what: str) -> np.ndarray:
@@ -39,7 +40,8 @@ def _compare(got: object, expected: np.ndarray, what: str, hint: str) -> None:
 # ------------------------------------------------------------------ exercise 1
 
 
-def check_gradients_by_hand(fn: Callable) -> None:
+@exercise
+def check_gradients_by_hand(fn: Callable) -> str:
     """fn(x, y) -> (grad_x, grad_y) for f(x, y) = (x**2 * y + y.exp()).sum()."""
     rng = np.random.default_rng(301)
     for _ in range(3):
@@ -54,7 +56,7 @@ def check_gradients_by_hand(fn: Callable) -> None:
                  "x appears only in x**2 * y; treat y as a constant and differentiate.")
         _compare(grad_y, x_values**2 + np.exp(y_values), "grad_y",
                  "y appears in two terms; their derivatives add up.")
-    print("Correct: your formulas match autograd for f = sum(x**2 * y + exp(y)).")
+    return "Correct: your formulas match autograd for f = sum(x**2 * y + exp(y))."
 
 
 # ------------------------------------------------------------------ exercise 2
@@ -71,7 +73,8 @@ def _jacobian_cases() -> list:
     ]
 
 
-def check_jacobian(fn: Callable) -> None:
+@exercise
+def check_jacobian(fn: Callable) -> str:
     """fn(f, x) -> the Jacobian of f at x, shape (outputs, inputs); row i = grad of y[i]."""
     x_values = np.array([0.5, -1.0, 2.0, 1.5])
     for name, f, expected in _jacobian_cases():
@@ -80,7 +83,7 @@ def check_jacobian(fn: Callable) -> None:
         _compare(got, expected(x_values), f"jacobian for {name}",
                  "Row i is x.grad after y.backward(gradient=e_i), e_i being 1 at i and 0 "
                  "elsewhere. Reset x.grad before each backward: gradients accumulate.")
-    print(f"Correct: your Jacobians are right for all {len(_jacobian_cases())} functions.")
+    return f"Correct: your Jacobians are right for all {len(_jacobian_cases())} functions."
 
 
 # ------------------------------------------------------------------ exercise 3
@@ -98,7 +101,8 @@ def _sgd_reference(w0: np.ndarray, batches: list, lr: float,
     return w, losses
 
 
-def check_training_loop(fn: Callable) -> None:
+@exercise
+def check_training_loop(fn: Callable) -> str:
     """fn(w, batches, lr) -> losses; one SGD step per (x, y) batch on mean((x @ w - y)**2)."""
     rng = np.random.default_rng(303)
     true_w = np.array([2.0, -1.0, 0.5])
@@ -128,4 +132,4 @@ def check_training_loop(fn: Callable) -> None:
              "Record loss.item() for each batch, before updating w.")
     _compare(w, expected_w, "w after training",
              "One step per batch: w -= lr * w.grad, with the gradient of the mean loss.")
-    print("Correct: every step used only its own batch's gradient.")
+    return "Correct: every step used only its own batch's gradient."

@@ -2,7 +2,7 @@
 
 Each check runs the learner's Function forward and backward against teachgrad's own
 ops and against gradcheck, raises AssertionError with a hint on the first problem,
-and prints one line when everything agrees.
+and returns a confirmation when everything agrees.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import numpy as np
 
 import teachgrad
 from teachgrad.autograd import Function, gradcheck
+from teachgrad.exercises.verdict import exercise
 
 
 def _require_function(fn_class: type, name: str) -> None:
@@ -35,7 +36,8 @@ def _run(description: str, thunk):
         raise AssertionError(f"{description} failed: {type(error).__name__}: {error}") from error
 
 
-def check_sigmoid(fn_class: type) -> None:
+@exercise
+def check_sigmoid(fn_class: type) -> str:
     """fn_class: a Function computing 1 / (1 + exp(-x)) with a correct backward."""
     _require_function(fn_class, "MySigmoid")
     x_values = _values(0, (2, 5), -6.0, 6.0)
@@ -68,11 +70,12 @@ def check_sigmoid(fn_class: type) -> None:
 
     x64 = teachgrad.tensor(_values(2, (6,), -4.0, 4.0), requires_grad=True)
     _run("gradcheck", lambda: gradcheck(fn_class.apply, (x64,)))
-    print("Correct: MySigmoid matches teachgrad.sigmoid forward and backward, and passes "
-          "gradcheck.")
+    return ("Correct: MySigmoid matches teachgrad.sigmoid forward and backward, and passes "
+            "gradcheck.")
 
 
-def check_hypot(fn_class: type) -> None:
+@exercise
+def check_hypot(fn_class: type) -> str:
     """fn_class: a Function of two tensors, sqrt(a**2 + b**2), with a gradient for each."""
     _require_function(fn_class, "Hypot")
     a_values = _values(3, (3, 4), 0.5, 3.0) * np.where(_values(4, (3, 4), 0, 1) > 0.5, 1, -1)
@@ -104,4 +107,4 @@ def check_hypot(fn_class: type) -> None:
     constant = teachgrad.tensor(_values(9, (5,), 0.5, 2.0))
     _run("gradcheck with b a constant",
          lambda: gradcheck(fn_class.apply, (a64, constant)))
-    print("Correct: Hypot's forward and both gradients are right, and it passes gradcheck.")
+    return "Correct: Hypot's forward and both gradients are right, and it passes gradcheck."

@@ -1,8 +1,8 @@
 """Checks for the exercises of lesson 05 (modules).
 
 Each check runs the learner's code against teachgrad's own modules (or a reference
-written here), raises AssertionError with a hint on the first problem, and prints one
-line when everything is right.
+written here), raises AssertionError with a hint on the first problem, and returns a
+confirmation when everything is right.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numpy as np
 
 import teachgrad
 from teachgrad import nn
+from teachgrad.exercises.verdict import exercise
 
 
 def _run(description: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -34,8 +35,9 @@ def _count(module: nn.Module) -> int:
 # ------------------------------------------------------------------ exercise 1
 
 
+@exercise
 def check_parameter_counts(linear_count: Callable[..., int],
-                           conv2d_count: Callable[..., int]) -> None:
+                           conv2d_count: Callable[..., int]) -> str:
     """linear_count(in_features, out_features, bias=True) and
     conv2d_count(in_channels, out_channels, kernel_size, bias=True): parameter counts."""
     linear_cases = [(3, 5, True), (400, 120, True), (7, 1, False), (1, 1, True)]
@@ -62,7 +64,7 @@ def check_parameter_counts(linear_count: Callable[..., int],
 
     lenet = (linear_count(400, 120) + linear_count(120, 84) + linear_count(84, 10)
              + conv2d_count(1, 6, 5) + conv2d_count(6, 16, 5))
-    print(f"Correct: both formulas match teachgrad's layers (LeNet: {lenet:,} parameters).")
+    return f"Correct: both formulas match teachgrad's layers (LeNet: {lenet:,} parameters)."
 
 
 # ------------------------------------------------------------------ exercise 2
@@ -72,7 +74,8 @@ SMALL_CONVNET_SHAPES = [(8, 3, 3, 3), (8,), (16, 8, 3, 3), (16,), (10, 144), (10
 SMALL_CONVNET_COUNT = sum(math.prod(shape) for shape in SMALL_CONVNET_SHAPES)  # 2842
 
 
-def check_small_convnet(net_class: type) -> None:
+@exercise
+def check_small_convnet(net_class: type) -> str:
     """net_class(): a Module mapping (N, 3, 16, 16) images to (N, 10) class scores."""
     if not (isinstance(net_class, type) and issubclass(net_class, nn.Module)):
         raise AssertionError(
@@ -124,8 +127,8 @@ def check_small_convnet(net_class: type) -> None:
             "convolution, none for the second), and that there is no activation after "
             "the Linear layer"
         )
-    print(f"Correct: (N, 3, 16, 16) -> (N, 10), {SMALL_CONVNET_COUNT:,} parameters, and every "
-          "layer is used in the right order.")
+    return (f"Correct: (N, 3, 16, 16) -> (N, 10), {SMALL_CONVNET_COUNT:,} parameters, and every "
+            "layer is used in the right order.")
 
 
 def _reference_convnet(net: nn.Module, x: teachgrad.Tensor) -> np.ndarray:
@@ -177,7 +180,8 @@ def _toy_problem() -> tuple[nn.Module, nn.Module, teachgrad.Tensor, teachgrad.Te
     return learner_model, reference_model, x, y
 
 
-def check_fit(fit: Callable[..., list]) -> None:
+@exercise
+def check_fit(fit: Callable[..., list]) -> str:
     """fit(model, loss_fn, x, y, lr, epochs, batch_size) -> one loss (float) per step."""
     lr, epochs, batch_size = 0.2, 3, 4  # 10 samples: batches of 4, 4 and 2 per epoch
     model, reference_model, x, y = _toy_problem()
@@ -226,5 +230,5 @@ def check_fit(fit: Callable[..., list]) -> None:
                 f"the losses are right but {name} ends at different values: take the last "
                 "step's update too (update after every batch, including the last)"
             )
-    print(f"Correct: {len(expected)} steps of mini-batch SGD, loss {expected[0]:.4f} -> "
-          f"{expected[-1]:.4f}, parameters as expected.")
+    return (f"Correct: {len(expected)} steps of mini-batch SGD, loss {expected[0]:.4f} -> "
+            f"{expected[-1]:.4f}, parameters as expected.")

@@ -2,7 +2,7 @@
 
 Each check trains with the learner's optimizer (or learning rate) and with
 teachgrad.optim from the same start, raises AssertionError with a hint on the first
-difference (naming the classic mistake when it recognises one), and prints one line
+difference (naming the classic mistake when it recognises one), and returns a confirmation
 when everything agrees.
 """
 
@@ -16,6 +16,7 @@ import numpy as np
 
 import teachgrad
 from teachgrad import nn, optim
+from teachgrad.exercises.verdict import exercise
 
 STEPS = 10
 
@@ -137,7 +138,8 @@ def _momentum_mistakes(lr: float, momentum: float, weight_decay: float
     return {hint: functools.partial(_Rule, update=rule) for hint, rule in hints.items()}
 
 
-def check_momentum_sgd(optimizer_class: type) -> None:
+@exercise
+def check_momentum_sgd(optimizer_class: type) -> str:
     """optimizer_class(params, lr, momentum=0.9, weight_decay=0.0): SGD with momentum,
     PyTorch's convention, with step() and zero_grad()."""
     if not isinstance(optimizer_class, type):
@@ -169,8 +171,8 @@ def check_momentum_sgd(optimizer_class: type) -> None:
     _run("MomentumSGD.zero_grad()", opt.zero_grad)
     if any(p.grad is not None and bool((p.grad != 0).any()) for p in params):
         raise AssertionError("after zero_grad() every parameter's .grad should be None (or zero)")
-    print(f"Correct: MomentumSGD matches optim.SGD(momentum=...) after {STEPS} steps, with and "
-          "without weight decay.")
+    return (f"Correct: MomentumSGD matches optim.SGD(momentum=...) after {STEPS} steps, with and "
+            "without weight decay.")
 
 
 # ------------------------------------------------------------------ exercise 2
@@ -197,7 +199,8 @@ def _adamw_rule(lr: float, betas: tuple[float, float], eps: float, weight_decay:
     return lambda ps: _Rule(ps, update)
 
 
-def check_adamw(optimizer_class: type) -> None:
+@exercise
+def check_adamw(optimizer_class: type) -> str:
     """optimizer_class(params, lr, betas, eps, weight_decay) with step(): AdamW."""
     if not isinstance(optimizer_class, type):
         raise AssertionError(f"pass the class itself, HandAdamW (got {optimizer_class!r})")
@@ -237,8 +240,8 @@ def check_adamw(optimizer_class: type) -> None:
             "p -= lr * m_hat / (sqrt(v_hat) + eps) with m_hat = m / (1 - b1**t), "
             "v_hat = v / (1 - b2**t)"
         )
-    print(f"Correct: HandAdamW matches optim.AdamW after {STEPS} steps, bias correction and "
-          "decoupled weight decay included.")
+    return (f"Correct: HandAdamW matches optim.AdamW after {STEPS} steps, bias correction and "
+            "decoupled weight decay included.")
 
 
 # ------------------------------------------------------------------ exercise 3
@@ -265,7 +268,8 @@ def _descend(curvatures: list[float], lr: float) -> tuple[np.ndarray, int | None
     return np.abs(p.detach().numpy()), reached
 
 
-def check_pick_lr(pick_lr: Callable[[list[float]], float]) -> None:
+@exercise
+def check_pick_lr(pick_lr: Callable[[list[float]], float]) -> str:
     """pick_lr(curvatures) -> a learning rate with which plain gradient descent converges."""
     slowest = 0
     for curvatures in BOWLS:
@@ -300,5 +304,5 @@ def check_pick_lr(pick_lr: Callable[[list[float]], float]) -> None:
             f"1 - lr * {min(curvatures):g} = {1 - lr * min(curvatures):.3g} per step: a "
             "larger learning rate would help, as long as it stays below 2 / max(curvatures)"
         )
-    print(f"Correct: gradient descent converges on all {len(BOWLS)} bowls (the slowest took "
-          f"{slowest} of {LR_STEPS} steps).")
+    return (f"Correct: gradient descent converges on all {len(BOWLS)} bowls (the slowest took "
+            f"{slowest} of {LR_STEPS} steps).")

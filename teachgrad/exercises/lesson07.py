@@ -2,7 +2,7 @@
 
 Each check runs the learner's function on data where the right answer is known,
 raises AssertionError with a hint on the first problem (naming the classic mistake
-when it recognises one), and prints one line when everything is right.
+when it recognises one), and returns a confirmation when everything is right.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 
 import teachgrad
 from teachgrad import nn
+from teachgrad.exercises.verdict import exercise
 from teachgrad.utils.data import DataLoader, TensorDataset, random_split
 
 
@@ -85,7 +86,8 @@ def _mean_of_batch_accuracies(model: nn.Module, loader: DataLoader) -> float:
     return sum(batch_accuracies) / len(batch_accuracies)
 
 
-def check_evaluate(evaluate: Callable[[nn.Module, DataLoader], float]) -> None:
+@exercise
+def check_evaluate(evaluate: Callable[[nn.Module, DataLoader], float]) -> str:
     """evaluate(model, loader) must return the fraction of correct predictions over every
     sample of the loader, as a Python float, computed in eval mode and under no_grad."""
     model, loader, x, y = _evaluation_problem()
@@ -134,8 +136,8 @@ def check_evaluate(evaluate: Callable[[nn.Module, DataLoader], float]) -> None:
     if not math.isclose(result, expected, abs_tol=1e-6):
         raise AssertionError(f"evaluate returned {result:.4f}; the accuracy is {expected:.4f} "
                              f"({round(expected * EVAL_SAMPLES)} of {EVAL_SAMPLES} right).")
-    print(f"Correct: {expected:.2f} over {EVAL_SAMPLES} samples in batches of {EVAL_BATCH}, "
-          "in eval mode, without recording a graph.")
+    return (f"Correct: {expected:.2f} over {EVAL_SAMPLES} samples in batches of {EVAL_BATCH}, "
+            "in eval mode, without recording a graph.")
 
 
 # --------------------------------------------------------------- exercise 2: confusion matrix
@@ -162,7 +164,8 @@ def _confusion_cases() -> list[tuple[teachgrad.Tensor, teachgrad.Tensor, int]]:
     return [(teachgrad.tensor(p), teachgrad.tensor(t), k) for p, t, k in cases]
 
 
-def check_confusion_matrix(confusion_matrix: Callable[..., teachgrad.Tensor]) -> None:
+@exercise
+def check_confusion_matrix(confusion_matrix: Callable[..., teachgrad.Tensor]) -> str:
     """confusion_matrix(predicted, labels, num_classes) must return a (num_classes,
     num_classes) tensor whose entry [i, j] counts the samples of true class i that were
     predicted as class j."""
@@ -192,8 +195,8 @@ def check_confusion_matrix(confusion_matrix: Callable[..., teachgrad.Tensor]) ->
                                  f"{len(labels)} samples: each sample adds 1 to one entry.")
         raise AssertionError(f"wrong counts for num_classes={k}: expected\n{expected}\n"
                              f"got\n{got}")
-    print("Correct: rows are true classes, columns predictions, and classes that never "
-          "appear still get their row and column.")
+    return ("Correct: rows are true classes, columns predictions, and classes that never "
+            "appear still get their row and column.")
 
 
 # --------------------------------------------------------------- exercise 3: tuning
@@ -222,8 +225,8 @@ def _train_briefly(make_optimizer: Callable[[Any], Any]) -> tuple[float, float, 
                      lambda: make_optimizer(model.parameters()))
     if not (callable(getattr(optimizer, "step", None))
             and callable(getattr(optimizer, "zero_grad", None))):
-        raise AssertionError(f"make_optimizer returned {optimizer!r}: return an optimizer, "
-                             "for example optim.SGD(params, lr=...).")
+        raise AssertionError(f"make_optimizer returned a {type(optimizer).__name__}: return an "
+                             "optimizer, for example optim.SGD(params, lr=...).")
     loader = DataLoader(train_set, batch_size=TUNE_BATCH, shuffle=True,
                         generator=teachgrad.Generator().manual_seed(0))
     loss_fn = nn.CrossEntropyLoss()
@@ -244,7 +247,8 @@ def _train_briefly(make_optimizer: Callable[[Any], Any]) -> tuple[float, float, 
     return loss, accuracy, shot_up
 
 
-def check_fast_optimizer(make_optimizer: Callable[[Any], Any]) -> None:
+@exercise
+def check_fast_optimizer(make_optimizer: Callable[[Any], Any]) -> str:
     """make_optimizer(params) must return an optimizer with which a small MLP reaches
     TUNE_TARGET validation accuracy on the digits in TUNE_EPOCHS epochs."""
     loss, accuracy, shot_up = _train_briefly(make_optimizer)
@@ -263,5 +267,5 @@ def check_fast_optimizer(make_optimizer: Callable[[Any], Any]) -> None:
                     "larger learning rate than its default (lesson 06).")
         raise AssertionError(f"validation accuracy {accuracy:.1%} after {TUNE_EPOCHS} epochs "
                              f"(last batch loss {loss:.3f}), below {TUNE_TARGET:.0%}: {hint}")
-    print(f"Correct: the MLP reaches {TUNE_TARGET:.0%} validation accuracy or more within "
-          f"{TUNE_EPOCHS} epochs.")
+    return (f"Correct: the MLP reaches {TUNE_TARGET:.0%} validation accuracy or more within "
+            f"{TUNE_EPOCHS} epochs.")
