@@ -11,15 +11,15 @@ close to half of its time; torch's step, which allocates less, lost about a quar
 Raising two thresholds with `mallopt` keeps that memory in the heap for reuse:
 blocks up to 32 MiB come from the heap instead of their own mapping, and the heap
 is trimmed only once 128 MiB sit free at its top. The price is that a process holds
-on to up to that much memory it no longer uses. Only glibc (Linux) has these knobs;
-elsewhere nothing changes. Set TEACHGRAD_KEEP_FREED_MEMORY=0 before importing
-teachgrad to leave malloc as it was.
+on to up to that much memory it no longer uses, and the setting holds for the whole
+process, not only for teachgrad. So importing teachgrad leaves malloc alone: call
+`teachgrad.malloc.keep_freed_memory()` to opt in (the scripts in bench/ do, for torch
+and teachgrad alike). Only glibc (Linux) has these knobs; elsewhere nothing changes.
 """
 
 from __future__ import annotations
 
 import ctypes
-import os
 import platform
 
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameter numbers, from <malloc.h>
@@ -30,8 +30,6 @@ KEPT_FREE_AT_TOP = 128 * 2**20
 
 def keep_freed_memory() -> bool:
     """Ask glibc's malloc to keep freed blocks for reuse; True if it agreed."""
-    if os.environ.get("TEACHGRAD_KEEP_FREED_MEMORY", "1") == "0":
-        return False
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return False
     try:

@@ -10,53 +10,35 @@ NumPy's floating-point errors ignored, and restore the caller's setting afterwar
 the user's own NumPy code still warns as before. CuPy never warns, so GPU arrays are
 unaffected either way.
 
-The switch must be cheap, because apply runs for every op. np.errstate(all="ignore")
-costs about 2.5 us to build and enter (a third of an op's whole overhead); since
-NumPy 2.0 the error state is a context variable, and setting that variable directly
-costs about 0.3 us. NumPy 1.x has no such variable: there we fall back to np.seterr,
-which is slower but just as local (restored right after).
-
-Even that is close to a tenth of a small op, so it happens once, at the outermost level:
-inside a backward pass, or inside an op's forward, the ops that run there find the
-errors already ignored and skip it. Usage, as apply and the engine do it:
+It happens once, at the outermost level: inside a backward pass, or inside an op's
+forward, the ops that run there find the errors already ignored and skip the switch.
+Usage, as apply and the engine do it:
 
     token = silence()
     try:
         ...  # NumPy math that may overflow
     finally:
         restore(token)
+
+The switch itself is NumPy's public np.seterr (about 3 us). teachgrad/fast/ swaps in a
+faster one (teachgrad/fast/float_errors.py) unless the reference mode is on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-try:  # NumPy >= 2.0
-    from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
-except ImportError:  # NumPy 1.x (or a future NumPy that moved them)
-    _extobj_contextvar = None
+
+def _ignore_float_errors() -> Any:
+    return np.seterr(all="ignore")
 
 
-class _SeterrState:
-    """The same set/reset interface over np.seterr, for NumPy without the context var."""
-
-    @staticmethod
-    def set(value: dict) -> dict:
-        return np.seterr(**value)
-
-    @staticmethod
-    def reset(token: dict) -> None:
-        np.seterr(**token)
-
-
-if _extobj_contextvar is not None:
-    FLOAT_ERRORS: Any = _extobj_contextvar
-    IGNORE: Any = _make_extobj(all="ignore")
-else:
-    FLOAT_ERRORS = _SeterrState()
-    IGNORE = {"all": "ignore"}
+def _restore_float_errors(token: Any) -> None:
+    np.seterr(**token)
 
 
 class _SilencedFlag:
@@ -76,11 +58,21 @@ def silence() -> Any:
     if Silenced.now:
         return None
     Silenced.now = True
-    return FLOAT_ERRORS.set(IGNORE)
+    return _ignore_float_errors()
 
 
 def restore(token: Any) -> None:
     """Undo the silence() that returned token (None: an outer silence is still on)."""
     if token is not None:
-        FLOAT_ERRORS.reset(token)
+        _restore_float_errors(token)
         Silenced.now = False
+
+
+@contextmanager
+def float_errors_ignored() -> Iterator[None]:
+    """silence() and restore() as a with block."""
+    token = silence()
+    try:
+        yield
+    finally:
+        restore(token)

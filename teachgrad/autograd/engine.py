@@ -21,7 +21,6 @@ RNN, say) never hit Python's recursion limit.
 
 from __future__ import annotations
 
-import sys
 from heapq import heappop, heappush
 from typing import Any
 
@@ -184,42 +183,45 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
             grads = buffers.pop(node)
             if targets is not None:
                 _capture(node, grads, targets, captured)
-                if node.__class__ is AccumulateGrad:
-                    continue
             if node.__class__ is AccumulateGrad:
-                _accumulate(node.variable, grads, create_graph)
+                if targets is None:  # autograd.grad returns gradients, leaves .grad alone
+                    _accumulate(node.variable, grads, create_graph)
                 continue
-            if node._hooks or node._retained:
-                _apply_output_hooks(node, grads)
-            if len(grads) > 1 and _has_missing(grads):  # one output: it got a gradient
-                _materialize(node, grads)
-            input_grads = node._function.backward(node, *grads)
-            grads = None
-            if input_grads.__class__ is not tuple:
-                input_grads = (input_grads,)
-            if not retain_graph:
-                node._saved = None  # what backward needed is freed once it has run
-            edges = node.next_functions
-            if len(input_grads) != len(edges):
-                raise RuntimeError(
-                    f"function {node.name()} returned an incorrect number of gradients "
-                    f"(expected {len(edges)}, got {len(input_grads)})"
-                )
-            for (child, output_nr), grad_value in zip(edges, input_grads):
-                # A None gradient sends nothing: a node that gets none at all never runs.
-                if grad_value is None or child is None or (
-                        needed is not None and child not in needed):
-                    continue
-                _receive(buffers, ready, child, output_nr,
-                         _checked(node, child, output_nr, grad_value))
-            # Drop our references so the leaf accumulator can take the arrays as its own.
-            input_grads = grad_value = None
+            _send(node, _call_backward(node, grads, retain_graph), buffers, ready, needed)
     finally:
         _GradState.enabled = previous_mode
         restore(float_errors)
     if targets is None:
         return []
     return [captured.get(target) for target in targets]
+
+
+def _call_backward(node: Node, grads: list, retain_graph: bool) -> tuple:
+    """Run the node's backward formula on the gradients of its outputs."""
+    if node._hooks or node._retained:
+        _apply_output_hooks(node, grads)
+    if len(grads) > 1 and _has_missing(grads):  # one output: it got a gradient
+        _materialize(node, grads)
+    input_grads = node._function.backward(node, *grads)
+    if not retain_graph:
+        node._saved = None  # what backward needed is freed once it has run
+    return input_grads if input_grads.__class__ is tuple else (input_grads,)
+
+
+def _send(node: Node, input_grads: tuple, buffers: dict, ready: list,
+          needed: set[Node] | None) -> None:
+    """Pass each input's gradient on to the node that made that input."""
+    edges = node.next_functions
+    if len(input_grads) != len(edges):
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of gradients "
+            f"(expected {len(edges)}, got {len(input_grads)})"
+        )
+    for (child, output_nr), grad_value in zip(edges, input_grads):
+        # A None gradient sends nothing: a node that gets none at all never runs.
+        if grad_value is None or child is None or (needed is not None and child not in needed):
+            continue
+        _receive(buffers, ready, child, output_nr, _checked(node, child, output_nr, grad_value))
 
 
 def _receive(buffers: dict, ready: list, node: Node, output_nr: int, grad_value: Any) -> None:
@@ -307,60 +309,25 @@ def _materialize(node: Node, grads: list) -> None:
 def _accumulate(variable: Any, holder: list, create_graph: bool) -> None:
     """leaf.grad += incoming gradient, as torch's AccumulateGrad does."""
     grad_value = holder.pop()
-    if variable._hooks:
-        for hook in variable._hooks:
-            replaced = hook(grad_value)
-            if replaced is not None:
-                grad_value = replaced
+    for hook in variable._hooks or ():
+        replaced = hook(grad_value)
+        if replaced is not None:
+            grad_value = replaced
     current = variable._grad
     if current is None:
-        if create_graph or _is_sole_owner(_reference_counts(grad_value), grad_value):
-            variable._grad = grad_value
-        else:
-            variable._grad = grad_value.detach().clone()
+        variable._grad = _first_gradient(grad_value, create_graph)
     elif create_graph or current.requires_grad:
         variable._grad = current + grad_value
     else:
-        current._array += grad_value._array
+        current._array += grad_value._array  # in place, as torch: leaf.grad keeps its identity
         current._version_counter().value += 1
 
 
-def _reference_counts(grad_value: Any) -> tuple[int, int]:
-    array = grad_value._array
-    return sys.getrefcount(grad_value), sys.getrefcount(array)
+def _first_gradient(grad_value: Any, create_graph: bool) -> Any:
+    """What a leaf's .grad starts as: a copy, unless the graph of the gradient is wanted.
 
-
-def _is_sole_owner(counts: tuple[int, int], grad_value: Any) -> bool:
-    """May leaf.grad take this gradient without a copy?
-
-    Only when nothing else can see it: no other reference to the tensor (it might be
-    the user's `gradient=`, or also flow to another leaf, as both inputs of an add get
-    the same gradient) and an array that is not a view of another array. Then storing it
-    saves one copy per parameter per step. The counts are compared with a baseline
-    measured at import through the same calls, so a Python whose getrefcount counts
-    differently still gets a safe answer.
+    A copy, because the same tensor may also be flowing to another leaf (both inputs of
+    an add get one tensor) or be the caller's `gradient=`. teachgrad/fast/accumulate.py
+    skips the copy when nothing else can see the tensor.
     """
-    tensor_refs, array_refs = counts
-    return (
-        grad_value._array.base is None
-        and tensor_refs <= _SOLE_OWNER_COUNTS[0]
-        and array_refs <= _SOLE_OWNER_COUNTS[1]
-    )
-
-
-class _Probe:
-    __slots__ = ("_array",)
-
-
-def _baseline_counts() -> tuple[int, int]:
-    # Mirrors how _accumulate reaches _reference_counts: one local in the caller.
-    def like_accumulate(holder: list) -> tuple[int, int]:
-        grad_value = holder.pop()
-        return _reference_counts(grad_value)
-
-    probe = _Probe()
-    probe._array = object()
-    return like_accumulate([probe])
-
-
-_SOLE_OWNER_COUNTS = _baseline_counts()
+    return grad_value if create_graph else grad_value.detach().clone()

@@ -17,8 +17,8 @@ import itertools
 import weakref
 from typing import Any
 
-from teachgrad.autograd.grad_mode import _GradState
-from teachgrad.numerics import FLOAT_ERRORS, IGNORE, Silenced
+from teachgrad.autograd.grad_mode import is_grad_enabled, no_grad
+from teachgrad.numerics import float_errors_ignored
 
 
 class Node:
@@ -240,81 +240,34 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
-        # This runs for every op, millions of times in a training run: it uses plain
-        # loops, no helper calls and no generator expressions, on purpose.
+        """Run forward on values; record a node when some input needs a gradient.
+
+        teachgrad/fast/apply.py holds the same steps inlined for speed; the reference
+        mode (teachgrad.fast.reference_mode) runs this one.
+        """
         ctx = cls._node_class()
-        previous_mode = _GradState.enabled
-        recording = False
-        if previous_mode:
-            # One pass over the inputs: which need a gradient, and where it will go.
-            needs = []
-            edges = []
-            for arg in args:
-                if getattr(arg, "_requires_grad", False):
-                    recording = True
-                    needs.append(True)
-                    node = arg.grad_fn
-                    if node is not None:
-                        edges.append((node, arg._output_nr))
-                    else:  # a leaf: its AccumulateGrad (accumulator_of, inlined)
-                        ref = arg._accumulator
-                        node = ref() if ref is not None else None
-                        edges.append((node if node is not None else accumulator_of(arg), 0))
-                else:
-                    needs.append(False)
-                    edges.append(_NO_EDGE)
-            ctx.needs_input_grad = tuple(needs)
-            if recording:
-                ctx._sequence = _next_sequence()  # after its inputs' accumulators, made above
-        else:
-            ctx.needs_input_grad = (False,) * len(args)
-
-        # forward computes values only: ops it calls on tensors must not record. And,
-        # as in torch, overflow to inf or nan is silent (see teachgrad/numerics.py).
-        _GradState.enabled = False
-        # numerics.silence() and restore(), inlined: a call costs more than the check.
-        float_errors = None
-        if not Silenced.now:
-            float_errors = FLOAT_ERRORS.set(IGNORE)
-            Silenced.now = True
-        try:
-            result = cls.forward(ctx, *args)
-        finally:
-            _GradState.enabled = previous_mode
-            if float_errors is not None:
-                FLOAT_ERRORS.reset(float_errors)
-                Silenced.now = False
-
-        if result.__class__ is not tuple:  # the common case: one output, handled inline
-            tensor_class = _TENSOR or _tensor_class()
-            returned_tensor = result is None or isinstance(result, tensor_class)
-            if returned_tensor:
-                output = _as_output(result, args)
-            else:
-                output = tensor_class._make(result)  # forward returned a new array
-            if not recording:
-                return output
-            ctx.next_functions = tuple(edges)
-            if output is None or ctx._non_differentiable:
-                _connect_outputs(ctx, (output,))
-                return output
-            array = output._array
-            dtype = array.dtype
-            ctx._output_meta = ((array.shape, dtype),)
-            if dtype.kind == "f":  # only floating outputs carry gradients
-                output.grad_fn = ctx
-                output._requires_grad = True
-            if returned_tensor:  # (a new array cannot be among what forward saved)
-                _record_saved_outputs(ctx, (output,))
-            return output
-        outputs = tuple([_as_output(out, args) for out in result])
+        needs = tuple(is_grad_enabled() and _requires_grad(arg) for arg in args)
+        ctx.needs_input_grad = needs
+        recording = any(needs)
         if recording:
-            ctx.next_functions = tuple(edges)
+            ctx.next_functions = tuple(edge_to(arg) for arg in args)
+            ctx._sequence = _next_sequence()  # newer than its inputs' nodes, made above
+        # forward computes values only: the ops it calls must not record a graph.
+        with no_grad(), float_errors_ignored():
+            result = cls.forward(ctx, *args)
+        outputs = tuple(_as_output(value, args) for value in _as_tuple(result))
+        if recording:
             _connect_outputs(ctx, outputs)
-        return outputs
+        return outputs if isinstance(result, tuple) else outputs[0]
 
 
-_NO_EDGE = (None, 0)  # the edge of an input that needs no gradient
+def _requires_grad(value: Any) -> bool:
+    return getattr(value, "_requires_grad", False)
+
+
+def _as_tuple(result: Any) -> tuple:
+    return result if isinstance(result, tuple) else (result,)
+
 
 
 def _as_output(value: Any, args: tuple) -> Any:
