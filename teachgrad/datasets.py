@@ -37,10 +37,17 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0) -> Split:
     try:
         from sklearn.datasets import load_digits as sklearn_digits
     except ImportError:
+        import shlex
+        import sys
+
+        # Name the interpreter: a bare `pip` may belong to another Python than the kernel's.
+        python = shlex.quote(sys.executable)
         raise ModuleNotFoundError(
             "teachgrad.datasets.load_digits needs scikit-learn, which ships the digits data "
-            "(no download). Install it with:  pip install \"teachgrad[datasets]\"  (or: pip "
-            "install scikit-learn)."
+            "(no download); teachgrad's `lab` extra includes it. Install it into the Python "
+            "that runs this code: in a notebook, run  %pip install scikit-learn  in a cell, "
+            f"then restart the kernel; in a shell, run  {python} -m pip install "
+            f"\"teachgrad[datasets]\"  (or: {python} -m pip install scikit-learn)."
         ) from None
     digits = sklearn_digits()
     images = tensor(digits.images / 16.0, dtype=dtypes.float32).unsqueeze(1)

@@ -30,9 +30,16 @@ import numpy as np
 try:
     import graphviz
 except ImportError as error:  # graphviz is an optional dependency
+    import shlex
+    import sys
+
+    # Name the interpreter: a bare `pip` may belong to another Python than the kernel's.
+    _python = shlex.quote(sys.executable)
     raise ImportError(
-        'teachgrad.viz needs the graphviz Python package: pip install "teachgrad[lab]" '
-        "(or pip install graphviz)"
+        "teachgrad.viz needs the graphviz Python package; teachgrad's `lab` extra includes "
+        "it. Install it into the Python that runs this code: in a notebook, run  %pip install "
+        "graphviz  in a cell, then restart the kernel; in a shell, run  "
+        f'{_python} -m pip install "teachgrad[lab]"  (or: {_python} -m pip install graphviz)'
     ) from error
 
 INSTALL_HINT = (
