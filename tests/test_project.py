@@ -3,7 +3,8 @@
 - every dependency in pyproject.toml (except the GPU extra) is in environment.yml;
 - jupytext pairs notebooks/ and nothing else, and README.md has no .ipynb twin;
 - .ci/run runs the very test command that README.md tells people to run;
-- the nbval sanitize file masks addresses and timings, and leaves other text alone.
+- the nbval sanitize file masks addresses and timings, and leaves other text alone;
+- the `lab` extra installs every module a lesson imports, directly or through teachgrad.
 
 Each check is written as a small function returning the problems it found, and
 is also run on a broken example, so a check that can never fail is noticed.
@@ -11,12 +12,14 @@ is also run on a broken example, so a check that can never fail is noticed.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import pytest
 import yaml
 from packaging.requirements import Requirement
@@ -283,6 +286,214 @@ def test_readme_lab_command_uses_the_shipped_lab_settings():
     assert 'JUPYTER_CONFIG_PATH="$PWD/jupyter-config"' in lines[0]
     assert '-e ".[lab]"' in lines[0]
     assert (ROOT / "jupyter-config" / "labconfig" / "default_setting_overrides.json").is_file()
+
+
+# --- (d) the lab extra runs every lesson -----------------------------------------------------
+
+OWN_PACKAGE = "teachgrad"
+IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(t, ast.Name) and t.id in IMPORT_ERRORS for t in types)
+
+
+def _optional_import_nodes(tree: ast.AST) -> set[int]:
+    """ids of the import statements the code can run without: inside a `try:` whose
+    ImportError handler carries on (one that raises only rewords the error), or under
+    `if TYPE_CHECKING:`."""
+    guarded: list[ast.stmt] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+            _catches_import_error(h) and not any(isinstance(n, ast.Raise) for n in ast.walk(h))
+            for h in node.handlers
+        ):
+            guarded += node.body
+        elif isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            guarded += node.body
+    return {
+        id(inner)
+        for stmt in guarded
+        for inner in ast.walk(stmt)
+        if isinstance(inner, (ast.Import, ast.ImportFrom))
+    }
+
+
+def imported_modules(source: str, package: str = "") -> list[tuple[str, bool]]:
+    """(dotted module name, optional?) for every import in `source`, at any depth (an
+    import inside a function runs when the function does). Relative imports are
+    resolved against `package`; `from p import name` also yields p.name, which is a
+    module when p/name.py exists."""
+    tree = ast.parse(source)
+    optional = _optional_import_nodes(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, id(node) in optional) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(node.module, node.level, package)
+            found.append((module, id(node) in optional))
+            found += [(f"{module}.{alias.name}", id(node) in optional) for alias in node.names]
+    return found
+
+
+def _absolute(module: str | None, level: int, package: str) -> str:
+    parts = package.split(".")[: len(package.split(".")) - level + 1] if level else []
+    return ".".join([*parts, *([module] if module else [])])
+
+
+def _own_module_files(module: str, package_root: Path) -> list[tuple[Path, str]]:
+    """(file, the package it belongs to) for every file that `import module` runs: each
+    package's __init__.py on the way down, then the module itself."""
+    parts = module.split(".")
+    files = []
+    for depth in range(1, len(parts) + 1):
+        base = package_root.joinpath(*parts[:depth])
+        if (base / "__init__.py").is_file():
+            files.append((base / "__init__.py", ".".join(parts[:depth])))
+        elif base.with_suffix(".py").is_file():
+            files.append((base.with_suffix(".py"), ".".join(parts[: depth - 1])))
+    return files
+
+
+def code_cell_sources(notebook) -> list[tuple[int, str]]:
+    """(cell number, Python source) of each code cell; IPython's `%` and `!` lines become
+    `pass`, so a magic inside an `if` still leaves valid Python."""
+    cells = []
+    for number, cell in enumerate(notebook.cells, 1):
+        if cell.cell_type != "code":
+            continue
+        lines = [
+            line[: len(line) - len(line.lstrip())] + "pass"
+            if line.lstrip().startswith(("%", "!"))
+            else line
+            for line in cell.source.splitlines()
+        ]
+        cells.append((number, "\n".join(lines)))
+    return cells
+
+
+def required_modules(sources: list[tuple[str, str]], package_root: Path = ROOT) -> dict[str, str]:
+    """Top-level module -> a place that needs it, for every non-optional import of a module
+    outside the standard library, in `sources` ((place, code) pairs) and in every module of
+    our own package that they reach."""
+    needed: dict[str, str] = {}
+    queue = [(where, where, code, "") for where, code in sources]
+    seen: set[Path] = set()
+    while queue:
+        where, origin, code, package = queue.pop(0)
+        for module, optional in imported_modules(code, package):
+            top = module.split(".")[0]
+            if top != OWN_PACKAGE:
+                if not optional and top not in sys.stdlib_module_names:
+                    needed.setdefault(top, where)
+                continue
+            for path, inner in _own_module_files(module, package_root):
+                if path not in seen:
+                    seen.add(path)
+                    label = f"{path.relative_to(package_root).as_posix()}, reached from {origin}"
+                    queue.append((label, origin, path.read_text(encoding="utf-8"), inner))
+    return needed
+
+
+def lesson_modules(md: Path, package_root: Path = ROOT) -> dict[str, str]:
+    notebook = jupytext.read(md)
+    sources = [(f"{md.name} cell {n}", code) for n, code in code_cell_sources(notebook)]
+    return required_modules(sources, package_root)
+
+
+def lab_extra_problems(needed: dict[str, str], pyproject: dict, distributions) -> list[str]:
+    """Modules in `needed` that `pip install -e ".[lab]"` would not install. `distributions`
+    maps a top-level module to the distributions providing it, as
+    importlib.metadata.packages_distributions() does."""
+    project = pyproject["project"]
+    installed = [*project.get("dependencies", []), *project["optional-dependencies"]["lab"]]
+    allowed = {canonicalize_name(Requirement(r).name) for r in installed}
+    problems = []
+    for module, where in sorted(needed.items()):
+        providers = {canonicalize_name(d) for d in distributions.get(module, [])}
+        if not providers:
+            problems.append(f"{where} imports {module}, which nothing installed here provides")
+        elif not providers & allowed:
+            problems.append(
+                f"{where} imports {module} (from {', '.join(sorted(providers))}), which the lab "
+                "extra does not install: add it to [project.optional-dependencies] lab"
+            )
+    return problems
+
+
+LESSON_MDS = sorted((ROOT / "notebooks").glob("*.md"))
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=[p.stem for p in LESSON_MDS])
+def test_lab_extra_installs_what_the_lesson_imports(md):
+    from importlib.metadata import packages_distributions
+
+    needed = lesson_modules(md)
+    assert lab_extra_problems(needed, load_pyproject(), packages_distributions()) == []
+
+
+def _fake_lesson(tmp_path: Path, code: str) -> Path:
+    md = tmp_path / "01_fake.md"
+    md.write_text(
+        '```python\nimport sys\n\nif "google.colab" in sys.modules:\n    %pip install -q x\n```\n'
+        f"\nSome prose.\n\n```python\n{code}\n```\n",
+        encoding="utf-8",
+    )
+    return md
+
+
+def test_lab_extra_check_catches_a_missing_package(tmp_path):
+    from importlib.metadata import packages_distributions
+
+    pyproject = {"project": {"dependencies": ["numpy>=1.26"], "optional-dependencies": {
+        "lab": ["matplotlib>=3.8"]}}}
+    lesson = _fake_lesson(tmp_path, "import os\nimport numpy as np\nfrom sklearn import datasets")
+    needed = lesson_modules(lesson)
+    assert needed == {"numpy": "01_fake.md cell 3", "sklearn": "01_fake.md cell 3"}
+    problems = lab_extra_problems(needed, pyproject, packages_distributions())
+    assert problems == [
+        "01_fake.md cell 3 imports sklearn (from scikit-learn), which the lab extra does not "
+        "install: add it to [project.optional-dependencies] lab"
+    ]
+    pyproject["project"]["optional-dependencies"]["lab"].append("scikit-learn>=1.3")
+    assert lab_extra_problems(needed, pyproject, packages_distributions()) == []
+    assert lab_extra_problems({"nosuchmodule": "x"}, pyproject, {}) == [
+        "x imports nosuchmodule, which nothing installed here provides"
+    ]
+
+
+def test_lab_extra_check_follows_teachgrad_and_allows_optional_imports(tmp_path):
+    """Issue 13's case: lesson 07 imports only teachgrad, whose datasets module imports
+    scikit-learn inside load_digits (a handler that re-raises still needs it). An import
+    whose ImportError handler carries on, like lesson 07's torch, is optional."""
+    package = tmp_path / "teachgrad"
+    package.mkdir()
+    (package / "__init__.py").write_text("from . import datasets\nfrom .core import x\n")
+    (package / "core.py").write_text("import numpy\nx = 1\n")
+    (package / "datasets.py").write_text(
+        "def load():\n    try:\n        import sklearn\n"
+        "    except ImportError:\n        raise ModuleNotFoundError('install it') from None\n"
+    )
+    lesson = _fake_lesson(
+        tmp_path, "import teachgrad\ntry:\n    import torch\nexcept ImportError:\n    torch = None"
+    )
+    assert lesson_modules(lesson, tmp_path) == {
+        "numpy": "teachgrad/core.py, reached from 01_fake.md cell 3",
+        "sklearn": "teachgrad/datasets.py, reached from 01_fake.md cell 3",
+    }
+    # The real teachgrad, with the lab extra that issue 13 found lacking scikit-learn.
+    from importlib.metadata import packages_distributions
+
+    pyproject = load_pyproject()
+    lab = pyproject["project"]["optional-dependencies"]["lab"]
+    lab[:] = [r for r in lab if Requirement(r).name != "scikit-learn"]
+    needed = lesson_modules(_fake_lesson(tmp_path, "import teachgrad.datasets"))
+    problems = lab_extra_problems(needed, pyproject, packages_distributions())
+    assert problems and all("sklearn" in p for p in problems), problems
 
 
 # --- the nbval sanitize file --------------------------------------------------------------
