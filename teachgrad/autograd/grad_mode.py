@@ -25,7 +25,19 @@ _GradState = _GradFlag()
 
 
 def is_grad_enabled() -> bool:
-    """True when new operations record a graph for backward."""
+    """True when new operations record a graph for backward (the default), else False.
+
+    Examples::
+
+        >>> import teachgrad
+        >>> teachgrad.is_grad_enabled()
+        True
+        >>> with teachgrad.no_grad():
+        ...     print(teachgrad.is_grad_enabled())
+        False
+        >>> teachgrad.is_grad_enabled()
+        True
+    """
     return _GradState.enabled
 
 
@@ -57,13 +69,55 @@ class _GradModeContext:
 
 
 class no_grad(_GradModeContext):
-    """Inside this block (or decorated function) no op records a graph."""
+    """Inside this block (or decorated function) no op records a graph.
+
+    Results computed there have requires_grad=False and no grad_fn, even from inputs that
+    require grad: nothing is kept for backward. Use it to evaluate a model, or to change
+    parameters in place (an optimizer's step). The previous mode comes back on exit, also
+    when an exception leaves the block.
+
+    Examples::
+
+        >>> import teachgrad
+        >>> x = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> with teachgrad.no_grad():
+        ...     y = x * 2
+        >>> y
+        tensor([2., 4.])
+        >>> y.requires_grad
+        False
+        >>> @teachgrad.no_grad()
+        ... def double(t):
+        ...     return t * 2
+        >>> double(x).requires_grad
+        False
+        >>> x * 2                           # outside, recording is back on
+        tensor([2., 4.], grad_fn=<MulBackward0>)
+    """
 
     mode = False
 
 
 class enable_grad(_GradModeContext):
-    """Turns recording back on inside a no_grad block."""
+    """Turns recording back on inside a no_grad block (or for a decorated function).
+
+    Examples::
+
+        >>> import teachgrad
+        >>> x = teachgrad.tensor([1.0], requires_grad=True)
+        >>> with teachgrad.no_grad():
+        ...     with teachgrad.enable_grad():
+        ...         y = x * 2
+        >>> y
+        tensor([2.], grad_fn=<MulBackward0>)
+        >>> @teachgrad.enable_grad()
+        ... def double(t):
+        ...     return t * 2
+        >>> with teachgrad.no_grad():
+        ...     z = double(x)
+        >>> z.requires_grad
+        True
+    """
 
     mode = True
 
@@ -71,7 +125,29 @@ class enable_grad(_GradModeContext):
 class set_grad_enabled(_GradModeContext):
     """set_grad_enabled(False) acts like no_grad, set_grad_enabled(True) like enable_grad.
 
+    The mode can come from a variable (e.g. grad on while training, off while evaluating).
     Called on its own (not in a with), it switches the mode right away, as torch's does.
+
+    Examples::
+
+        >>> import teachgrad
+        >>> x = teachgrad.tensor([1.0], requires_grad=True)
+        >>> training = False
+        >>> with teachgrad.set_grad_enabled(training):
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+        >>> @teachgrad.set_grad_enabled(False)
+        ... def double(t):
+        ...     return t * 2
+        >>> double(x).requires_grad
+        False
+        >>> _ = teachgrad.set_grad_enabled(False)      # on its own: off from here on
+        >>> (x * 2).requires_grad
+        False
+        >>> _ = teachgrad.set_grad_enabled(True)
+        >>> (x * 2).requires_grad
+        True
     """
 
     def __init__(self, mode: bool) -> None:

@@ -16,6 +16,35 @@ from teachgrad.optim.optimizer import Optimizer, check_non_negative, evaluate, p
 
 
 class Adagrad(Optimizer):
+    """Adagrad: divide the gradient by the root of the sum of all its past squares.
+
+    Inputs: lr (gamma), lr_decay (eta), weight_decay (lambda), initial_accumulator_value
+    (s_0), eps, maximize. State of each parameter p, created when p joins the optimizer
+    (as torch does): t = 0 (state["step"]) and s = s_0 (state["sum"]). One step:
+
+        t = t + 1
+        g = -p.grad if maximize else p.grad
+        g = g + lambda * p                     if lambda != 0 (the L2 penalty's gradient)
+        gamma_t = gamma / (1 + (t - 1) * eta)
+        s = s + g^2
+        p = p - gamma_t * g / (sqrt(s) + eps)
+
+    Examples::
+
+        >>> import teachgrad
+        >>> p = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> opt = teachgrad.optim.Adagrad([p], lr=0.1)
+        >>> p.grad = teachgrad.tensor([1.0, -2.0])
+        >>> opt.step()              # s = g^2: a step of 0.1 * sign(g)
+        >>> p
+        tensor([0.9000, 2.1000], requires_grad=True)
+        >>> opt.step()              # s = 2 * g^2: a step of 0.1 / sqrt(2) * sign(g)
+        >>> p
+        tensor([0.8293, 2.1707], requires_grad=True)
+        >>> opt.state[p]["sum"]
+        tensor([2., 8.])
+    """
+
     def __init__(self, params: Iterable, lr: float = 1e-2, lr_decay: float = 0,
                  weight_decay: float = 0, initial_accumulator_value: float = 0,
                  eps: float = 1e-10, *, maximize: bool = False) -> None:

@@ -21,6 +21,44 @@ from teachgrad.optim.optimizer import Optimizer, check_non_negative, evaluate, p
 
 
 class Adam(Optimizer):
+    """Adam: steps scaled by running averages of the gradient and of its square.
+
+    Inputs: lr (gamma), betas (beta1, beta2), eps, weight_decay (lambda), amsgrad,
+    maximize, decoupled_weight_decay. State of each parameter p, created on its first
+    step: t = 0 (state["step"]), m = 0 (state["exp_avg"]), v = 0 (state["exp_avg_sq"]),
+    and v_max = 0 (state["max_exp_avg_sq"]) with amsgrad. One step:
+
+        t = t + 1
+        g = -p.grad if maximize else p.grad
+        if lambda != 0:
+            p = p * (1 - gamma * lambda)       if decoupled_weight_decay (AdamW)
+            g = g + lambda * p                 otherwise (the L2 penalty's gradient)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g^2
+        if amsgrad: v_max = max(v_max, v), and v_max stands for v below
+        denom = sqrt(v) / sqrt(1 - beta2^t) + eps          (= sqrt(v_hat) + eps)
+        p = p - gamma / (1 - beta1^t) * m / denom          (= gamma * m_hat / denom)
+
+    The corrections 1 - beta^t undo the pull of the zero start, so the first step is
+    about gamma in size for every coordinate, whatever the scale of its gradient.
+
+    Examples::
+
+        >>> import teachgrad
+        >>> p = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> opt = teachgrad.optim.Adam([p], lr=0.1)
+        >>> p.grad = teachgrad.tensor([1.0, -2.0])
+        >>> opt.step()                  # m_hat = g, v_hat = g^2: a step of 0.1 * sign(g)
+        >>> p
+        tensor([0.9000, 2.1000], requires_grad=True)
+        >>> p.grad = teachgrad.tensor([0.5, -2.0])
+        >>> opt.step()                  # the first gradient shrank: a shorter step there
+        >>> p
+        tensor([0.8068, 2.2000], requires_grad=True)
+        >>> opt.state[p]["step"], opt.state[p]["exp_avg"]
+        (tensor(2.), tensor([ 0.1400, -0.3800]))
+    """
+
     def __init__(self, params: Iterable, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
@@ -73,6 +111,33 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
+    """Adam with decoupled weight decay: Adam(..., decoupled_weight_decay=True).
+
+    The update is Adam's (see Adam) with one change: when lambda (weight_decay,
+    1e-2 by default) is not 0, the weights shrink directly before the step,
+
+        p = p * (1 - gamma * lambda)           (that is, p -= gamma * lambda * p)
+
+    and g is left alone, so the decay is not divided by sqrt(v_hat) as Adam's L2
+    penalty is.
+
+    Examples::
+
+        >>> import teachgrad
+        >>> p = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> opt = teachgrad.optim.AdamW([p], lr=0.1, weight_decay=0.5)
+        >>> p.grad = teachgrad.tensor([1.0, -2.0])
+        >>> opt.step()                  # p * 0.95 = [0.95, 1.9], then Adam's 0.1 * sign(g)
+        >>> p
+        tensor([0.8500, 2.0000], requires_grad=True)
+        >>> q = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> opt = teachgrad.optim.Adam([q], lr=0.1, weight_decay=0.5)
+        >>> q.grad = teachgrad.tensor([1.0, -2.0])
+        >>> opt.step()                  # g + 0.5 * q = [1.5, -1.0]: same signs, no decay left
+        >>> q
+        tensor([0.9000, 2.1000], requires_grad=True)
+    """
+
     def __init__(self, params: Iterable, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False, *,

@@ -19,6 +19,35 @@ from teachgrad.optim.optimizer import Optimizer, param_indices
 
 
 class Lookahead(Optimizer):
+    """Lookahead: k steps of an inner ("fast") optimizer, then a pull back towards slow weights.
+
+    Inputs: optimizer (the inner one, which keeps its own state throughout), k (fast
+    steps between synchronisations), alpha (how far the slow weights move). State of
+    each parameter p: phi = a copy of p taken before its first fast step (state[p]["slow_param"]).
+    One step, counted by n (self.fast_steps):
+
+        optimizer.step(closure)                (the fast weights p move)
+        n = n + 1
+        if n is a multiple of k:
+            phi = phi + alpha * (p - phi)
+            p = phi
+
+    Parameter groups are the inner optimizer's, shared (a scheduler may act on either).
+
+    Examples::
+
+        >>> import teachgrad
+        >>> p = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> opt = teachgrad.optim.Lookahead(teachgrad.optim.SGD([p], lr=0.1), k=2, alpha=0.5)
+        >>> p.grad = teachgrad.tensor([1.0, -2.0])
+        >>> opt.step()              # fast step 1 from phi = [1, 2]
+        >>> p
+        tensor([0.9000, 2.2000], requires_grad=True)
+        >>> opt.step()              # fast step 2 reaches [0.8, 2.4]; phi moves halfway there
+        >>> p
+        tensor([0.9000, 2.2000], requires_grad=True)
+    """
+
     def __init__(self, optimizer: Optimizer, k: int = 5, alpha: float = 0.5) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"Lookahead wraps an Optimizer (e.g. Lookahead(SGD(...))), got "

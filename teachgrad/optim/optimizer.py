@@ -65,7 +65,18 @@ class Optimizer:
             cls.step = _noting_calls(cls.__dict__["step"])
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add a group of parameters, with its own hyper-parameters (defaults fill the rest)."""
+        """Add a group of parameters, with its own hyper-parameters (defaults fill the rest).
+
+        Examples::
+
+            >>> import teachgrad
+            >>> w = teachgrad.tensor([1.0], requires_grad=True)
+            >>> b = teachgrad.tensor([0.0], requires_grad=True)
+            >>> opt = teachgrad.optim.SGD([w], lr=0.1, momentum=0.9)
+            >>> opt.add_param_group({"params": [b], "lr": 0.01})
+            >>> [(group["lr"], group["momentum"]) for group in opt.param_groups]
+            [(0.1, 0.9), (0.01, 0.9)]
+        """
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         params = param_group["params"]
@@ -112,12 +123,48 @@ class Optimizer:
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget every parameter's gradient before the next backward adds new ones."""
+        """Forget every parameter's gradient before the next backward adds new ones: set
+        each .grad to None (the default), or fill it with zeros if set_to_none=False.
+
+        Examples::
+
+            >>> import teachgrad
+            >>> p = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+            >>> opt = teachgrad.optim.SGD([p], lr=0.1)
+            >>> (p * p).sum().backward()
+            >>> opt.zero_grad()
+            >>> print(p.grad)
+            None
+            >>> (p * p).sum().backward()
+            >>> opt.zero_grad(set_to_none=False)
+            >>> p.grad
+            tensor([0., 0.])
+        """
         for group in self.param_groups:
             for param in group["params"]:
                 clear_grad(param, set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a .grad, in place, by the optimizer's rule.
+
+        closure, if given, runs first, with gradients on: it zeroes the grads, recomputes the
+        loss, calls backward and returns the loss, which step returns (else None).
+
+        Examples::
+
+            >>> import teachgrad
+            >>> p = teachgrad.tensor([3.0], requires_grad=True)
+            >>> opt = teachgrad.optim.SGD([p], lr=0.25)
+            >>> def closure():
+            ...     opt.zero_grad()
+            ...     loss = (p * p).sum()
+            ...     loss.backward()
+            ...     return loss
+            >>> opt.step(closure)          # the loss at p = 3; then p -= 0.25 * 2p
+            tensor(9., grad_fn=<SumBackward0>)
+            >>> p
+            tensor([1.5000], requires_grad=True)
+        """
         raise NotImplementedError(
             f"{type(self).__name__} must define step(closure=None): the update of each "
             "parameter from its .grad"
@@ -126,7 +173,21 @@ class Optimizer:
     # ------------------------------------------------------------------ saving and loading
     def state_dict(self) -> dict[str, Any]:
         """{"state": per-parameter state, "param_groups": hyper-parameters}, with parameters
-        replaced by their position (0, 1, ...) so that it can be loaded into a new model."""
+        replaced by their position (0, 1, ...) so that it can be loaded into a new model.
+
+        Examples::
+
+            >>> import teachgrad
+            >>> p = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+            >>> opt = teachgrad.optim.SGD([p], lr=0.1, momentum=0.9)
+            >>> p.grad = teachgrad.tensor([1.0, -2.0])
+            >>> opt.step()
+            >>> saved = opt.state_dict()
+            >>> saved["state"]
+            {0: {'momentum_buffer': tensor([ 1., -2.])}}
+            >>> saved["param_groups"][0]["params"]
+            [0]
+        """
         index_of = param_indices(self.param_groups)
         groups = [{**{key: value for key, value in group.items() if key != "params"},
                    "params": [index_of[id(p)] for p in group["params"]]}
@@ -135,7 +196,24 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore hyper-parameters and state saved by state_dict(), for these parameters."""
+        """Restore hyper-parameters and state saved by state_dict(): the i-th parameter
+        here takes the state saved for the i-th one there.
+
+        Examples::
+
+            >>> import teachgrad
+            >>> p = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+            >>> opt = teachgrad.optim.SGD([p], lr=0.1, momentum=0.9)
+            >>> p.grad = teachgrad.tensor([1.0, -2.0])
+            >>> opt.step()
+            >>> q = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+            >>> resumed = teachgrad.optim.SGD([q], lr=0.5)
+            >>> resumed.load_state_dict(opt.state_dict())
+            >>> resumed.param_groups[0]["lr"], resumed.param_groups[0]["momentum"]
+            (0.1, 0.9)
+            >>> resumed.state[q]["momentum_buffer"]
+            tensor([ 1., -2.])
+        """
         saved_groups = deepcopy(state_dict["param_groups"])
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(

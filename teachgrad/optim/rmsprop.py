@@ -17,6 +17,43 @@ from teachgrad.optim.optimizer import Optimizer, check_non_negative, evaluate, p
 
 
 class RMSprop(Optimizer):
+    """RMSprop: divide the gradient by the root of a running average of its square.
+
+    Inputs: lr (gamma), alpha, eps, weight_decay (lambda), momentum (mu), centered,
+    maximize. State of each parameter p, created on its first step: state["step"] (counted,
+    not used by the update), v = 0 (state["square_avg"]), b = 0 (state["momentum_buffer"])
+    if mu > 0, and g_avg = 0 (state["grad_avg"]) if centered. One step:
+
+        g = -p.grad if maximize else p.grad
+        g = g + lambda * p                     if lambda != 0 (the L2 penalty's gradient)
+        v = alpha * v + (1 - alpha) * g^2
+        if centered:
+            g_avg = alpha * g_avg + (1 - alpha) * g
+            denom = sqrt(v - g_avg^2) + eps    (v minus the squared mean: a variance)
+        else:
+            denom = sqrt(v) + eps
+        if mu > 0:
+            b = mu * b + g / denom
+            p = p - gamma * b
+        else:
+            p = p - gamma * g / denom
+
+    eps is added after the square root (TensorFlow adds it under the root).
+
+    Examples::
+
+        >>> import teachgrad
+        >>> p = teachgrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> opt = teachgrad.optim.RMSprop([p], lr=0.01)
+        >>> p.grad = teachgrad.tensor([1.0, -2.0])
+        >>> opt.step()              # v = 0.01 * g^2: a step of 0.01 * g / (0.1 * |g|)
+        >>> p
+        tensor([0.9000, 2.1000], requires_grad=True)
+        >>> opt.step()              # v = 0.0199 * g^2: the steps shrink as v fills up
+        >>> p
+        tensor([0.8291, 2.1709], requires_grad=True)
+    """
+
     def __init__(self, params: Iterable, lr: float = 1e-2, alpha: float = 0.99,
                  eps: float = 1e-8, weight_decay: float = 0, momentum: float = 0,
                  centered: bool = False, *, maximize: bool = False) -> None:
