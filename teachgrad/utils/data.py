@@ -4,6 +4,10 @@ A Dataset answers two questions: how many samples (len) and what is sample i
 (dataset[i]). A DataLoader asks a sampler for the order of the indices, groups them
 into batches of batch_size, fetches the samples and *collates* them: a list of
 (image, label) pairs becomes one tensor of images and one tensor of labels.
+
+A dataset may also answer "what are the samples at these indices" in one call,
+dataset.__getitems__(indices), as in torch: the DataLoader then fetches each batch
+with that call instead of one dataset[i] per sample (TensorDataset and Subset do).
 """
 
 from __future__ import annotations
@@ -58,14 +62,54 @@ class TensorDataset(Dataset):
     def __getitem__(self, index: int) -> tuple:
         return tuple(t[index] for t in self.tensors)
 
+    def __getitems__(self, indices: list) -> Sequence:
+        # The batch path: each tensor indexed once with the whole list, instead of one
+        # dataset[i] per sample and a stack (__getitem__ stays the reference: the same
+        # batches). What it buys, measured by `python bench/train_loop.py` (1,797 digits,
+        # batch 64, two epochs, one thread, six runs on a loaded 2-core machine): the
+        # DataLoader alone 15-30x faster (3-14 ms instead of 49-245 ms; 0.10-0.20x torch's
+        # time instead of 1.8-3.5x), the whole training loop 0.6-0.9x torch's time
+        # instead of 1.2-2.0x with the per-sample fetch.
+        if not isinstance(indices, list) or any(t.requires_grad for t in self.tensors):
+            return [self[index] for index in indices]  # e.g. to keep stack's grad_fn
+        return _SampleBatch(tuple(t[indices] for t in self.tensors))
+
     def __len__(self) -> int:
         return self.tensors[0].size(0)
+
+
+class _SampleBatch(collections.abc.Sequence):
+    """Samples kept as one tensor per field (what TensorDataset.__getitems__ returns).
+
+    It reads as the list of per-sample tuples it stands for, so a custom collate_fn
+    gets the samples it expects; default_collate takes the fields as they are.
+    """
+
+    def __init__(self, fields: tuple) -> None:
+        self.fields = fields
+
+    def __len__(self) -> int:
+        return len(self.fields[0])
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return tuple(field[index] for field in self.fields)
 
 
 class Subset(Dataset):
     """The samples of `dataset` at `indices`, in that order."""
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
+        if (type(self).__getitem__ is not Subset.__getitem__
+                and type(self).__getitems__ is Subset.__getitems__):
+            raise NotImplementedError(
+                f"{type(self).__name__} overrides __getitem__ but not __getitems__. When "
+                "subclassing Subset and overriding __getitem__, you must also override "
+                "__getitems__ to ensure DataLoader works correctly with your custom logic. "
+                "A simple implementation:\n\ndef __getitems__(self, indices):\n"
+                "    return [self.__getitem__(idx) for idx in indices]"
+            )
         self.dataset = dataset
         self.indices = indices
 
@@ -73,6 +117,12 @@ class Subset(Dataset):
         if isinstance(index, list):
             return self.dataset[[self.indices[i] for i in index]]
         return self.dataset[self.indices[index]]
+
+    def __getitems__(self, indices: list) -> Sequence:
+        """A whole batch in one call of the parent's __getitems__ when it has one."""
+        if callable(getattr(self.dataset, "__getitems__", None)):
+            return self.dataset.__getitems__([self.indices[i] for i in indices])
+        return [self.dataset[self.indices[i]] for i in indices]
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -211,6 +261,8 @@ def default_collate(batch: list) -> Any:
     tensor; ints -> int64 tensor; strings stay a list; dicts, tuples and lists are
     collated field by field (tuples become lists, as in torch).
     """
+    if isinstance(batch, _SampleBatch):  # TensorDataset.__getitems__: already stacked
+        return list(batch.fields)
     elem = batch[0]
     if isinstance(elem, Tensor):
         return stack(batch, 0)
@@ -314,7 +366,11 @@ class DataLoader:
                 yield self.collate_fn(self.dataset[index])
             return
         for indices in self.batch_sampler:
-            yield self.collate_fn([self.dataset[index] for index in indices])
+            if getattr(self.dataset, "__getitems__", None):  # the whole batch in one call
+                samples = self.dataset.__getitems__(indices)
+            else:  # one sample at a time: works for any dataset
+                samples = [self.dataset[index] for index in indices]
+            yield self.collate_fn(samples)
 
     def __len__(self) -> int:
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
