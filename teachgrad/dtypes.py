@@ -53,6 +53,24 @@ short, int, long = int16, int32, int64
 ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, float32, float64)
 _BY_NUMPY = {d.numpy_dtype: d for d in ALL_DTYPES}
 
+# torch's legacy names: the C++ scalar type its errors print ("not implemented for
+# 'Long'") and, with "Tensor" added, the tensor type x.type() answers ("FloatTensor").
+LEGACY_NAMES = {
+    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+    "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+}
+
+
+def legacy_name(d: object) -> str:
+    """torch's C++ name of a teachgrad or NumPy dtype: 'Float' for float32, 'Long' for int64."""
+    name = d.name  # type: ignore[attr-defined]
+    return LEGACY_NAMES.get(name, name)
+
+
+def legacy_type_name(d: object) -> str:
+    """torch's legacy tensor type of a dtype: 'FloatTensor' for float32."""
+    return legacy_name(d) + "Tensor"
+
 
 class _Defaults:
     floating = float32

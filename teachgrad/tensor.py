@@ -414,7 +414,7 @@ class Tensor:
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
-            return f"teachgrad.{_LEGACY_TYPE_NAMES[self.dtype.name]}"
+            return f"teachgrad.{dtypes.legacy_type_name(self.dtype)}"
         return self.to(dtypes.to_dtype(dtype))
 
     # ------------------------------------------------------------------ new tensors alike
@@ -488,13 +488,6 @@ def _wrap_dim(dim: int, ndim: int) -> int:
             f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})"
         )
     return dim + ndim if dim < 0 and ndim else dim
-
-
-_LEGACY_TYPE_NAMES = {
-    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-    "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
-    "uint8": "ByteTensor", "bool": "BoolTensor",
-}
 
 
 def _parse_to_args(args: tuple, kwargs: dict) -> tuple[Any, Any]:

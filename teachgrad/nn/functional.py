@@ -197,8 +197,9 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
         )
     if x.dtype != weight.dtype:
         raise RuntimeError(
-            f"expected scalar type {_c_type(x.dtype)} but found {_c_type(weight.dtype)}: the "
-            "input and the weights must have one dtype. Convert one, e.g. x.float()."
+            f"expected scalar type {dtypes.legacy_name(x.dtype)} but found "
+            f"{dtypes.legacy_name(weight.dtype)}: the input and the weights must have one "
+            "dtype. Convert one, e.g. x.float()."
         )
     if bias is not None and tuple(bias.shape) != (out_channels,):
         raise RuntimeError(
@@ -245,11 +246,6 @@ def _conv_padding(padding: Any, stride: tuple, dilation: tuple,
     if pad_h < 0 or pad_w < 0:
         raise RuntimeError("negative padding is not supported")
     return (pad_h, pad_h, pad_w, pad_w)
-
-
-def _c_type(dtype: dtypes.dtype) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(dtype.name,
-                                                                           dtype.name)
 
 
 def _pool_windows(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
@@ -426,8 +422,9 @@ def _check_class_target(input: Tensor, target: Tensor) -> None:
         raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
     if target.dtype not in (dtypes.int64, dtypes.uint8):
         raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {_c_type(target.dtype)}. "
-            "Class-index targets must be integers: use target.long()."
+            "expected target dtype to be Long or Byte, but got "
+            f"{dtypes.legacy_name(target.dtype)}. Class-index targets must be integers: use "
+            "target.long()."
         )
 
 

@@ -655,13 +655,6 @@ def sign(input: Tensor) -> Tensor:
 # ---------------------------------------------------------------- rounding and remainders
 
 
-def _legacy(numpy_dtype: Any) -> str:
-    """torch's C++ name for a dtype, as its "not implemented for 'Long'" errors print it."""
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(numpy_dtype.name, numpy_dtype.name)
-
-
 def _module_of(x: Any, y: Any) -> Any:
     """The array module of whichever operand is an array (the other may be a number)."""
     return array_module(x if hasattr(x, "shape") else y)
@@ -907,8 +900,8 @@ class RoundDecimals(Function):
         array = x._array
         if array.dtype.kind != "f":
             raise NotImplementedError(
-                f"\"round_cpu\" not implemented for '{_legacy(array.dtype)}': round with "
-                "decimals needs a float tensor. Convert first, e.g. x.float()."
+                f"\"round_cpu\" not implemented for '{dtypes.legacy_name(array.dtype)}': round "
+                "with decimals needs a float tensor. Convert first, e.g. x.float()."
             )
         xp = array_module(array)
         # As torch: scale by 10**|d| in the tensor's own dtype, round, scale back.
@@ -932,8 +925,8 @@ class Frac(Function):
         array = x._array
         if array.dtype.kind != "f":
             raise NotImplementedError(
-                f"\"frac_cpu\" not implemented for '{_legacy(array.dtype)}': an integer has "
-                "no fractional part. Convert first, e.g. x.float()."
+                f"\"frac_cpu\" not implemented for '{dtypes.legacy_name(array.dtype)}': an "
+                "integer has no fractional part. Convert first, e.g. x.float()."
             )
         return array - array_module(array).trunc(array)
 
@@ -1009,7 +1002,8 @@ class MaskedFill(Function):
     def forward(ctx: Node, x: Tensor, mask: Tensor, value: Any) -> Any:
         array = x._array
         if not isinstance(mask, Tensor) or mask._array.dtype.kind != "b":
-            got = _legacy(mask._array.dtype) if isinstance(mask, Tensor) else type(mask).__name__
+            got = dtypes.legacy_name(mask._array.dtype) if isinstance(mask, Tensor) \
+                else type(mask).__name__
             raise RuntimeError(
                 f"masked_fill_ only supports boolean masks, but got mask with dtype {got}. "
                 "Compare first, e.g. x.masked_fill(x < 0, 0.0)."

@@ -67,8 +67,8 @@ def _overwrite(x: Tensor, values: Any) -> None:
         )
     if not dtypes.can_cast(dtypes.from_numpy_dtype(values.dtype), x.dtype):
         raise RuntimeError(
-            f"result type {_short(values.dtype)} can't be cast to the desired output type "
-            f"{_short(x._array.dtype)}"
+            f"result type {dtypes.legacy_name(values.dtype)} can't be cast to the desired "
+            f"output type {dtypes.legacy_name(x._array.dtype)}"
         )
     if _overlapping(x._array) or not getattr(x._array.flags, "writeable", True):
         raise _overlap_error()
@@ -92,12 +92,6 @@ def _overlap_error() -> RuntimeError:
         "a single memory location. Please clone() the tensor before performing the "
         "operation."
     )
-
-
-def _short(numpy_dtype: Any) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}[numpy_dtype.name]
 
 
 def apply_inplace(x: Tensor, out_of_place: Callable, *args: Any) -> Tensor:
@@ -165,8 +159,8 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
         if out_of_place is elementwise.div and not result.is_floating_point:
             result = dtypes.get_default_dtype()  # true division: ints give floats
         raise RuntimeError(
-            f"result type {_short(result.numpy_dtype)} can't be cast to the desired output "
-            f"type {_short(target.dtype)}"
+            f"result type {dtypes.legacy_name(result)} can't be cast to the desired output "
+            f"type {dtypes.legacy_name(target.dtype)}"
         ) from None
     finally:
         restore(float_errors)
@@ -331,7 +325,7 @@ def _assignment_error(array: Any, index: Any, value: Any, advanced: bool) -> Run
     if not advanced:
         # A plain index writes into a view: torch expands the value to its shape.
         try:
-            shape._expanded_shape(value_shape, target_shape)
+            shape._expanded_shape(value_shape, target_shape, getattr(value, "dtype", array.dtype))
         except RuntimeError as error:
             return error
     return RuntimeError(

@@ -80,7 +80,7 @@ class Mean(Function):
         if array.dtype.kind != "f":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating "
-                f"point or complex dtype. Got: {_legacy_name(x.dtype)}. Convert first with "
+                f"point or complex dtype. Got: {dtypes.legacy_name(x.dtype)}. Convert first with "
                 ".float()."
             )
         ctx.input_shape = array.shape
@@ -104,11 +104,6 @@ def _product(values: Any) -> int:
     for value in values:
         result *= value
     return result
-
-
-def _legacy_name(d: dtypes.dtype) -> str:
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(d.name, d.name)
 
 
 class MaxAll(Function):
@@ -358,7 +353,7 @@ def _float_input(x: Tensor, name: str) -> Any:
     if x._array.dtype.kind != "f":
         raise RuntimeError(
             f"{name}(): input dtype should be either floating point or complex dtypes. Got "
-            f"{_legacy_name(x.dtype)} instead. Convert first with .float()."
+            f"{dtypes.legacy_name(x.dtype)} instead. Convert first with .float()."
         )
     return x._array
 
@@ -686,7 +681,7 @@ class VectorNorm(Function):
         if array.dtype.kind != "f":
             raise RuntimeError(
                 "linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                f"Got {_legacy_name(x.dtype)}. Convert first, e.g. x.float()."
+                f"Got {dtypes.legacy_name(x.dtype)}. Convert first, e.g. x.float()."
             )
         xp = array_module(array)
         axes = _axes(dim, array.ndim)

@@ -289,7 +289,7 @@ class Expand(Function):
     def forward(ctx: Node, x: Tensor, sizes: tuple) -> Tensor:
         shape = x._array.shape
         ctx.input_shape = shape
-        target = _expanded_shape(shape, sizes)
+        target = _expanded_shape(shape, sizes, x._array.dtype)
         return view_of(x, broadcast_view(x._array, target))
 
     @staticmethod
@@ -322,10 +322,12 @@ def broadcast_view(array: Any, shape: tuple) -> Any:
     return view
 
 
-def _expanded_shape(shape: tuple, sizes: tuple) -> tuple:
+def _expanded_shape(shape: tuple, sizes: tuple, dtype: Any) -> tuple:
+    """The shape expand gives a tensor of this shape and dtype (NumPy's or teachgrad's)."""
     if len(sizes) < len(shape):
         raise RuntimeError(
-            f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
+            f"expand(torch.{dtypes.legacy_type_name(dtype)}{{{list(shape)}}}, "
+            f"size={list(sizes)}): the number of sizes "
             f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
             f"the tensor ({len(shape)})"
         )
