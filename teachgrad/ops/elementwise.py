@@ -25,6 +25,7 @@ from teachgrad.ops.broadcast import (
     shape_of,
     sum_to_shape,
 )
+from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
 
 
@@ -111,10 +112,8 @@ def _refuse_bool_subtraction(a: Any, b: Any) -> None:
                            "operator instead.")
 
 
-class Rsub(Sub):
-    """number - tensor: torch records it as its own node."""
-
-    node_name = "RsubBackward1"
+# number - tensor: torch records it as its own node.
+Rsub = renamed(Sub, "RsubBackward1")
 
 
 class Mul(Function):
@@ -164,14 +163,9 @@ class Div(Function):
         return grad_a, grad_b
 
 
-class RDiv(Div):
-    """number / tensor: torch computes it as reciprocal(tensor) * number, hence the name."""
-
-    node_name = "MulBackward0"
-
-
-class Reciprocal(Div):
-    node_name = "ReciprocalBackward0"
+# number / tensor: torch computes it as reciprocal(tensor) * number, hence the name.
+RDiv = renamed(Div, "MulBackward0")
+Reciprocal = renamed(Div, "ReciprocalBackward0")
 
 
 class Neg(Function):
@@ -841,8 +835,7 @@ class Fmod(Function):
         return _reduced(grad, ctx, 0), grad_b
 
 
-class FmodTensor(Fmod):
-    node_name = "FmodBackward1"
+FmodTensor = renamed(Fmod, "FmodBackward1")
 
 
 class _Rounding(Function):
@@ -870,24 +863,10 @@ class _Rounding(Function):
         return grad.new_zeros(grad.shape)
 
 
-class Round(_Rounding):
-    node_name = "RoundBackward0"
-    _ufunc = "rint"
-
-
-class Floor(_Rounding):
-    node_name = "FloorBackward0"
-    _ufunc = "floor"
-
-
-class Ceil(_Rounding):
-    node_name = "CeilBackward0"
-    _ufunc = "ceil"
-
-
-class Trunc(_Rounding):
-    node_name = "TruncBackward0"
-    _ufunc = "trunc"
+Round = renamed(_Rounding, "RoundBackward0", _ufunc="rint")
+Floor = renamed(_Rounding, "FloorBackward0", _ufunc="floor")
+Ceil = renamed(_Rounding, "CeilBackward0", _ufunc="ceil")
+Trunc = renamed(_Rounding, "TruncBackward0", _ufunc="trunc")
 
 
 class RoundDecimals(Function):
@@ -1037,8 +1016,7 @@ class MaskedFill(Function):
         return grad_x, None, grad_value
 
 
-class MaskedFillTensor(MaskedFill):
-    node_name = "MaskedFillBackward1"
+MaskedFillTensor = renamed(MaskedFill, "MaskedFillBackward1")
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:

@@ -24,6 +24,7 @@ from teachgrad.device import array_module
 from teachgrad.numerics import restore, silence
 from teachgrad.ops import elementwise, shape
 from teachgrad.ops.broadcast import broadcast_shapes, check_same_device, sum_to_shape
+from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
 
 
@@ -225,8 +226,7 @@ class Fill(Function):
         return grad * 0, None
 
 
-class Zero(Fill):
-    node_name = "ZeroBackward0"
+Zero = renamed(Fill, "ZeroBackward0")
 
 
 def fill_(x: Tensor, value: Any) -> Tensor:
@@ -314,8 +314,7 @@ class IndexPut(Function):
         return grad_x, None, grad_value
 
 
-class CopySlices(IndexPut):
-    node_name = "CopySlices"
+CopySlices = renamed(IndexPut, "CopySlices")
 
 
 def _assignment_error(array: Any, index: Any, value: Any, advanced: bool) -> RuntimeError:

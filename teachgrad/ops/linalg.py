@@ -13,6 +13,7 @@ from typing import Any
 from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.ops.broadcast import check_same_device, sum_to_shape
+from teachgrad.ops.renamed import renamed
 from teachgrad.ops.shape import Transpose
 from teachgrad.tensor import Tensor
 
@@ -69,30 +70,14 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
-class Mv(MatMul):
-    node_name = "MvBackward0"
-
-
-class Dot(MatMul):
-    node_name = "DotBackward0"
-
-
-class VecMat(MatMul):
-    node_name = "SqueezeBackward4"
-
-
-class BatchedMatMul(MatMul):
-    node_name = "UnsafeViewBackward0"
-
-
-class BatchedMatMulTransposed(MatMul):
-    # matrix @ batch: torch computes (batch^T @ matrix^T)^T and copies it contiguous
-    # when the matrix requires grad, so its node is the copy's.
-    node_name = "CloneBackward0"
-
-
-class Bmm(MatMul):
-    node_name = "BmmBackward0"
+Mv = renamed(MatMul, "MvBackward0")
+Dot = renamed(MatMul, "DotBackward0")
+VecMat = renamed(MatMul, "SqueezeBackward4")
+BatchedMatMul = renamed(MatMul, "UnsafeViewBackward0")
+# matrix @ batch: torch computes (batch^T @ matrix^T)^T and copies it contiguous
+# when the matrix requires grad, so its node is the copy's.
+BatchedMatMulTransposed = renamed(MatMul, "CloneBackward0")
+Bmm = renamed(MatMul, "BmmBackward0")
 
 
 def _shaped(grad: Tensor, shape: tuple) -> Tensor:

@@ -14,6 +14,7 @@ from typing import Any
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import check_same_device, sum_to_shape
+from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
 
 
@@ -114,10 +115,8 @@ class NllLoss(Function):
         return grad * Tensor._make(ctx.coefficients), None, None, None, None
 
 
-class NllLoss2d(NllLoss):
-    """The same loss for (N, C, H, W) log-probabilities: torch records it under its own name."""
-
-    node_name = "NllLoss2DBackward0"
+# The same loss for (N, C, H, W) log-probabilities: torch records it under its own name.
+NllLoss2d = renamed(NllLoss, "NllLoss2DBackward0")
 
 
 class BinaryCrossEntropy(Function):

@@ -14,6 +14,7 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.device import array_module
+from teachgrad.ops.renamed import renamed
 from teachgrad.ops.shape import broadcast_view
 from teachgrad.tensor import Tensor, _wrap_dim
 
@@ -67,8 +68,7 @@ class Sum(Function):
         return _expand_back(grad, ctx.input_shape, ctx.axes, ctx.keepdim), None, None, None
 
 
-class SumDim(Sum):
-    node_name = "SumBackward1"
+SumDim = renamed(Sum, "SumBackward1")
 
 
 class Mean(Function):
@@ -95,8 +95,7 @@ class Mean(Function):
         return spread / ctx.count, None, None
 
 
-class MeanDim(Mean):
-    node_name = "MeanBackward1"
+MeanDim = renamed(Mean, "MeanBackward1")
 
 
 def _product(values: Any) -> int:
@@ -126,9 +125,7 @@ class MaxAll(Function):
         return grad * winners / winners.sum()
 
 
-class MinAll(MaxAll):
-    node_name = "MinBackward1"
-    _pick = "min"
+MinAll = renamed(MaxAll, "MinBackward1", _pick="min")
 
 
 class Amax(Function):
@@ -159,9 +156,7 @@ class Amax(Function):
         return spread * winners / winners.sum(ctx.axes, keepdim=True), None, None
 
 
-class Amin(Amax):
-    node_name = "AminBackward0"
-    _pick = "min"
+Amin = renamed(Amax, "AminBackward0", _pick="min")
 
 
 class MaxDim(Function):
@@ -195,9 +190,7 @@ class MaxDim(Function):
         return grad_at_indices(grad, indices, ctx.axis, ctx.keepdim, ctx.input_shape), None, None
 
 
-class MinDim(MaxDim):
-    node_name = "MinBackward0"
-    _pick = "argmin"
+MinDim = renamed(MaxDim, "MinBackward0", _pick="argmin")
 
 
 def values_and_indices(ctx: Node, values: Any, indices: Any) -> tuple:
@@ -263,8 +256,7 @@ class Prod(Function):
         return spread * _product_of_others(x, ctx.axis), None, None
 
 
-class ProdDim(Prod):
-    node_name = "ProdBackward1"
+ProdDim = renamed(Prod, "ProdBackward1")
 
 
 def _product_of_others_recorded(x: Tensor, axis: int | None) -> Tensor:

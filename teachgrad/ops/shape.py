@@ -17,6 +17,7 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import check_same_device, sum_to_shape
+from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Size, Tensor, _wrap_dim
 
 
@@ -164,8 +165,7 @@ class Transpose(Function):
         return grad.transpose(*ctx.dims), None, None
 
 
-class T(Transpose):
-    node_name = "TBackward0"
+T = renamed(Transpose, "TBackward0")
 
 
 class Permute(Function):
@@ -246,12 +246,8 @@ class Squeeze(Function):
         return grad.reshape(ctx.input_shape), None
 
 
-class SqueezeDim(Squeeze):
-    node_name = "SqueezeBackward1"
-
-
-class SqueezeDims(Squeeze):
-    node_name = "SqueezeBackward2"
+SqueezeDim = renamed(Squeeze, "SqueezeBackward1")
+SqueezeDims = renamed(Squeeze, "SqueezeBackward2")
 
 
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
@@ -466,8 +462,7 @@ class Split(Function):
         return cat(list(grads), ctx.axis), None, None
 
 
-class SplitWithSizes(Split):
-    node_name = "SplitWithSizesBackward0"
+SplitWithSizes = renamed(Split, "SplitWithSizesBackward0")
 
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
@@ -535,20 +530,10 @@ class Index(Function):
         return IndexGradient.apply(grad, ctx.index, ctx.input_shape, advanced), None
 
 
-class Select(Index):
-    node_name = "SelectBackward0"
-
-
-class Slice(Index):
-    node_name = "SliceBackward0"
-
-
-class IndexAsUnsqueeze(Index):
-    node_name = "UnsqueezeBackward0"
-
-
-class Alias(Index):
-    node_name = "AliasBackward0"
+Select = renamed(Index, "SelectBackward0")
+Slice = renamed(Index, "SliceBackward0")
+IndexAsUnsqueeze = renamed(Index, "UnsqueezeBackward0")
+Alias = renamed(Index, "AliasBackward0")
 
 
 class IndexGradient(Function):

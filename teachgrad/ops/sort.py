@@ -16,6 +16,7 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.reduce import _ValuesIndices, values_and_indices
+from teachgrad.ops.renamed import renamed
 from teachgrad.ops.shape import ScatterAdd
 from teachgrad.tensor import Tensor, _wrap_dim
 
@@ -65,10 +66,8 @@ class Sort(Function):
         return ScatterAdd.apply(grad, ctx.axis, indices, ctx.input_shape), None, None
 
 
-class SortStable(Sort):
-    """sort(..., stable=...): torch records the `stable` overload under its own name."""
-
-    node_name = "SortBackward1"
+# sort(..., stable=...): torch records the `stable` overload under its own name.
+SortStable = renamed(Sort, "SortBackward1")
 
 
 class Topk(Function):
