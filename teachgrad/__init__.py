@@ -53,6 +53,16 @@ from teachgrad.dtypes import (
     short,
     uint8,
 )
+from teachgrad.ops.arithmetic import (
+    add,
+    div,
+    mul,
+    neg,
+    pow,
+    reciprocal,
+    rsub,
+    sub,
+)
 from teachgrad.ops.broadcast import broadcast_shapes
 from teachgrad.ops.compare import (
     allclose,
@@ -73,41 +83,6 @@ from teachgrad.ops.compare import (
     ne,
 )
 from teachgrad.ops.convert import clone
-from teachgrad.ops.elementwise import (
-    abs,
-    add,
-    ceil,
-    clamp,
-    clip,
-    cos,
-    div,
-    exp,
-    fix,
-    floor,
-    floor_divide,
-    fmod,
-    frac,
-    log,
-    masked_fill,
-    maximum,
-    minimum,
-    mul,
-    neg,
-    pow,
-    reciprocal,
-    relu,
-    remainder,
-    round,
-    rsub,
-    sigmoid,
-    sign,
-    sin,
-    sqrt,
-    sub,
-    tanh,
-    trunc,
-    where,
-)
 from teachgrad.ops.linalg import bmm, dot, matmul, mm, mv
 from teachgrad.ops.reduce import (
     all,
@@ -129,6 +104,17 @@ from teachgrad.ops.reduce import (
     std,
     sum,
     var,
+)
+from teachgrad.ops.rounding import (
+    ceil,
+    fix,
+    floor,
+    floor_divide,
+    fmod,
+    frac,
+    remainder,
+    round,
+    trunc,
 )
 from teachgrad.ops.shape import (
     cat,
@@ -157,6 +143,26 @@ from teachgrad.ops.shape import (
     unsqueeze,
 )
 from teachgrad.ops.sort import argsort, sort, topk
+from teachgrad.ops.unary import (
+    abs,
+    cos,
+    exp,
+    log,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    tanh,
+)
+from teachgrad.ops.where import (
+    clamp,
+    clip,
+    masked_fill,
+    maximum,
+    minimum,
+    where,
+)
 from teachgrad.printing import get_printoptions, set_printoptions
 from teachgrad.random import Generator, initial_seed, manual_seed, seed_cuda
 from teachgrad.serialization import load, save

@@ -11,24 +11,36 @@ from typing import Any
 
 
 def attach(tensor_class: type) -> None:
-    from teachgrad.ops import compare, convert, elementwise, inplace, linalg, reduce, shape, sort
+    from teachgrad.ops import (
+        arithmetic,
+        compare,
+        convert,
+        inplace,
+        linalg,
+        reduce,
+        rounding,
+        shape,
+        sort,
+        unary,
+        where,
+    )
 
     methods = {
-        # elementwise
-        "add": elementwise.add, "sub": elementwise.sub, "mul": elementwise.mul,
-        "div": elementwise.div, "pow": elementwise.pow, "neg": elementwise.neg,
-        "exp": elementwise.exp, "log": elementwise.log, "sqrt": elementwise.sqrt,
-        "abs": elementwise.abs, "sin": elementwise.sin, "cos": elementwise.cos,
-        "tanh": elementwise.tanh, "sigmoid": elementwise.sigmoid, "relu": elementwise.relu,
-        "clamp": elementwise.clamp, "clip": elementwise.clamp,
-        "maximum": elementwise.maximum, "minimum": elementwise.minimum,
-        "reciprocal": elementwise.reciprocal, "sign": elementwise.sign,
-        "rsub": elementwise.rsub, "subtract": elementwise.sub, "multiply": elementwise.mul,
-        "divide": elementwise.div, "negative": elementwise.neg, "square": _square,
-        "floor_divide": elementwise.floor_divide, "remainder": elementwise.remainder,
-        "fmod": elementwise.fmod, "round": elementwise.round, "floor": elementwise.floor,
-        "ceil": elementwise.ceil, "trunc": elementwise.trunc, "fix": elementwise.trunc,
-        "frac": elementwise.frac, "masked_fill": elementwise.masked_fill,
+        # arithmetic, math functions, rounding, choosing
+        "add": arithmetic.add, "sub": arithmetic.sub, "mul": arithmetic.mul,
+        "div": arithmetic.div, "pow": arithmetic.pow, "neg": arithmetic.neg,
+        "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt,
+        "abs": unary.abs, "sin": unary.sin, "cos": unary.cos,
+        "tanh": unary.tanh, "sigmoid": unary.sigmoid, "relu": unary.relu,
+        "clamp": where.clamp, "clip": where.clamp,
+        "maximum": where.maximum, "minimum": where.minimum,
+        "reciprocal": arithmetic.reciprocal, "sign": unary.sign,
+        "rsub": arithmetic.rsub, "subtract": arithmetic.sub, "multiply": arithmetic.mul,
+        "divide": arithmetic.div, "negative": arithmetic.neg, "square": _square,
+        "floor_divide": rounding.floor_divide, "remainder": rounding.remainder,
+        "fmod": rounding.fmod, "round": rounding.round, "floor": rounding.floor,
+        "ceil": rounding.ceil, "trunc": rounding.trunc, "fix": rounding.trunc,
+        "frac": rounding.frac, "masked_fill": where.masked_fill,
         # comparisons and logic
         "eq": compare.eq, "ne": compare.ne, "lt": compare.lt, "le": compare.le,
         "gt": compare.gt, "ge": compare.ge, "logical_and": compare.logical_and,
@@ -73,16 +85,16 @@ def attach(tensor_class: type) -> None:
         setattr(tensor_class, name, function)
 
     operators = {
-        "__add__": elementwise.add, "__radd__": _swap(elementwise.add),
-        "__sub__": elementwise.sub, "__rsub__": elementwise.rsub,
-        "__mul__": elementwise.mul, "__rmul__": _swap(elementwise.mul),
-        "__truediv__": elementwise.div, "__rtruediv__": _swap(elementwise.div),
-        "__pow__": elementwise.pow, "__rpow__": _swap(elementwise.pow),
-        "__floordiv__": elementwise.floor_divide,
-        "__rfloordiv__": _swap(elementwise.floor_divide),
-        "__mod__": elementwise.remainder, "__rmod__": _swap(elementwise.remainder),
+        "__add__": arithmetic.add, "__radd__": _swap(arithmetic.add),
+        "__sub__": arithmetic.sub, "__rsub__": arithmetic.rsub,
+        "__mul__": arithmetic.mul, "__rmul__": _swap(arithmetic.mul),
+        "__truediv__": arithmetic.div, "__rtruediv__": _swap(arithmetic.div),
+        "__pow__": arithmetic.pow, "__rpow__": _swap(arithmetic.pow),
+        "__floordiv__": rounding.floor_divide,
+        "__rfloordiv__": _swap(rounding.floor_divide),
+        "__mod__": rounding.remainder, "__rmod__": _swap(rounding.remainder),
         "__matmul__": linalg.matmul, "__rmatmul__": _swap(linalg.matmul),
-        "__neg__": elementwise.neg, "__abs__": elementwise.abs, "__pos__": _identity,
+        "__neg__": arithmetic.neg, "__abs__": unary.abs, "__pos__": _identity,
         "__eq__": _comparison(compare.eq), "__ne__": _comparison(compare.ne),
         "__lt__": compare.lt, "__le__": compare.le, "__gt__": compare.gt, "__ge__": compare.ge,
         "__and__": compare.bitwise_and, "__rand__": _swap(compare.bitwise_and),
@@ -126,6 +138,6 @@ def _identity(x: Any) -> Any:
 
 
 def _square(x: Any) -> Any:
-    from teachgrad.ops import elementwise
+    from teachgrad.ops import arithmetic
 
-    return elementwise.pow(x, 2)
+    return arithmetic.pow(x, 2)

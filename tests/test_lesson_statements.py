@@ -245,7 +245,7 @@ def test_lesson01_look_inside_says_what_the_printed_code_does() -> None:
 OLD_LOOK_INSIDE = """## 8. Look inside teachgrad
 
 ```python
-from teachgrad.ops.elementwise import Relu
+from teachgrad.ops.unary import Relu
 
 print(inspect.getsource(Relu))
 ```

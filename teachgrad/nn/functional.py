@@ -18,14 +18,15 @@ from teachgrad.ops import activation as _activation
 from teachgrad.ops import conv as _conv
 from teachgrad.ops import loss as _loss
 from teachgrad.ops.broadcast import broadcast_shapes, check_same_device
-from teachgrad.ops.elementwise import relu as _relu
-from teachgrad.ops.elementwise import sigmoid, tanh, where
 from teachgrad.ops.embedding import embedding as _embedding
 from teachgrad.ops.inplace import apply_inplace
 from teachgrad.ops.linear import addmm
 from teachgrad.ops.normalization import batch_norm as _batch_norm
 from teachgrad.ops.reduce import log_softmax as _log_softmax
 from teachgrad.ops.reduce import softmax as _softmax
+from teachgrad.ops.unary import relu as _relu
+from teachgrad.ops.unary import sigmoid, tanh
+from teachgrad.ops.where import where
 from teachgrad.random import generator_for
 from teachgrad.tensor import Tensor
 

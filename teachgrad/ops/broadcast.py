@@ -28,6 +28,18 @@ def broadcast_error(shape_a: tuple, shape_b: tuple) -> RuntimeError:
     return RuntimeError(f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast")
 
 
+def broadcasting(operation: Any, x: Any, y: Any) -> Any:
+    """operation(x, y), with torch's message when the shapes do not broadcast.
+
+    operation is one of Python's operator functions (operator.mul is x * y, written
+    in C): the arrays' own operators then pick NumPy or CuPy.
+    """
+    try:
+        return operation(x, y)
+    except ValueError:
+        raise broadcast_error(getattr(x, "shape", ()), getattr(y, "shape", ())) from None
+
+
 def broadcast_shapes(*shapes: Any) -> Any:
     """teachgrad.broadcast_shapes: the shape that all of these broadcast to."""
     result: tuple = ()

@@ -7,16 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad.device import array_module
-from teachgrad.ops.broadcast import binary_arrays, broadcast_error
+from teachgrad.ops.broadcast import binary_arrays, broadcasting
 from teachgrad.tensor import Tensor
 
 
 def _compare(a: Any, b: Any, operation: Any) -> Tensor:
     x, y = binary_arrays(a, b)
-    try:
-        result = operation(x, y)
-    except ValueError:
-        raise broadcast_error(getattr(x, "shape", ()), getattr(y, "shape", ())) from None
+    result = broadcasting(operation, x, y)
     # Ask a tensor operand for the module: comparing 0-d arrays gives a NumPy scalar
     # (np.bool_), not an array, and the scalar's type says nothing about the device.
     tensor = a if isinstance(a, Tensor) else b

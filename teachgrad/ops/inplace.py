@@ -22,7 +22,7 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState, no_grad
 from teachgrad.device import array_module
 from teachgrad.numerics import restore, silence
-from teachgrad.ops import elementwise, shape
+from teachgrad.ops import arithmetic, rounding, shape, unary, where
 from teachgrad.ops.broadcast import broadcast_shapes, check_same_device, sum_to_shape
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
@@ -126,8 +126,8 @@ def _snapshot(x: Tensor) -> Tensor:
 
 # NumPy ufuncs that can write straight into the tensor when nothing is recorded: the
 # optimizer step `p -= lr * p.grad` then costs no extra copy.
-_UFUNC_NAMES = {elementwise.add: "add", elementwise.sub: "subtract",
-                elementwise.mul: "multiply", elementwise.div: "true_divide"}
+_UFUNC_NAMES = {arithmetic.add: "add", arithmetic.sub: "subtract",
+                arithmetic.mul: "multiply", arithmetic.div: "true_divide"}
 
 
 def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
@@ -136,8 +136,8 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
     target = x._array
     other_is_tensor = isinstance(other, Tensor)
     operand = other._array if other_is_tensor else other
-    if out_of_place is elementwise.sub:
-        elementwise._refuse_bool_subtraction(x, other)
+    if out_of_place is arithmetic.sub:
+        arithmetic._refuse_bool_subtraction(x, other)
     if other_is_tensor and operand.__class__ is not target.__class__:
         check_same_device(target, operand)
     if 0 in target.strides and _overlapping(target):
@@ -157,7 +157,7 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
         ) from None
     except TypeError:
         result = dtypes.result_type(x, other)
-        if out_of_place is elementwise.div and not result.is_floating_point:
+        if out_of_place is arithmetic.div and not result.is_floating_point:
             result = dtypes.get_default_dtype()  # true division: ints give floats
         raise RuntimeError(
             f"result type {dtypes.legacy_name(result)} can't be cast to the desired output "
@@ -169,27 +169,27 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
 
 
 def add_(x: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
-    return arithmetic_inplace(x, elementwise.add, other if alpha == 1 else other * alpha)
+    return arithmetic_inplace(x, arithmetic.add, other if alpha == 1 else other * alpha)
 
 
 def sub_(x: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
-    return arithmetic_inplace(x, elementwise.sub, other if alpha == 1 else other * alpha)
+    return arithmetic_inplace(x, arithmetic.sub, other if alpha == 1 else other * alpha)
 
 
 def mul_(x: Tensor, other: Any) -> Tensor:
-    return arithmetic_inplace(x, elementwise.mul, other)
+    return arithmetic_inplace(x, arithmetic.mul, other)
 
 
 def div_(x: Tensor, other: Any) -> Tensor:
-    return arithmetic_inplace(x, elementwise.div, other)
+    return arithmetic_inplace(x, arithmetic.div, other)
 
 
 def pow_(x: Tensor, exponent: Any) -> Tensor:
-    return apply_inplace(x, elementwise.pow, exponent)
+    return apply_inplace(x, arithmetic.pow, exponent)
 
 
 def clamp_(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    return apply_inplace(x, elementwise.clamp, min, max)
+    return apply_inplace(x, where.clamp, min, max)
 
 
 def _unary_inplace(out_of_place: Callable) -> Callable:
@@ -201,14 +201,14 @@ def _unary_inplace(out_of_place: Callable) -> Callable:
     return inplace
 
 
-relu_ = _unary_inplace(elementwise.relu)
-sigmoid_ = _unary_inplace(elementwise.sigmoid)
-tanh_ = _unary_inplace(elementwise.tanh)
-exp_ = _unary_inplace(elementwise.exp)
-log_ = _unary_inplace(elementwise.log)
-sqrt_ = _unary_inplace(elementwise.sqrt)
-abs_ = _unary_inplace(elementwise.abs)
-neg_ = _unary_inplace(elementwise.neg)
+relu_ = _unary_inplace(unary.relu)
+sigmoid_ = _unary_inplace(unary.sigmoid)
+tanh_ = _unary_inplace(unary.tanh)
+exp_ = _unary_inplace(unary.exp)
+log_ = _unary_inplace(unary.log)
+sqrt_ = _unary_inplace(unary.sqrt)
+abs_ = _unary_inplace(unary.abs)
+neg_ = _unary_inplace(arithmetic.neg)
 
 
 class Fill(Function):
@@ -354,13 +354,13 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
 
 
 def floor_divide_(x: Tensor, other: Any) -> Tensor:
-    return apply_inplace(x, elementwise.floor_divide, other)
+    return apply_inplace(x, rounding.floor_divide, other)
 
 
 def remainder_(x: Tensor, other: Any) -> Tensor:
-    return apply_inplace(x, elementwise.remainder, other)
+    return apply_inplace(x, rounding.remainder, other)
 
 
 def masked_fill_(x: Tensor, mask: Tensor, value: Any) -> Tensor:
     """Write value where mask is True. The mask may broadcast to x, never x to the mask."""
-    return apply_inplace(x, elementwise.masked_fill, mask, value)
+    return apply_inplace(x, where.masked_fill, mask, value)

@@ -266,7 +266,7 @@ def _product_of_others_recorded(x: Tensor, axis: int | None) -> Tensor:
     the i-th; each row's product is then the product of the others. It costs n^2
     memory along the axis, which only double backward through zeros ever pays.
     """
-    from teachgrad.ops.elementwise import where
+    from teachgrad.ops.where import where
 
     values = x.reshape(-1) if axis is None else x.transpose(axis, -1)
     count = values.shape[-1]
@@ -459,7 +459,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     if isinstance(dim, Tensor):
-        from teachgrad.ops.elementwise import maximum
+        from teachgrad.ops.where import maximum
 
         return maximum(input, dim)
     if dim is None:
@@ -469,7 +469,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
 
 def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     if isinstance(dim, Tensor):
-        from teachgrad.ops.elementwise import minimum
+        from teachgrad.ops.where import minimum
 
         return minimum(input, dim)
     if dim is None:
@@ -631,7 +631,7 @@ def _cumprod_grad_through_zeros(x: Tensor, grad: Tensor, axis: int) -> Tensor:
     product of x[0..i] without x[j]. Built from recorded ops, so it stays differentiable
     (create_graph); it costs n^2 memory along the dim, paid only when some x is zero.
     """
-    from teachgrad.ops.elementwise import where
+    from teachgrad.ops.where import where
 
     values = x.transpose(axis, -1)
     count = values.shape[-1]
@@ -699,7 +699,7 @@ class VectorNorm(Function):
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
-        from teachgrad.ops.elementwise import where
+        from teachgrad.ops.where import where
 
         x, result = ctx.saved_tensors
         p = ctx.p

@@ -1,0 +1,222 @@
+"""Math functions of one tensor, element by element: exp, log, sqrt, abs, sin, cos,
+and the activations tanh, sigmoid and relu; sign.
+
+Each op is a Function: forward computes on arrays, backward computes on tensors (so
+that, with create_graph=True, the backward pass is itself recorded and can be
+differentiated again). Integer and bool inputs give the default float dtype.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teachgrad import dtypes
+from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.grad_mode import _GradState
+from teachgrad.device import array_module
+from teachgrad.tensor import Tensor
+
+
+def _floating(array: Any) -> Any:
+    """Math functions give floats; integer and bool inputs become the default float dtype."""
+    if array.dtype.kind == "f":
+        return array
+    return array.astype(dtypes.get_default_dtype().numpy_dtype)
+
+
+class Exp(Function):
+    node_name = "ExpBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        result = Tensor._make(array_module(x._array).exp(_floating(x._array)))
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (result,) = ctx.saved_tensors
+        return grad * result
+
+
+class Log(Function):
+    node_name = "LogBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        ctx.save_for_backward(x)
+        return array_module(x._array).log(_floating(x._array))  # log(0) = -inf, silently
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sqrt(Function):
+    node_name = "SqrtBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        result = Tensor._make(array_module(x._array).sqrt(_floating(x._array)))
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (result,) = ctx.saved_tensors
+        return grad / (2 * result)
+
+
+class Abs(Function):
+    node_name = "AbsBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        ctx.save_for_backward(x)
+        # Not the builtin abs: this module's own abs() (below) shadows it.
+        return array_module(x._array).abs(x._array)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.sign()
+
+
+class Sin(Function):
+    node_name = "SinBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        ctx.save_for_backward(x)
+        return array_module(x._array).sin(_floating(x._array))
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+class Cos(Function):
+    node_name = "CosBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        ctx.save_for_backward(x)
+        return array_module(x._array).cos(_floating(x._array))
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return -grad * x.sin()
+
+
+class Tanh(Function):
+    node_name = "TanhBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        result = Tensor._make(array_module(x._array).tanh(_floating(x._array)))
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (result,) = ctx.saved_tensors
+        return grad * (1 - result * result)
+
+
+class Sigmoid(Function):
+    node_name = "SigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        values = _floating(x._array)
+        # 1/(1+e^-x) overflows e^-x for large negative x; the tanh form never does.
+        result = Tensor._make(array_module(values).tanh(values * 0.5) * 0.5 + 0.5)
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (result,) = ctx.saved_tensors
+        return grad * result * (1 - result)
+
+
+class Relu(Function):
+    node_name = "ReluBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        result = Tensor._make(array_module(x._array).maximum(x._array, 0).astype(x._array.dtype,
+                                                                                   copy=False))
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (result,) = ctx.saved_tensors
+        if _GradState.enabled:
+            # create_graph: as in torch, the gradient stays connected to the result (with
+            # a zero derivative), so differentiating it again gives zeros, not an error.
+            return grad * result.sign()
+        # Nothing records this backward (no create_graph): plain arrays will do.
+        return Tensor._make(grad._array * (result._array > 0))
+
+
+class Sign(Function):
+    """-1, 0 or 1 per element. A step function: its gradient is zero everywhere, but
+    torch still records it, so a loss built on it backpropagates zeros, not an error."""
+
+    node_name = "SignBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        return array_module(x._array).sign(x._array)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        return grad * 0
+
+
+# ---------------------------------------------------------------- public functions
+
+
+def exp(input: Tensor) -> Tensor:
+    return Exp.apply(input)
+
+
+def log(input: Tensor) -> Tensor:
+    return Log.apply(input)
+
+
+def sqrt(input: Tensor) -> Tensor:
+    return Sqrt.apply(input)
+
+
+def abs(input: Tensor) -> Tensor:
+    return Abs.apply(input)
+
+
+def sin(input: Tensor) -> Tensor:
+    return Sin.apply(input)
+
+
+def cos(input: Tensor) -> Tensor:
+    return Cos.apply(input)
+
+
+def tanh(input: Tensor) -> Tensor:
+    return Tanh.apply(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return Sigmoid.apply(input)
+
+
+def relu(input: Tensor) -> Tensor:
+    return Relu.apply(input)
+
+
+def sign(input: Tensor) -> Tensor:
+    return Sign.apply(input)
