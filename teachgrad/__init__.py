@@ -83,6 +83,25 @@ from teachgrad.ops.compare import (
     ne,
 )
 from teachgrad.ops.convert import clone
+from teachgrad.ops.indexing import (
+    flip,
+    fliplr,
+    flipud,
+    gather,
+    narrow,
+    roll,
+    select,
+)
+from teachgrad.ops.joining import (
+    cat,
+    chunk,
+    concat,
+    concatenate,
+    split,
+    stack,
+    tile,
+    unbind,
+)
 from teachgrad.ops.linalg import bmm, dot, matmul, mm, mv
 from teachgrad.ops.reduce import (
     all,
@@ -116,32 +135,6 @@ from teachgrad.ops.rounding import (
     round,
     trunc,
 )
-from teachgrad.ops.shape import (
-    cat,
-    chunk,
-    concat,
-    concatenate,
-    flatten,
-    flip,
-    fliplr,
-    flipud,
-    gather,
-    narrow,
-    permute,
-    reshape,
-    roll,
-    select,
-    split,
-    squeeze,
-    stack,
-    swapaxes,
-    t,
-    tile,
-    transpose,
-    unbind,
-    unflatten,
-    unsqueeze,
-)
 from teachgrad.ops.sort import argsort, sort, topk
 from teachgrad.ops.unary import (
     abs,
@@ -154,6 +147,17 @@ from teachgrad.ops.unary import (
     sin,
     sqrt,
     tanh,
+)
+from teachgrad.ops.views import (
+    flatten,
+    permute,
+    reshape,
+    squeeze,
+    swapaxes,
+    t,
+    transpose,
+    unflatten,
+    unsqueeze,
 )
 from teachgrad.ops.where import (
     clamp,

@@ -15,13 +15,15 @@ def attach(tensor_class: type) -> None:
         arithmetic,
         compare,
         convert,
+        indexing,
         inplace,
+        joining,
         linalg,
         reduce,
         rounding,
-        shape,
         sort,
         unary,
+        views,
         where,
     )
 
@@ -58,15 +60,15 @@ def attach(tensor_class: type) -> None:
         # sorting
         "sort": sort.sort, "argsort": sort.argsort, "topk": sort.topk,
         # shapes and indexing
-        "view": shape.view, "view_as": shape.view_as, "reshape": shape.reshape,
-        "reshape_as": shape.reshape_as, "flatten": shape.flatten, "unflatten": shape.unflatten,
-        "transpose": shape.transpose, "swapaxes": shape.transpose, "permute": shape.permute,
-        "t": shape.t, "squeeze": shape.squeeze, "unsqueeze": shape.unsqueeze,
-        "expand": shape.expand, "expand_as": shape.expand_as, "split": shape.split,
-        "chunk": shape.chunk, "unbind": shape.unbind, "select": shape.select,
-        "narrow": shape.narrow, "gather": shape.gather, "flip": shape.flip,
-        "fliplr": shape.fliplr, "flipud": shape.flipud, "repeat": shape.repeat,
-        "tile": shape.tile, "roll": shape.roll,
+        "view": views.view, "view_as": views.view_as, "reshape": views.reshape,
+        "reshape_as": views.reshape_as, "flatten": views.flatten, "unflatten": views.unflatten,
+        "transpose": views.transpose, "swapaxes": views.transpose, "permute": views.permute,
+        "t": views.t, "squeeze": views.squeeze, "unsqueeze": views.unsqueeze,
+        "expand": views.expand, "expand_as": views.expand_as, "split": joining.split,
+        "chunk": joining.chunk, "unbind": joining.unbind, "select": indexing.select,
+        "narrow": indexing.narrow, "gather": indexing.gather, "flip": indexing.flip,
+        "fliplr": indexing.fliplr, "flipud": indexing.flipud, "repeat": joining.repeat,
+        "tile": joining.tile, "roll": indexing.roll,
         # matrix products
         "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "mv": linalg.mv,
         "dot": linalg.dot,
@@ -104,12 +106,12 @@ def attach(tensor_class: type) -> None:
         "__iadd__": inplace.add_, "__isub__": inplace.sub_, "__imul__": inplace.mul_,
         "__itruediv__": inplace.div_, "__ifloordiv__": inplace.floor_divide_,
         "__imod__": inplace.remainder_,
-        "__getitem__": shape.getitem, "__setitem__": inplace.setitem,
+        "__getitem__": indexing.getitem, "__setitem__": inplace.setitem,
     }
     for name, function in operators.items():
         setattr(tensor_class, name, function)
-    tensor_class.T = property(shape.reversed_dims)
-    tensor_class.mT = property(lambda x: shape.transpose(x, -2, -1))
+    tensor_class.T = property(views.reversed_dims)
+    tensor_class.mT = property(lambda x: views.transpose(x, -2, -1))
 
 
 def _swap(function: Any) -> Any:

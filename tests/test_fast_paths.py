@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from teachgrad.ops.shape import broadcast_view
+from teachgrad.ops.views import broadcast_view
 
 
 @st.composite

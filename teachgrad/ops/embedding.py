@@ -11,7 +11,7 @@ from typing import Any
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.ops.broadcast import check_same_device
-from teachgrad.ops.shape import IndexGradient
+from teachgrad.ops.indexing import IndexGradient
 from teachgrad.tensor import Tensor
 
 

@@ -22,7 +22,7 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState, no_grad
 from teachgrad.device import array_module
 from teachgrad.numerics import restore, silence
-from teachgrad.ops import arithmetic, rounding, shape, unary, where
+from teachgrad.ops import arithmetic, indexing, rounding, unary, views, where
 from teachgrad.ops.broadcast import broadcast_shapes, check_same_device, sum_to_shape
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
@@ -324,7 +324,7 @@ def _assignment_error(array: Any, index: Any, value: Any, advanced: bool) -> Run
     if not advanced:
         # A plain index writes into a view: torch expands the value to its shape.
         try:
-            shape._expanded_shape(value_shape, target_shape, getattr(value, "dtype", array.dtype))
+            views._expanded_shape(value_shape, target_shape, getattr(value, "dtype", array.dtype))
         except RuntimeError as error:
             return error
     return RuntimeError(
@@ -334,8 +334,8 @@ def _assignment_error(array: Any, index: Any, value: Any, advanced: bool) -> Run
 
 
 def setitem(x: Tensor, index: Any, value: Any) -> None:
-    index = shape.to_array_index(index, x)
-    kind = IndexPut if shape.index_kind(index) is shape.Index else CopySlices
+    index = indexing.to_array_index(index, x)
+    kind = IndexPut if indexing.index_kind(index) is indexing.Index else CopySlices
     if not (_GradState.enabled and (x._requires_grad or getattr(value, "_requires_grad", False))):
         check_writable(x)
         if isinstance(value, Tensor):

@@ -14,7 +14,7 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.ops.broadcast import check_same_device, sum_to_shape
 from teachgrad.ops.renamed import renamed
-from teachgrad.ops.shape import Transpose
+from teachgrad.ops.views import Transpose
 from teachgrad.tensor import Tensor
 
 

@@ -15,7 +15,7 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.device import array_module
 from teachgrad.ops.renamed import renamed
-from teachgrad.ops.shape import broadcast_view
+from teachgrad.ops.views import broadcast_view
 from teachgrad.tensor import Tensor, _wrap_dim
 
 

@@ -1,0 +1,312 @@
+"""Indexing: x[index], select, narrow, gather (and scatter-add, its backward), flip, roll.
+
+Ints and slices give a view of the same memory, as in torch; tensors, lists and
+masks copy. Backward puts each gradient back where its value was read from, zeros
+elsewhere; a place read twice collects both gradients.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teachgrad.autograd.function import Function, Node
+from teachgrad.device import array_module
+from teachgrad.ops.broadcast import check_same_device
+from teachgrad.ops.renamed import renamed
+from teachgrad.ops.views import _sizes, view_of
+from teachgrad.tensor import Tensor, _wrap_dim
+
+
+class Index(Function):
+    """x[index] for any index NumPy understands; the name says which kind, as torch's does."""
+
+    node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, index: Any) -> Any:
+        ctx.input_shape, ctx.index = x._array.shape, index
+        try:
+            picked = x._array[index]
+        except IndexError as error:
+            raise IndexError(str(error).replace("axis", "dimension")) from None
+        if ctx._function is Index:
+            return picked  # advanced indexing copies
+        return view_of(x, picked)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        advanced = ctx._function is Index
+        return IndexGradient.apply(grad, ctx.index, ctx.input_shape, advanced), None
+
+
+Select = renamed(Index, "SelectBackward0")
+Slice = renamed(Index, "SliceBackward0")
+IndexAsUnsqueeze = renamed(Index, "UnsqueezeBackward0")
+Alias = renamed(Index, "AliasBackward0")
+
+
+class IndexGradient(Function):
+    """Backward of indexing: scatter-add the gradient into zeros of the input's shape.
+
+    It is a Function itself so that backward through indexing can be differentiated
+    again; its own backward is indexing.
+    """
+
+    node_name = "IndexBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, grad: Tensor, index: Any, input_shape: tuple, advanced: bool) -> Any:
+        ctx.index = index
+        xp = array_module(grad._array)
+        full = xp.zeros(input_shape, grad._array.dtype)
+        if advanced:
+            # add.at sums repeated indices (x[[0, 0]] used row 0 twice); plain assignment
+            # would keep only one of them.
+            xp.add.at(full, index, grad._array)
+        else:
+            full[index] = grad._array
+        return full
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return grad[ctx.index], None, None, None
+
+
+def to_array_index(index: Any, indexed: Tensor | None = None) -> Any:
+    """Turn tensors (and lists of them) inside an index into arrays NumPy/CuPy accept.
+
+    A GPU tensor may be indexed with CPU index tensors (CuPy copies them over), but a
+    CPU tensor not with GPU ones, as in torch.
+    """
+    if isinstance(index, tuple):
+        return tuple(to_array_index(part, indexed) for part in index)
+    if isinstance(index, Tensor):
+        kind = index._array.dtype.kind
+        if kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if kind in "iu" and index._array.ndim == 0:
+            return int(index._array)  # a 0-d integer tensor indexes like the int it holds
+        if indexed is not None and index.is_cuda and not indexed.is_cuda:
+            raise RuntimeError(
+                f"indices should be either on cpu or on the same device as the indexed tensor "
+                f"({indexed.device}). Move the indices with .to(x.device) first."
+            )
+        return index._array
+    if isinstance(index, list) and any(isinstance(part, Tensor) for part in index):
+        return [to_array_index(part, indexed) for part in index]
+    return index
+
+
+def index_kind(index: Any, shape: tuple | None = None) -> type[Index]:
+    """Which node torch would record for this index (of a tensor of this shape).
+
+    torch applies the parts one by one and the last op that did something names the
+    node. Inside a tuple, a slice over a whole dim (x[:, 0:4] of a 4-column x) does
+    nothing and is skipped; a lone slice (x[:]) is always applied.
+    """
+    lone = not isinstance(index, tuple)
+    parts = (index,) if lone else index
+    if any(hasattr(part, "shape") or isinstance(part, (list, bool)) for part in parts):
+        return Index
+    # dims that the parts other than None and ... consume; ... stands for the rest
+    consumed = sum(1 for part in parts if part is not None and part is not Ellipsis)
+    dim, last = 0, Alias
+    for part in parts:
+        if part is None:
+            last = IndexAsUnsqueeze
+        elif part is Ellipsis:
+            dim += len(shape) - consumed if shape is not None else 0
+        elif isinstance(part, slice):
+            # torch compares the start as written (x[:, -4:] counts as a slice) and
+            # the stop after clipping it to the dim's length.
+            whole = not lone and part.start in (None, 0) and part.step in (None, 1) and (
+                part.stop is None or shape is None or dim >= len(shape)
+                or part.stop >= shape[dim])
+            if not whole:
+                last = Slice
+            dim += 1
+        else:
+            last = Select
+            dim += 1
+    return last
+
+
+def getitem(input: Tensor, index: Any) -> Tensor:
+    index = to_array_index(index, input)
+    return index_kind(index, input._array.shape).apply(input, index)
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    axis = _wrap_dim(dim, input._array.ndim)
+    return Select.apply(input, (slice(None),) * axis + (index,))
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    axis = _wrap_dim(dim, input._array.ndim)
+    return Slice.apply(input, (slice(None),) * axis + (slice(start, start + length),))
+
+
+# ---------------------------------------------------------------- gathering along a dim
+
+
+def along_dim_index(indices: Any, axis: int) -> tuple:
+    """A NumPy index that picks, at every position of `indices`, the element of the dim
+    `axis` that the position names, and the position's own place in every other dim.
+
+    For 2-D indices along dim 1 it is (rows, indices) with rows = [[0], [1], ...]: so
+    array[index][i][j] is array[i][indices[i][j]], the rule of torch.gather.
+    """
+    xp = array_module(indices)
+    ndim = indices.ndim
+    parts = []
+    for dim, size in enumerate(indices.shape):
+        if dim == axis:
+            parts.append(indices)
+        else:
+            parts.append(xp.arange(size).reshape(tuple(-1 if d == dim else 1
+                                                       for d in range(ndim))))
+    return tuple(parts)
+
+
+class Gather(Function):
+    """gather(x, dim, index): out[i][j] = x[i][index[i][j]] (for dim=1), any number of dims."""
+
+    node_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int, index: Tensor) -> Any:
+        array, picks = x._array, index._array
+        check_same_device(array, picks)
+        axis = _wrap_dim(dim, array.ndim)
+        _check_gather_index(array, picks, axis)
+        ctx.axis, ctx.input_shape = axis, array.shape
+        ctx.save_for_backward(index)
+        if array.ndim == 0:
+            return array.copy()
+        return array[along_dim_index(picks, axis)]
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (index,) = ctx.saved_tensors
+        return ScatterAdd.apply(grad, ctx.axis, index, ctx.input_shape), None, None
+
+
+class ScatterAdd(Function):
+    """Zeros of a shape, with each value added at its index along a dim: gather's backward
+    (an index used twice collects both gradients), and sort's and topk's."""
+
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, source: Tensor, dim: int, index: Tensor, shape: tuple) -> Any:
+        ctx.axis = dim
+        ctx.save_for_backward(index)
+        values = source._array
+        xp = array_module(values)
+        full = xp.zeros(shape, values.dtype)
+        if full.ndim == 0:
+            return values.copy()
+        xp.add.at(full, along_dim_index(index._array, dim), values)
+        return full
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (index,) = ctx.saved_tensors
+        return Gather.apply(grad, ctx.axis, index), None, None, None
+
+
+def _check_gather_index(array: Any, picks: Any, axis: int) -> None:
+    if picks.dtype.kind not in "iu" or picks.dtype.itemsize != 8:
+        raise RuntimeError("gather(): Expected dtype int64 for index. Make it with "
+                           "teachgrad.tensor([...]) or convert with index.long().")
+    if picks.ndim != array.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input "
+                           "tensor")
+    for dim, (have, want) in enumerate(zip(array.shape, picks.shape)):
+        if dim != axis and want > have:
+            raise RuntimeError(
+                f"Size does not match at dimension {dim} expected index {list(picks.shape)} "
+                f"to be smaller than self {list(array.shape)} apart from dimension {axis}"
+            )
+    size = array.shape[axis] if array.ndim else 1
+    if picks.size and bool(((picks < 0) | (picks >= size)).any()):
+        bad = int(picks[(picks < 0) | (picks >= size)].reshape(-1)[0])
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
+
+
+def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    return Gather.apply(input, dim, index)
+
+
+# ---------------------------------------------------------------- flip, roll
+
+
+class Flip(Function):
+    """Reverse the order along some dims. A copy, as in torch (NumPy would give a view)."""
+
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dims: tuple) -> Any:
+        array = x._array
+        axes = tuple(_wrap_dim(d, array.ndim) for d in dims)
+        for position, axis in enumerate(axes):
+            if axis in axes[:position]:
+                raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
+        ctx.dims = axes
+        if array.ndim == 0 or not axes:
+            return array.copy()
+        return array_module(array).flip(array, axis=axes).copy()
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return Flip.apply(grad, ctx.dims), None
+
+
+def flip(input: Tensor, *dims: Any) -> Tensor:
+    """torch.flip(x, dims) and x.flip(0, 1) (or x.flip((0, 1)))."""
+    return Flip.apply(input, _sizes(dims))
+
+
+def fliplr(input: Tensor) -> Tensor:
+    if input._array.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return Flip.apply(input, (1,))
+
+
+def flipud(input: Tensor) -> Tensor:
+    if input._array.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return Flip.apply(input, (0,))
+
+
+class Roll(Function):
+    """Shift elements along dims, wrapping around; with no dims, over the flattened tensor."""
+
+    node_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, shifts: tuple, dims: tuple) -> Any:
+        array = x._array
+        if not dims and len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               f"dims:{len(dims)}")
+        if dims and len(shifts) != len(dims):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               f"dims:{len(dims)}")
+        axes = tuple(_wrap_dim(d, array.ndim) for d in dims)
+        ctx.shifts, ctx.dims = shifts, dims
+        xp = array_module(array)
+        if not axes:
+            return xp.roll(array, shifts[0])  # flattened, rolled, and reshaped back
+        return xp.roll(array, shifts, axis=axes)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return Roll.apply(grad, tuple(-shift for shift in ctx.shifts), ctx.dims), None, None
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+    dims = () if dims is None else tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    return Roll.apply(input, tuple(int(s) for s in shifts), tuple(int(d) for d in dims))
