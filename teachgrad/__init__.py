@@ -103,23 +103,20 @@ from teachgrad.ops.joining import (
     unbind,
 )
 from teachgrad.ops.linalg import bmm, dot, matmul, mm, mv
-from teachgrad.ops.reduce import (
+from teachgrad.ops.norms import (
+    norm,
+)
+from teachgrad.ops.reductions import (
     all,
     amax,
     amin,
     any,
     argmax,
     argmin,
-    cumprod,
-    cumsum,
-    log_softmax,
-    logsumexp,
     max,
     mean,
     min,
-    norm,
     prod,
-    softmax,
     std,
     sum,
     var,
@@ -134,6 +131,15 @@ from teachgrad.ops.rounding import (
     remainder,
     round,
     trunc,
+)
+from teachgrad.ops.scans import (
+    cumprod,
+    cumsum,
+)
+from teachgrad.ops.softmax import (
+    log_softmax,
+    logsumexp,
+    softmax,
 )
 from teachgrad.ops.sort import argsort, sort, topk
 from teachgrad.ops.unary import (

@@ -1,6 +1,6 @@
 """teachgrad.linalg: the part of torch.linalg that teachgrad offers, vector norms.
 
-The ops themselves live in teachgrad/ops (VectorNorm in reduce.py); this module only
+The ops themselves live in teachgrad/ops (VectorNorm in norms.py); this module only
 gives them torch.linalg's names, so `torch.linalg.vector_norm(x)` runs unchanged.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from teachgrad.ops.reduce import vector_norm
+from teachgrad.ops.norms import vector_norm
 from teachgrad.tensor import Tensor
 
 __all__ = ["norm", "vector_norm"]

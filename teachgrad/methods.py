@@ -19,8 +19,11 @@ def attach(tensor_class: type) -> None:
         inplace,
         joining,
         linalg,
-        reduce,
+        norms,
+        reductions,
         rounding,
+        scans,
+        softmax,
         sort,
         unary,
         views,
@@ -28,21 +31,24 @@ def attach(tensor_class: type) -> None:
     )
 
     methods = {
-        # arithmetic, math functions, rounding, choosing
+        # arithmetic
         "add": arithmetic.add, "sub": arithmetic.sub, "mul": arithmetic.mul,
         "div": arithmetic.div, "pow": arithmetic.pow, "neg": arithmetic.neg,
-        "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt,
-        "abs": unary.abs, "sin": unary.sin, "cos": unary.cos,
-        "tanh": unary.tanh, "sigmoid": unary.sigmoid, "relu": unary.relu,
-        "clamp": where.clamp, "clip": where.clamp,
-        "maximum": where.maximum, "minimum": where.minimum,
-        "reciprocal": arithmetic.reciprocal, "sign": unary.sign,
-        "rsub": arithmetic.rsub, "subtract": arithmetic.sub, "multiply": arithmetic.mul,
-        "divide": arithmetic.div, "negative": arithmetic.neg, "square": _square,
+        "reciprocal": arithmetic.reciprocal, "rsub": arithmetic.rsub,
+        "subtract": arithmetic.sub, "multiply": arithmetic.mul, "divide": arithmetic.div,
+        "negative": arithmetic.neg, "square": _square,
+        # math functions of one tensor
+        "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt, "abs": unary.abs,
+        "sin": unary.sin, "cos": unary.cos, "tanh": unary.tanh, "sigmoid": unary.sigmoid,
+        "relu": unary.relu, "sign": unary.sign,
+        # rounding and remainders
         "floor_divide": rounding.floor_divide, "remainder": rounding.remainder,
         "fmod": rounding.fmod, "round": rounding.round, "floor": rounding.floor,
         "ceil": rounding.ceil, "trunc": rounding.trunc, "fix": rounding.trunc,
-        "frac": rounding.frac, "masked_fill": where.masked_fill,
+        "frac": rounding.frac,
+        # choosing between values
+        "clamp": where.clamp, "clip": where.clamp, "maximum": where.maximum,
+        "minimum": where.minimum, "masked_fill": where.masked_fill,
         # comparisons and logic
         "eq": compare.eq, "ne": compare.ne, "lt": compare.lt, "le": compare.le,
         "gt": compare.gt, "ge": compare.ge, "logical_and": compare.logical_and,
@@ -50,25 +56,29 @@ def attach(tensor_class: type) -> None:
         "logical_not": compare.logical_not, "isnan": compare.isnan,
         "isfinite": compare.isfinite, "isinf": compare.isinf, "allclose": compare.allclose,
         "isclose": compare.isclose, "equal": compare.equal,
-        # reductions
-        "sum": reduce.sum, "mean": reduce.mean, "max": reduce.max, "min": reduce.min,
-        "amax": reduce.amax, "amin": reduce.amin, "prod": reduce.prod, "var": reduce.var,
-        "std": reduce.std, "logsumexp": reduce.logsumexp, "softmax": reduce.softmax,
-        "log_softmax": reduce.log_softmax, "argmax": reduce.argmax, "argmin": reduce.argmin,
-        "any": reduce.any, "all": reduce.all, "cumsum": reduce.cumsum,
-        "cumprod": reduce.cumprod, "norm": reduce.norm,
+        # reductions, the softmax family, running sums, norms
+        "sum": reductions.sum, "mean": reductions.mean, "max": reductions.max,
+        "min": reductions.min, "amax": reductions.amax, "amin": reductions.amin,
+        "prod": reductions.prod, "var": reductions.var, "std": reductions.std,
+        "argmax": reductions.argmax, "argmin": reductions.argmin, "any": reductions.any,
+        "all": reductions.all, "logsumexp": softmax.logsumexp, "softmax": softmax.softmax,
+        "log_softmax": softmax.log_softmax, "cumsum": scans.cumsum, "cumprod": scans.cumprod,
+        "norm": norms.norm,
         # sorting
         "sort": sort.sort, "argsort": sort.argsort, "topk": sort.topk,
-        # shapes and indexing
+        # views
         "view": views.view, "view_as": views.view_as, "reshape": views.reshape,
         "reshape_as": views.reshape_as, "flatten": views.flatten, "unflatten": views.unflatten,
         "transpose": views.transpose, "swapaxes": views.transpose, "permute": views.permute,
         "t": views.t, "squeeze": views.squeeze, "unsqueeze": views.unsqueeze,
-        "expand": views.expand, "expand_as": views.expand_as, "split": joining.split,
-        "chunk": joining.chunk, "unbind": joining.unbind, "select": indexing.select,
-        "narrow": indexing.narrow, "gather": indexing.gather, "flip": indexing.flip,
-        "fliplr": indexing.fliplr, "flipud": indexing.flipud, "repeat": joining.repeat,
-        "tile": joining.tile, "roll": indexing.roll,
+        "expand": views.expand, "expand_as": views.expand_as,
+        # indexing
+        "select": indexing.select, "narrow": indexing.narrow, "gather": indexing.gather,
+        "flip": indexing.flip, "fliplr": indexing.fliplr, "flipud": indexing.flipud,
+        "roll": indexing.roll,
+        # joining and splitting
+        "split": joining.split, "chunk": joining.chunk, "unbind": joining.unbind,
+        "repeat": joining.repeat, "tile": joining.tile,
         # matrix products
         "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "mv": linalg.mv,
         "dot": linalg.dot,

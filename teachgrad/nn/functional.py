@@ -22,8 +22,8 @@ from teachgrad.ops.embedding import embedding as _embedding
 from teachgrad.ops.inplace import apply_inplace
 from teachgrad.ops.linear import addmm
 from teachgrad.ops.normalization import batch_norm as _batch_norm
-from teachgrad.ops.reduce import log_softmax as _log_softmax
-from teachgrad.ops.reduce import softmax as _softmax
+from teachgrad.ops.softmax import log_softmax as _log_softmax
+from teachgrad.ops.softmax import softmax as _softmax
 from teachgrad.ops.unary import relu as _relu
 from teachgrad.ops.unary import sigmoid, tanh
 from teachgrad.ops.where import where

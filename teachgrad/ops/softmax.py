@@ -1,0 +1,105 @@
+"""The softmax family along a dim: softmax, log_softmax and logsumexp.
+
+Each subtracts the largest value before taking exp, so that large inputs do not
+overflow (exp(1000.) is inf), and keeps its result for the backward pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teachgrad import dtypes
+from teachgrad.autograd.function import Function, Node
+from teachgrad.device import array_module
+from teachgrad.ops.reductions import _axes, _expand_back, _float_input
+from teachgrad.tensor import Tensor, _wrap_dim
+
+
+class LogSumExp(Function):
+    node_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Any, keepdim: bool) -> Any:
+        array = x._array if x._array.dtype.kind == "f" else \
+            x._array.astype(dtypes.get_default_dtype().numpy_dtype)
+        xp = array_module(array)
+        ctx.axes = _axes(dim, array.ndim)
+        ctx.keepdim = keepdim
+        # Subtract the max before exp so that large inputs do not overflow.
+        peak = array.max(axis=ctx.axes, keepdims=True)
+        peak = xp.where(xp.isfinite(peak), peak, 0)
+        summed = xp.exp(array - peak).sum(axis=ctx.axes, keepdims=True)
+        result = xp.log(summed) + peak
+        if not keepdim:
+            result = result.squeeze(ctx.axes) if ctx.axes is not None else result.reshape(())
+        result = Tensor._make(result)
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        x, result = ctx.saved_tensors
+        spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim)
+        weights = (x - _expand_back(result, x.shape, ctx.axes, ctx.keepdim)).exp()
+        return spread * weights, None, None
+
+
+class Softmax(Function):
+    node_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int) -> Any:
+        array = _float_input(x, "softmax")
+        axis = _wrap_dim(dim, array.ndim) if array.ndim else None
+        xp = array_module(array)
+        shifted = xp.exp(array - array.max(axis=axis, keepdims=True))
+        result = Tensor._make(shifted / shifted.sum(axis=axis, keepdims=True))
+        ctx.axis = axis
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (result,) = ctx.saved_tensors
+        axes = None if ctx.axis is None else (ctx.axis,)
+        return result * (grad - (grad * result).sum(axes, keepdim=True)), None
+
+
+class LogSoftmax(Function):
+    node_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int) -> Any:
+        array = _float_input(x, "log_softmax")
+        axis = _wrap_dim(dim, array.ndim) if array.ndim else None
+        xp = array_module(array)
+        shifted = array - array.max(axis=axis, keepdims=True)
+        result = Tensor._make(shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True)))
+        ctx.axis = axis
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (result,) = ctx.saved_tensors
+        axes = None if ctx.axis is None else (ctx.axis,)
+        return grad - result.exp() * grad.sum(axes, keepdim=True), None
+
+
+# ---------------------------------------------------------------- public functions
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    return LogSumExp.apply(input, dim, keepdim)
+
+
+def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    if dtype is not None:
+        input = input.to(dtype)
+    return Softmax.apply(input, dim)
+
+
+def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    if dtype is not None:
+        input = input.to(dtype)
+    return LogSoftmax.apply(input, dim)
