@@ -2,7 +2,7 @@
 
 Sorting only moves values around, so its backward moves each gradient back to where
 its value came from: the indices the sort returns say where, and ScatterAdd (gather's
-backward, in shape.py) puts the gradients there, zeros everywhere else.
+backward, in indexing.py) puts the gradients there, zeros everywhere else.
 
 Every sort here is stable (equal values keep their order), which is a valid answer
 for torch's stable=False too. NaN counts as larger than every number, as in torch.
