@@ -5,8 +5,9 @@ For every lesson found in notebooks/:
 - the first Markdown cell has an "Open in Colab" badge for this lesson;
 - the first code cell installs teachgrad, and only teachgrad, and only in Colab.
 Then: the lessons present are the ones planned, and a real Jupyter server started
-the README's way serves a lesson's .md as a notebook and opens Markdown files
-with the Jupytext notebook viewer by default.
+the README's way (on a copy of the course, since some checks save files) lists each
+lesson once, as its .ipynb; opens README.md as a plain file, never as a notebook;
+and saves README.md and every unchanged lesson pair back byte for byte.
 
 Lesson authors: add your lesson to EXPECTED_LESSONS when you commit it.
 """
@@ -18,6 +19,7 @@ import os
 import re
 import secrets
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -189,7 +191,7 @@ def test_md_and_ipynb_hold_the_same_cells(name):
     )
     assert from_md == from_ipynb, (
         f"{name}.md and {name}.ipynb differ: edit the .md, then re-run it with "
-        f"`jupytext --sync --execute notebooks/{name}.md` (or `jupytext --to ipynb --execute`)"
+        f"`.venv/bin/python tools/course.py execute notebooks/{name}.md`"
     )
 
 
@@ -315,15 +317,16 @@ def test_install_cell_check_rejects_install_after_the_block():
 # --- a real Jupyter server, started the way README.md starts JupyterLab -----------------
 
 
-def readme_lab_command() -> tuple[dict[str, str], list[str]]:
-    """Environment variables and `jupyter lab` options from the README's lab command."""
+def readme_lab_command(folder: Path = ROOT) -> tuple[dict[str, str], list[str]]:
+    """Environment variables and `jupyter lab` options from the README's lab command, as
+    they would be when run from `folder`."""
     lines = [
         line.strip()
         for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
         if "jupyter lab" in line and "pip install" in line
     ]
     assert len(lines) == 1, f"README.md should hold exactly one lab command, found {lines}"
-    last = lines[0].split("&&")[-1].replace("$PWD", str(ROOT))
+    last = lines[0].split("&&")[-1].replace("$PWD", str(folder))
     words = shlex.split(last)
     env = {}
     while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", words[0]):
@@ -333,10 +336,19 @@ def readme_lab_command() -> tuple[dict[str, str], list[str]]:
     return env, words[2:]
 
 
-def _get(url: str, token: str, timeout: float = 5.0):
-    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+def _request(url: str, token: str, method: str = "GET", body: dict | None = None,
+             timeout: float = 30.0):
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    request = urllib.request.Request(
+        url, data=data, method=method,
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.status, response.read().decode("utf-8")
+
+
+def _get(url: str, token: str, timeout: float = 5.0):
+    return _request(url, token, timeout=timeout)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -344,11 +356,30 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+# What the README's lab command serves: the course as a learner's clone has it.
+COURSE_FILES = ("README.md", "jupytext.toml", "pyproject.toml", "notebooks", "jupyter-config")
+
+
+def copy_course(destination: Path) -> Path:
+    """Copy the course files the server needs, keeping modification times (jupytext
+    compares them to decide which file of a pair holds the newer cells)."""
+    for name in COURSE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        elif source.exists():
+            shutil.copy2(source, destination / name)
+    return destination
+
+
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory):
-    """JupyterLab started with the README's settings on a free port; yields (url, token)."""
-    readme_env, readme_args = readme_lab_command()
+    """JupyterLab started with the README's settings on a free port, in a copy of the
+    course (the save checks below write files); yields (url, token, course folder)."""
     tmp = tmp_path_factory.mktemp("jupyter")
+    course = copy_course(tmp_path_factory.mktemp("course"))
+    readme_env, readme_args = readme_lab_command(course)
     token = secrets.token_hex(16)
     env = dict(os.environ)
     env.update(readme_env)
@@ -371,7 +402,7 @@ def lab_server(tmp_path_factory):
     ]
     log_path = tmp / "server.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         url = None
         deadline = time.monotonic() + 60
@@ -390,7 +421,7 @@ def lab_server(tmp_path_factory):
             time.sleep(0.2)
         else:
             pytest.fail(f"jupyter lab did not come up in 60 s:\n{log_path.read_text()}")
-        yield url, token
+        yield url, token, course
     finally:
         proc.terminate()
         try:
@@ -400,30 +431,97 @@ def lab_server(tmp_path_factory):
             proc.wait()
 
 
-def test_lab_opens_markdown_with_the_jupytext_notebook_viewer(lab_server):
-    url, token = lab_server
+def listing(url: str, token: str, folder: str) -> dict[str, str]:
+    """name -> contents type of each entry the file browser shows in `folder`."""
+    status, body = _get(f"{url}/api/contents/{folder}?content=1", token)
+    assert status == 200
+    return {item["name"]: item["type"] for item in json.loads(body)["content"]}
+
+
+def file_browser_problems(notebooks: dict[str, str], top: dict[str, str],
+                          lessons: list[str]) -> list[str]:
+    """Each lesson must be listed once, as its .ipynb, and README.md must be listed."""
+    problems = [f"{n}.md is listed: a lesson could be opened twice" for n in lessons
+                if f"{n}.md" in notebooks]
+    problems += [f"{n}.ipynb is not listed" for n in lessons
+                 if notebooks.get(f"{n}.ipynb") != "notebook"]
+    if "README.md" not in top:
+        problems.append("README.md is not listed")
+    return problems
+
+
+def test_file_browser_check_catches_a_listed_md():
+    lessons = ["01_numpy_backprop"]
+    good = {"01_numpy_backprop.ipynb": "notebook"}
+    assert file_browser_problems(good, {"README.md": "file"}, lessons) == []
+    both = {**good, "01_numpy_backprop.md": "notebook"}
+    assert file_browser_problems(both, {}, lessons) == [
+        "01_numpy_backprop.md is listed: a lesson could be opened twice",
+        "README.md is not listed",
+    ]
+    assert file_browser_problems({}, {"README.md": "file"}, lessons) == [
+        "01_numpy_backprop.ipynb is not listed"
+    ]
+
+
+def test_file_browser_lists_each_lesson_once_as_ipynb(lab_server):
+    url, token, _ = lab_server
+    problems = file_browser_problems(
+        listing(url, token, "notebooks"), listing(url, token, ""), LESSONS
+    )
+    assert problems == []
+
+
+def test_lab_opens_markdown_as_markdown(lab_server):
+    """No default-viewer override: double-clicking README.md opens Lab's Markdown editor,
+    which asks the server for a plain file, never for a notebook with a kernel."""
+    url, token, _ = lab_server
     status, body = _get(f"{url}/lab/api/settings/@jupyterlab/docmanager-extension:plugin", token)
     assert status == 200
     schema = json.loads(body)["schema"]
     defaults = schema["properties"]["defaultViewers"]["default"]
-    assert defaults.get("markdown") == "Jupytext Notebook", defaults
+    assert "Jupytext Notebook" not in defaults.values(), defaults
+    status, body = _get(f"{url}/api/contents/README.md?type=file&format=text&content=1", token)
+    assert status == 200
+    model = json.loads(body)
+    assert (model["type"], model["format"]) == ("file", "text")
 
-    # That viewer comes from jupytext's JupyterLab extension: it must be loaded...
-    status, page = _get(f"{url}/lab/tree/notebooks", token)
-    assert status == 200 and '"jupyterlab-jupytext"' in page
-    # ...and register a viewer under exactly that name.
-    from jupyter_core.paths import jupyter_path
 
-    scripts = [
-        p
-        for d in jupyter_path("labextensions")
-        for p in Path(d, "jupyterlab-jupytext", "static").glob("*.js")
-    ]
-    assert any("Jupytext Notebook" in p.read_text(encoding="utf-8") for p in scripts)
+def test_readme_saved_from_lab_is_unchanged(lab_server):
+    url, token, course = lab_server
+    readme = course / "README.md"
+    before = readme.read_bytes()
+    _, body = _get(f"{url}/api/contents/README.md?type=file&format=text&content=1", token)
+    model = json.loads(body)
+    saved = {"type": "file", "format": "text", "content": model["content"]}
+    assert _request(f"{url}/api/contents/README.md", token, "PUT", saved)[0] == 200
+    assert readme.read_bytes() == before
+    assert not (course / "README.ipynb").exists()
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_unchanged_lesson_saved_from_lab_is_unchanged(lab_server, name):
+    """Open the .ipynb, save it: neither it nor its .md may change. Fails when the pair
+    disagree or when the .ipynb is not in the form Lab writes (re-execute the lesson with
+    tools/course.py execute)."""
+    url, token, course = lab_server
+    pair = [course / "notebooks" / f"{name}{ext}" for ext in (".ipynb", ".md")]
+    before = [p.read_bytes() for p in pair]
+    path = f"notebooks/{name}.ipynb"
+    _, body = _get(f"{url}/api/contents/{path}?type=notebook&content=1", token, timeout=30)
+    model = json.loads(body)
+    assert model["type"] == "notebook"
+    saved = {"type": "notebook", "content": model["content"]}
+    assert _request(f"{url}/api/contents/{path}", token, "PUT", saved)[0] == 200
+    changed = [p.name for p, b in zip(pair, before) if p.read_bytes() != b]
+    assert changed == [], (
+        f"saving {name}.ipynb unchanged from Lab rewrote {changed}: re-execute it with "
+        f"`.venv/bin/python tools/course.py execute notebooks/{name}.md`"
+    )
 
 
 def test_lab_lands_in_notebooks_folder(lab_server):
-    url, token = lab_server
+    url, token, _ = lab_server
     opener = urllib.request.build_opener(_NoRedirect)
     request = urllib.request.Request(f"{url}/", headers={"Authorization": f"token {token}"})
     with pytest.raises(urllib.error.HTTPError) as redirect:
@@ -436,8 +534,10 @@ def test_lab_lands_in_notebooks_folder(lab_server):
     not (NOTEBOOKS / "01_numpy_backprop.md").exists(),
     reason="notebooks/01_numpy_backprop.md has not been written yet",
 )
-def test_server_serves_lesson_md_as_notebook(lab_server):
-    url, token = lab_server
+def test_server_pairs_lesson_md_with_its_ipynb(lab_server):
+    """Hidden from the listing, the .md is still the lesson's source: the server reads it
+    as a notebook, so saving the .ipynb keeps the pair in step."""
+    url, token, _ = lab_server
     status, body = _get(f"{url}/api/contents/notebooks/01_numpy_backprop.md?content=1", token)
     assert status == 200
     model = json.loads(body)

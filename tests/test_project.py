@@ -4,6 +4,7 @@
 - jupytext pairs notebooks/ and nothing else, and README.md has no .ipynb twin;
 - .ci/run runs the very test command that README.md tells people to run;
 - the nbval sanitize file masks addresses and timings, and leaves other text alone;
+- the README's JupyterLab hides the lessons' .md twins and opens Markdown as Markdown;
 - the `lab` extra installs every module a lesson imports, directly or through teachgrad.
 
 Each check is written as a small function returning the problems it found, and
@@ -13,6 +14,7 @@ is also run on a broken example, so a check that can never fail is noticed.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import subprocess
@@ -276,7 +278,7 @@ def test_ci_script_is_strict_and_executable():
     assert result.returncode == 0, result.stderr
 
 
-def test_readme_lab_command_uses_the_shipped_lab_settings():
+def test_readme_lab_command_uses_the_shipped_settings():
     lines = [
         line.strip()
         for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
@@ -285,10 +287,65 @@ def test_readme_lab_command_uses_the_shipped_lab_settings():
     assert len(lines) == 1, lines
     assert 'JUPYTER_CONFIG_PATH="$PWD/jupyter-config"' in lines[0]
     assert '-e ".[lab]"' in lines[0]
-    assert (ROOT / "jupyter-config" / "labconfig" / "default_setting_overrides.json").is_file()
+    assert jupyter_config_problems(ROOT / "jupyter-config") == []
 
 
-# --- (d) the lab extra runs every lesson -----------------------------------------------------
+# --- (d) the shipped Jupyter settings -------------------------------------------------------
+
+# Lessons are opened as .ipynb; their paired .md twins stay out of the file browser so that
+# nobody has one lesson open twice (two kernels, and one save discarding the other's edit).
+LESSON_MD_GLOB = "[0-9][0-9]_*.md"
+
+
+def jupyter_config_problems(config_dir: Path) -> list[str]:
+    """What is wrong with the settings that README's lab command puts on JUPYTER_CONFIG_PATH."""
+    from fnmatch import fnmatch
+
+    from jupyter_server.services.contents.manager import ContentsManager
+
+    problems = []
+    server_config = config_dir / "jupyter_server_config.json"
+    if not server_config.is_file():
+        return [f"{server_config} is missing"]
+    globs = json.loads(server_config.read_text(encoding="utf-8"))
+    globs = globs.get("ContentsManager", {}).get("hide_globs", [])
+    if LESSON_MD_GLOB not in globs:
+        problems.append(f"ContentsManager.hide_globs does not hide {LESSON_MD_GLOB}")
+    # The setting replaces jupyter_server's list, so it must repeat it.
+    lost = [g for g in ContentsManager().hide_globs if g not in globs]
+    if lost:
+        problems.append(f"ContentsManager.hide_globs drops jupyter_server's defaults {lost}")
+    shown = [n for n in ("README.md", "01_x.ipynb") if any(fnmatch(n, g) for g in globs)]
+    if shown:
+        problems.append(f"ContentsManager.hide_globs hides {shown}")
+    # A Markdown default viewer of "Jupytext Notebook" opened README.md as a notebook,
+    # and autosave wrote a jupytext header into it.
+    for overrides in sorted(config_dir.glob("labconfig/*.json")):
+        if "Jupytext Notebook" in overrides.read_text(encoding="utf-8"):
+            problems.append(f"{overrides.name} makes Jupytext Notebook a default viewer")
+    return problems
+
+
+def test_jupyter_config_check_catches_the_old_settings(tmp_path):
+    (tmp_path / "labconfig").mkdir()
+    (tmp_path / "labconfig" / "default_setting_overrides.json").write_text(
+        json.dumps(
+            {"@jupyterlab/docmanager-extension:plugin": {
+                "defaultViewers": {"markdown": "Jupytext Notebook"}}}
+        )
+    )
+    assert jupyter_config_problems(tmp_path) == [
+        f"{tmp_path / 'jupyter_server_config.json'} is missing"
+    ]
+    hide = {"ContentsManager": {"hide_globs": ["*.md"]}}
+    (tmp_path / "jupyter_server_config.json").write_text(json.dumps(hide))
+    problems = jupyter_config_problems(tmp_path)
+    assert len(problems) == 4, problems
+    assert "does not hide" in problems[0] and "drops jupyter_server's defaults" in problems[1]
+    assert "hides ['README.md']" in problems[2] and "Jupytext Notebook" in problems[3]
+
+
+# --- (e) the lab extra runs every lesson -----------------------------------------------------
 
 OWN_PACKAGE = "teachgrad"
 IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
