@@ -277,6 +277,13 @@ def test_module_list_and_dict_register_their_members() -> None:
     assert len(layers) == 4 and isinstance(layers[-1], nn.ReLU)
     assert len(list(layers.parameters())) == 6
     assert isinstance(layers[:2], nn.ModuleList) and len(layers[:2]) == 2
+    first, last = layers[0], layers[-1]
+    layers.insert(1, nn.Tanh())
+    layers[0] = nn.Sigmoid()
+    del layers[-1]
+    assert [type(m).__name__ for m in layers] == ["Sigmoid", "Tanh", "Linear", "Linear"]
+    assert [n for n, _ in layers.named_children()] == ["0", "1", "2", "3"]
+    assert layers.pop(0) is not first and last not in list(layers)
     table = nn.ModuleDict({"encoder": nn.Linear(3, 2)})
     table["decoder"] = nn.Linear(2, 3)
     assert list(table) == ["encoder", "decoder"] and "decoder" in table
@@ -297,7 +304,7 @@ def _same_error(our_call, their_call) -> None:
     assert message.startswith(torch_message(expected.value).rstrip("'\""))
 
 
-@pytest.mark.parametrize("what", ["parameter", "module", "buffer"])
+@pytest.mark.parametrize("what", ["parameter", "module", "buffer", "register_parameter"])
 def test_assigning_before_module_init_raises_torchs_error(what: str) -> None:
     def make(lib):
         class Broken(lib.nn.Module):
@@ -306,6 +313,8 @@ def test_assigning_before_module_init_raises_torchs_error(what: str) -> None:
                     self.weight = lib.nn.Parameter(lib.ones(1))
                 elif what == "module":
                     self.fc = lib.nn.Linear(1, 1)
+                elif what == "register_parameter":
+                    self.register_parameter("weight", lib.nn.Parameter(lib.ones(1)))
                 else:
                     self.register_buffer("stats", lib.zeros(1))
                 super().__init__()

@@ -24,26 +24,16 @@ def _index(length: int, idx: Any) -> int:
     return idx % length
 
 
-class Sequential(Module):
-    """Modules applied one after another: Sequential(a, b, c)(x) is c(b(a(x)))."""
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: modules in order, reached by position."""
 
-    def __init__(self, *args: Module) -> None:
-        super().__init__()
-        if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for name, module in args[0].items():
-                self.add_module(name, module)
-        else:
-            for position, module in enumerate(args):
-                self.add_module(str(position), module)
+    def _from_items(self, items: list) -> _ModuleSequence:
+        """A new container of this kind holding items, (name, module) pairs: a slice."""
+        raise NotImplementedError
 
-    def forward(self, input: Any) -> Any:
-        for module in self:
-            input = module(input)
-        return input
-
-    def __getitem__(self, idx: int | slice) -> Module:
+    def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
-            return type(self)(OrderedDict(list(self._modules.items())[idx]))
+            return self._from_items(list(self._modules.items())[idx])
         return next(islice(self._modules.values(), _index(len(self), idx), None))
 
     def __setitem__(self, idx: int, module: Module) -> None:
@@ -66,9 +56,46 @@ class Sequential(Module):
     def __dir__(self) -> list[str]:
         return [key for key in super().__dir__() if not key.isdigit()]
 
-    def append(self, module: Module) -> Sequential:
+    def append(self, module: Module) -> Any:
         self.add_module(str(len(self)), module)
         return self
+
+    def extend(self, modules: Iterable[Module]) -> Any:
+        for module in modules:
+            self.append(module)
+        return self
+
+    def _insert(self, index: int, module: Module) -> None:
+        """Put module at position index (0 <= index <= len), moving the later ones up."""
+        for position in range(len(self._modules), index, -1):
+            self._modules[str(position)] = self._modules[str(position - 1)]
+        self._modules[str(index)] = module
+
+    def pop(self, key: int) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+
+class Sequential(_ModuleSequence):
+    """Modules applied one after another: Sequential(a, b, c)(x) is c(b(a(x)))."""
+
+    def __init__(self, *args: Module) -> None:
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], OrderedDict):
+            for name, module in args[0].items():
+                self.add_module(name, module)
+        else:
+            for position, module in enumerate(args):
+                self.add_module(str(position), module)
+
+    def forward(self, input: Any) -> Any:
+        for module in self:
+            input = module(input)
+        return input
+
+    def _from_items(self, items: list) -> Sequential:
+        return type(self)(OrderedDict(items))  # a slice keeps the layers' names
 
     def insert(self, index: int, module: Module) -> Sequential:
         if not isinstance(module, Module):
@@ -76,21 +103,8 @@ class Sequential(Module):
         count = len(self._modules)
         if not -count <= index <= count:
             raise IndexError(f"Index out of range: {index}")
-        index = index + count if index < 0 else index
-        for position in range(count, index, -1):
-            self._modules[str(position)] = self._modules[str(position - 1)]
-        self._modules[str(index)] = module
+        self._insert(index + count if index < 0 else index, module)
         return self
-
-    def extend(self, modules: Iterable[Module]) -> Sequential:
-        for module in modules:
-            self.append(module)
-        return self
-
-    def pop(self, key: int) -> Module:
-        module = self[key]
-        del self[key]
-        return module
 
     def __add__(self, other: Sequential) -> Sequential:
         if not isinstance(other, Sequential):
@@ -101,7 +115,7 @@ class Sequential(Module):
         return type(self)(*self, *other)
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules, each registered (its parameters are the list's parameters)."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -109,25 +123,8 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    def __getitem__(self, idx: int | slice) -> Any:
-        if isinstance(idx, slice):
-            return type(self)(list(self._modules.values())[idx])
-        return self._modules[str(_index(len(self), idx))]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        setattr(self, str(_index(len(self), idx)), module)
-
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules)
-        for key in (keys[idx] if isinstance(idx, slice) else [keys[_index(len(self), idx)]]):
-            delattr(self, key)
-        self._modules = OrderedDict((str(i), m) for i, m in enumerate(self._modules.values()))
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+    def _from_items(self, items: list) -> ModuleList:
+        return type(self)([module for _, module in items])
 
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)
@@ -135,30 +132,14 @@ class ModuleList(Module):
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         return type(self)([*self, *other])
 
-    def __dir__(self) -> list[str]:
-        return [key for key in super().__dir__() if not key.isdigit()]
-
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self)), module)
-        return self
-
     def extend(self, modules: Iterable[Module]) -> ModuleList:
         if not isinstance(modules, Iterable):
             raise TypeError("ModuleList.extend should be called with an iterable, but got "
                             + type(modules).__name__)
-        for module in modules:
-            self.append(module)
-        return self
+        return super().extend(modules)
 
     def insert(self, index: int, module: Module) -> None:
-        for position in range(len(self._modules), index, -1):
-            self._modules[str(position)] = self._modules[str(position - 1)]
-        self._modules[str(index)] = module
-
-    def pop(self, key: int) -> Module:
-        module = self[key]
-        del self[key]
-        return module
+        self._insert(index, module)
 
     def __repr__(self) -> str:
         # torch prints runs of identical layers once: "(0-2): 3 x Linear(...)".

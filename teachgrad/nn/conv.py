@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from teachgrad.creation import empty
 from teachgrad.nn import functional as F
-from teachgrad.nn import init
+from teachgrad.nn.linear import Linear
 from teachgrad.nn.module import Module
 from teachgrad.nn.parameter import Parameter
 from teachgrad.tensor import Tensor
@@ -61,14 +60,9 @@ class Conv2d(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self) -> None:
-        """torch's default: uniform on [-1/sqrt(fan_in), 1/sqrt(fan_in)], fan_in = C/g*kh*kw."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+    # torch's default, Linear's: uniform on [-1/sqrt(fan_in), 1/sqrt(fan_in)], where the
+    # fan_in of a filter is C/g*kh*kw (init._calculate_fan_in_and_fan_out).
+    reset_parameters = Linear.reset_parameters
 
     def forward(self, input: Tensor) -> Tensor:
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,

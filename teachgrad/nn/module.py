@@ -42,6 +42,12 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
+def _before_init(what: str) -> AttributeError:
+    """torch's error for registering a parameter, buffer or module before Module.__init__."""
+    return AttributeError(f"cannot assign {what} before Module.__init__() call. Call "
+                          "super().__init__() first in your module's __init__.")
+
+
 def _addindent(text: str, spaces: int) -> str:
     """Indent every line but the first (a child's repr nested inside its parent's)."""
     lines = text.split("\n")
@@ -79,10 +85,7 @@ class Module:
     # ------------------------------------------------------------------ registration
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         if "_parameters" not in self.__dict__:
-            raise AttributeError(
-                "cannot assign parameter before Module.__init__() call. Call "
-                "super().__init__() first in your module's __init__."
-            )
+            raise _before_init("parameter")
         self._check_name(name, "parameter", self._parameters)
         if param is None:
             self._parameters[name] = None
@@ -102,10 +105,7 @@ class Module:
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         if "_buffers" not in self.__dict__:
-            raise AttributeError(
-                "cannot assign buffer before Module.__init__() call. Call super().__init__() "
-                "first in your module's __init__."
-            )
+            raise _before_init("buffer")
         self._check_name(name, "buffer", self._buffers)
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
@@ -140,10 +140,7 @@ class Module:
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             if params is None:
-                raise AttributeError(
-                    "cannot assign parameters before Module.__init__() call. Call "
-                    "super().__init__() first in your module's __init__."
-                )
+                raise _before_init("parameters")
             self._forget(name, keep="_parameters")
             self.register_parameter(name, value)
             return
@@ -159,10 +156,7 @@ class Module:
         modules = self.__dict__.get("_modules")
         if isinstance(value, Module):
             if modules is None:
-                raise AttributeError(
-                    "cannot assign module before Module.__init__() call. Call "
-                    "super().__init__() first in your module's __init__."
-                )
+                raise _before_init("module")
             self._forget(name, keep="_modules")
             modules[name] = value
             return
