@@ -16,7 +16,7 @@ from typing import Any
 
 from teachgrad.autograd.grad_mode import no_grad
 from teachgrad.creation import tensor, zeros_like
-from teachgrad.ops.elementwise import maximum
+from teachgrad.ops.where import maximum
 from teachgrad.optim.optimizer import Optimizer, check_non_negative, evaluate, params_with_grad
 
 

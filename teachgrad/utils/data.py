@@ -24,7 +24,7 @@ import numpy as np
 
 from teachgrad import dtypes
 from teachgrad.creation import as_tensor, randint, randperm, tensor
-from teachgrad.ops.shape import stack
+from teachgrad.ops.joining import stack
 from teachgrad.random import Generator
 from teachgrad.tensor import Tensor
 
