@@ -2,8 +2,9 @@
 
 load_digits(): 1,797 handwritten digits as 8x8 grey images (the UCI "optical
 recognition of handwritten digits" set), which scikit-learn ships inside its
-package, so no download is needed. scikit-learn is an optional dependency:
-    pip install "teachgrad[datasets]"
+package, so no download is needed. scikit-learn comes with the `lab`, `test` and
+`datasets` extras; in a notebook, `%pip install scikit-learn` adds it to the kernel's
+Python.
 """
 
 from __future__ import annotations
