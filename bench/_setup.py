@@ -1,7 +1,9 @@
 """Shared by every benchmark: one BLAS thread, and a median timer.
 
 Importing this module first pins NumPy's (and torch's) thread pools to one thread,
-so that ratios measured on a noisy 2-core machine compare like with like.
+so that ratios measured on a noisy 2-core machine compare like with like, and asks
+glibc's malloc to keep freed memory for reuse (teachgrad/malloc.py): a process-wide
+setting, so teachgrad, torch and NumPy all run with it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 for _name in THREAD_VARIABLES:
     os.environ[_name] = "1"
+
+from teachgrad.malloc import keep_freed_memory  # noqa: E402 (after the thread variables)
+
+keep_freed_memory()
 
 
 def describe_threads() -> str:
