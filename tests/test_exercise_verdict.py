@@ -153,3 +153,16 @@ def test_wrong_answer_count_reads_parametrize_and_plain_calls():
     )
     assert wrong_answer_counts(source, "lesson09") == {"lesson09.check_x": 3,
                                                        "lesson09.check_y": 1}
+
+
+def test_a_stub_is_not_attempted_even_when_the_check_wraps_its_error():
+    @exercise
+    def check_wrapping(fn) -> str:
+        try:
+            fn(teachgrad.ones(2))
+        except RuntimeError as error:  # NotImplementedError is a RuntimeError
+            raise AssertionError(f"double failed with {error}") from error
+        return "Correct"
+
+    verdict = assert_not_attempted(check_wrapping, cell(STUB)["double"])
+    assert "`double`" in verdict.message

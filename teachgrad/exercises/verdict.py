@@ -62,18 +62,30 @@ def judge(check: Callable[..., str], *answers: Any) -> Verdict:
     try:
         confirmation = check(*answers)
     except Exception as error:
-        origin = traceback.extract_tb(error.__traceback__)[-1]
-        learner = _learner_frame(error, check_file)
-        if _is_checker(origin, check_file):
-            if isinstance(error, AssertionError):
-                return Verdict(WRONG, f"Not yet right: {error}")
-        elif isinstance(error, NotImplementedError):
-            return Verdict(NOT_ATTEMPTED, f"Not attempted yet: `{learner.name}` still raises "
+        stub = _stub_in(error, check_file)
+        if stub is not None:
+            return Verdict(NOT_ATTEMPTED, f"Not attempted yet: `{stub.name}` still raises "
                            "NotImplementedError. Write your code in the cell above, run it, "
                            "then run this check again.")
+        if isinstance(error, AssertionError) and _raised_by_checker(error, check_file):
+            return Verdict(WRONG, f"Not yet right: {error}")
         return Verdict(WRONG, f"Not yet right: your code raised {type(error).__name__}"
-                       f"{_where(learner)}: {error}")
+                       f"{_where(_learner_frame(error, check_file))}: {error}")
     return Verdict(CORRECT, confirmation)
+
+
+def _raised_by_checker(error: BaseException, check_file: Path) -> bool:
+    return _is_checker(traceback.extract_tb(error.__traceback__)[-1], check_file)
+
+
+def _stub_in(error: BaseException | None, check_file: Path) -> traceback.FrameSummary | None:
+    """The learner frame of a NotImplementedError the learner's code raised, if the error
+    is one or was caused by one (a check may wrap what it caught in its own message)."""
+    while error is not None:
+        if isinstance(error, NotImplementedError) and not _raised_by_checker(error, check_file):
+            return _learner_frame(error, check_file)
+        error = error.__cause__ or error.__context__
+    return None
 
 
 class exercise:
