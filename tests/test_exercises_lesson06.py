@@ -80,7 +80,7 @@ class ZeroGradDoesNothing(MomentumSGD):
 @pytest.mark.parametrize(
     ("wrong", "message"),
     [
-        (TextbookMomentum, "textbook"),
+        (TextbookMomentum, "running-average form"),
         (RebindingMomentum, "not remembered"),
         (NoDecayMomentum, "no weight decay"),
         (NoNoGradMomentum, "no_grad"),

@@ -123,7 +123,7 @@ def _momentum_mistakes(lr: float, momentum: float, weight_decay: float
         p -= lr * v
 
     hints = {
-        "the textbook form v = momentum * v + (1 - momentum) * g: PyTorch's buffer has no "
+        "the running-average form v = momentum * v + (1 - momentum) * g: PyTorch's buffer has no "
         "(1 - momentum) factor (section 3.2)": textbook,
         "no weight decay: add weight_decay * p to the gradient first": no_decay,
         "the weight decay is applied outside the buffer: add weight_decay * p to the "

@@ -6,7 +6,10 @@ gradients. Each speed-up here replaces one reference function and says what it b
 
 - apply.py: Function.apply with its helpers inlined;
 - accumulate.py: a leaf's first gradient stored without a copy when no one else holds it;
-- float_errors.py: NumPy's float-error switch through its context variable.
+- float_errors.py: NumPy's float-error switch through its context variable;
+- array_backward.py: the hottest backward formulas on plain arrays when nothing records
+  the backward pass;
+- batches.py: a TensorDataset batch fetched with one index per tensor, collated as it is.
 
 They are on by default. Turn them off for the whole process with the environment
 variable TEACHGRAD_REFERENCE=1 (read when teachgrad is imported), or for a block:
@@ -24,16 +27,22 @@ from contextlib import contextmanager
 from teachgrad import numerics
 from teachgrad.autograd import engine
 from teachgrad.autograd.function import Function
+from teachgrad.fast import batches
 from teachgrad.fast.accumulate import first_gradient_without_copy
 from teachgrad.fast.apply import fast_apply
+from teachgrad.fast.array_backward import call_backward_on_arrays
 from teachgrad.fast.float_errors import ignore_float_errors, restore_float_errors
+from teachgrad.utils import data
 
 # (owner, attribute, reference version, fast version) for each swapped function.
 _SWAPS = [
     (Function, "apply", Function.__dict__["apply"], classmethod(fast_apply)),
     (engine, "_first_gradient", engine._first_gradient, first_gradient_without_copy),
+    (engine, "_call_backward", engine._call_backward, call_backward_on_arrays),
     (numerics, "_ignore_float_errors", numerics._ignore_float_errors, ignore_float_errors),
     (numerics, "_restore_float_errors", numerics._restore_float_errors, restore_float_errors),
+    (data.TensorDataset, "__getitems__", None, batches.fetch_batch),
+    (data, "default_collate", data.default_collate, batches.default_collate),
 ]
 
 

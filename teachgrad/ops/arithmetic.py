@@ -14,7 +14,6 @@ from typing import Any
 
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
-from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import (
     binary_arrays,
@@ -181,10 +180,6 @@ class Pow(Function):
         x, exponent = ctx.saved_tensors
         if exponent == 0:
             return grad * 0, None
-        if exponent == 2:  # the square, the most common power, needs no pow
-            if not _GradState.enabled:  # nothing records this backward: plain arrays will do
-                return Tensor._make(grad._array * x._array * 2.0), None
-            return grad * x * 2.0, None
         return grad * exponent * x ** (exponent - 1), None
 
 

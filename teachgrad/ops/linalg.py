@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad.autograd.function import Function, Node
-from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.ops.broadcast import check_same_device, sum_to_shape
 from teachgrad.ops.renamed import renamed
 from teachgrad.ops.views import Transpose
@@ -40,12 +39,6 @@ class MatMul(Function):
         needs_a, needs_b = ctx.needs_input_grad
         if len(shape_a) == 2 and len(shape_b) == 2:
             # matrix @ matrix, the common case: nothing to reshape or sum back.
-            if not _GradState.enabled:
-                # Nothing records this backward (no create_graph): products of the plain
-                # arrays give the same numbers without four recorded ops' overhead.
-                x, y, g = a._array if needs_b else None, b._array if needs_a else None, grad._array
-                return (Tensor._make(g @ y.T) if needs_a else None,
-                        Tensor._make(x.T @ g) if needs_b else None)
             return (MatMul.apply(grad, Transpose.apply(b, 0, 1)) if needs_a else None,
                     MatMul.apply(Transpose.apply(a, 0, 1), grad) if needs_b else None)
         if len(shape_a) == 1 and len(shape_b) == 1:

@@ -15,7 +15,6 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.device import array_module
 from teachgrad.ops.renamed import renamed
-from teachgrad.ops.views import broadcast_view
 from teachgrad.tensor import Tensor, _wrap_dim
 
 
@@ -33,16 +32,16 @@ def _axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
     return (_wrap_dim(dim, ndim),) if ndim else ()
 
 
+def _kept_shape(input_shape: tuple, axes: tuple | None, keepdim: bool) -> tuple | None:
+    """The result's shape had the reduced dims been kept (None: it broadcasts as it is)."""
+    if axes is None or keepdim:  # a 0-d result, or one that kept its dims
+        return None
+    return tuple(1 if d in axes else size for d, size in enumerate(input_shape))
+
+
 def _expand_back(grad: Tensor, input_shape: tuple, axes: tuple | None, keepdim: bool) -> Tensor:
     """Reshape a reduced gradient so it broadcasts over the input, then broadcast it."""
-    kept_shape = None  # a 0-d gradient, or one that kept its dims, broadcasts as it is
-    if axes is not None and not keepdim:
-        kept_shape = tuple(1 if d in axes else size for d, size in enumerate(input_shape))
-    if not _GradState.enabled:
-        # Nothing records this backward (no create_graph): a view of the plain array
-        # gives the same numbers without two recorded ops' overhead.
-        array = grad._array if kept_shape is None else grad._array.reshape(kept_shape)
-        return Tensor._make(broadcast_view(array, input_shape))
+    kept_shape = _kept_shape(input_shape, axes, keepdim)
     if kept_shape is not None:
         grad = grad.reshape(kept_shape)
     return grad.expand(input_shape)

@@ -12,7 +12,6 @@ from typing import Any
 
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
-from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.device import array_module
 from teachgrad.tensor import Tensor
 
@@ -156,12 +155,28 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
         (result,) = ctx.saved_tensors
-        if _GradState.enabled:
-            # create_graph: as in torch, the gradient stays connected to the result (with
-            # a zero derivative), so differentiating it again gives zeros, not an error.
-            return grad * result.sign()
-        # Nothing records this backward (no create_graph): plain arrays will do.
-        return Tensor._make(grad._array * (result._array > 0))
+        return ReluGradient.apply(grad, result)  # grad * (result > 0)
+
+
+class ReluGradient(Function):
+    """grad * (result > 0), ReLU's backward, as one op (torch's threshold_backward).
+
+    An op of its own rather than `grad * (result > 0)`, so that the gradient stays
+    connected to the result: differentiated again (create_graph=True) it gives zeros
+    for the result, as in torch, instead of an error that the result was not used.
+    """
+
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, grad: Tensor, result: Tensor) -> Any:
+        ctx.mask = result._array > 0
+        return grad._array * ctx.mask
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        zeros = array_module(ctx.mask).zeros(ctx.mask.shape, grad._array.dtype)
+        return grad * Tensor._make(ctx.mask), Tensor._make(zeros)
 
 
 class Sign(Function):

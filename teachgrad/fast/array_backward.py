@@ -1,0 +1,107 @@
+"""Backward formulas on plain arrays, for when nothing records the backward pass.
+
+The reference backward formulas (in teachgrad/ops/) compute on tensors, so that with
+create_graph=True the backward pass is recorded and can be differentiated again.
+Without create_graph, nothing is recorded and each tensor op in a formula only adds
+apply's overhead: `x.T @ g` is a transpose and a matmul through Function.apply, where
+NumPy needs one call. So for the ops a training step runs most, this module holds the
+same formula on the arrays, and the engine's `_call_backward` is swapped for
+`call_backward_on_arrays`, which uses one when it may. Each formula computes exactly
+what the reference computes, operation for operation, so the results are
+bit-identical (tests/test_reference_mode.py and the oracle suites in both modes).
+
+What it buys, measured with `python bench/two_layer.py` against TEACHGRAD_REFERENCE=1
+(the numbers are in the README's performance section).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from teachgrad.autograd import engine
+from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.grad_mode import _GradState
+from teachgrad.ops.arithmetic import Pow
+from teachgrad.ops.linalg import MatMul
+from teachgrad.ops.reductions import Mean, Sum, _kept_shape
+from teachgrad.ops.unary import Relu
+from teachgrad.ops.views import broadcast_view
+from teachgrad.ops.where import Clamp, _inside
+from teachgrad.tensor import Tensor
+
+# Function class -> formula(ctx, grad_array) giving one array (or None) per input, or
+# None as a whole when this call is a case the array formula does not cover.
+ARRAY_FORMULAS: dict[type[Function], Callable[..., tuple | None]] = {}
+
+
+def _formula_for(*functions: type[Function]) -> Callable:
+    def register(formula: Callable) -> Callable:
+        for function in functions:
+            # Renamed subclasses (MvBackward0, SumBackward1, ...) share the formula.
+            for cls in (function, *function.__subclasses__()):
+                ARRAY_FORMULAS[cls] = formula
+        return formula
+    return register
+
+
+@_formula_for(MatMul)
+def _matmul(ctx: Node, g: Any) -> tuple | None:
+    a, b = ctx.saved_tensors
+    shape_a, shape_b = ctx.shapes
+    if len(shape_a) != 2 or len(shape_b) != 2:
+        return None  # vectors and batches: the reference reshapes and sums back
+    needs_a, needs_b = ctx.needs_input_grad
+    return (g @ b._array.T if needs_a else None, a._array.T @ g if needs_b else None)
+
+
+@_formula_for(Relu)
+def _relu(ctx: Node, g: Any) -> tuple:
+    (result,) = ctx.saved_tensors
+    return (g * (result._array > 0),)
+
+
+@_formula_for(Pow)
+def _pow(ctx: Node, g: Any) -> tuple | None:
+    x, exponent = ctx.saved_tensors
+    if exponent != 2:
+        return None
+    # The reference's grad * exponent * x ** (exponent - 1), with x ** 1 == x exactly.
+    return (g * exponent * x._array, None)
+
+
+@_formula_for(Clamp)
+def _clamp(ctx: Node, g: Any) -> tuple:
+    (x,) = ctx.saved_tensors
+    return (g * _inside(x._array, ctx.low, ctx.high), None, None)
+
+
+@_formula_for(Sum)
+def _sum(ctx: Node, g: Any) -> tuple:
+    return (_spread(ctx, g), None, None, None)
+
+
+@_formula_for(Mean)
+def _mean(ctx: Node, g: Any) -> tuple:
+    return (_spread(ctx, g) / ctx.count, None, None)
+
+
+def _spread(ctx: Node, g: Any) -> Any:
+    """The reference's _expand_back: reshape, then a broadcast view (no copy)."""
+    kept_shape = _kept_shape(ctx.input_shape, ctx.axes, ctx.keepdim)
+    return broadcast_view(g if kept_shape is None else g.reshape(kept_shape), ctx.input_shape)
+
+
+reference_call_backward = engine._call_backward
+
+
+def call_backward_on_arrays(node: Node, grads: list, retain_graph: bool) -> tuple:
+    """engine._call_backward, with an array formula where one applies."""
+    formula = ARRAY_FORMULAS.get(node._function)
+    if formula is not None and not _GradState.enabled and not (node._hooks or node._retained):
+        array_grads = formula(node, grads[0]._array)
+        if array_grads is not None:
+            if not retain_graph:
+                node._saved = None
+            return tuple([None if g is None else Tensor._make(g) for g in array_grads])
+    return reference_call_backward(node, grads, retain_graph)
