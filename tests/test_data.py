@@ -146,6 +146,20 @@ def test_subset_and_concat_index_like_torch() -> None:
         same(ours[index], theirs[index])
 
 
+def test_every_name_torch_utils_data_exports_that_teachgrad_has_imports_the_same_way() -> None:
+    """teachgrad.utils.data re-exports its samplers, as torch.utils.data does."""
+    from teachgrad.utils import data, sampler
+
+    ours = {"BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler",
+            "SequentialSampler", "Subset", "TensorDataset", "default_collate",
+            "default_convert", "random_split"}
+    assert ours <= set(torch.utils.data.__all__)
+    assert set(data.__all__) == ours and all(hasattr(data, name) for name in ours)
+    samplers = set(sampler.__all__)
+    assert samplers == ours & set(torch.utils.data.sampler.__all__)
+    assert all(getattr(data, name) is getattr(sampler, name) for name in samplers)
+
+
 ERRORS = [
     lambda lib: lib.utils.data.TensorDataset(lib.ones(3), lib.ones(4)),
     lambda lib: lib.utils.data.DataLoader([1, 2], sampler=[0, 1], shuffle=True),

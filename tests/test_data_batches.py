@@ -1,17 +1,44 @@
 """The DataLoader's batch fetch (dataset.__getitems__), against the per-sample fetch and
 against torch.utils.data: the same batches, in the same order, with the same dtypes and
 shapes; one call per batch where the dataset defines __getitems__, one per sample where
-it does not."""
+it does not. Every test runs with teachgrad's speed-ups and in the reference mode
+(TensorDataset's batch fetch is one of them, teachgrad/fast/batches.py), and one loader
+gives bit-identical batches in both."""
 
 from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 import pytest
 
 import teachgrad
+from teachgrad import fast
+from teachgrad.fast import batches as fast_batches
+from teachgrad.utils import data as data_module
 from teachgrad.utils.data import DataLoader, Subset, TensorDataset, random_split
 
 torch = pytest.importorskip("torch", reason="torch is the oracle")
+
+
+@pytest.fixture(scope="module", autouse=True, params=["fast", "reference"])
+def autograd_mode(request: pytest.FixtureRequest):
+    """Overrides conftest's: every test of this module runs in both modes."""
+    with fast.reference_mode() if request.param == "reference" else nullcontext():
+        yield request.param
+
+
+@contextmanager
+def speed_ups(enabled: bool) -> Iterator[None]:
+    """teachgrad's speed-ups on (True) or off (False) for the block."""
+    was_enabled = fast.is_enabled()
+    fast.set_enabled(enabled)
+    try:
+        yield
+    finally:
+        fast.set_enabled(was_enabled)
 
 
 class OnlyGetitem:
@@ -126,17 +153,59 @@ def test_calls_per_batch_and_per_sample_match_torch(batched: bool, options: dict
     assert kinds == ({"items"} if batched and options["batch_size"] else {"item"})
 
 
-def test_tensor_dataset_fetches_each_batch_in_one_call(monkeypatch) -> None:
-    data = tensor_dataset(teachgrad)
-    seen = []
-    monkeypatch.setattr(TensorDataset, "__getitem__",
-                        lambda self, index: seen.append(index) or pytest.fail("per-sample"))
-    real = TensorDataset.__getitems__
-    monkeypatch.setattr(TensorDataset, "__getitems__",
-                        lambda self, indices: seen.append(list(indices)) or real(self, indices))
-    batches = list(DataLoader(data, batch_size=4))
-    assert seen == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+@pytest.mark.parametrize("enabled", [True, False])
+def test_fast_mode_fetches_a_batch_in_one_call_reference_mode_one_sample_at_a_time(
+        enabled: bool) -> None:
+    data, calls = tensor_dataset(teachgrad), []
+    with speed_ups(enabled), pytest.MonkeyPatch.context() as patch:
+        getitem, getitems = TensorDataset.__getitem__, TensorDataset.__getitems__
+        patch.setattr(TensorDataset, "__getitem__",
+                      lambda self, index: calls.append(index) or getitem(self, index))
+        if getitems:
+            patch.setattr(TensorDataset, "__getitems__",
+                          lambda self, indices: calls.append(list(indices))
+                          or getitems(self, indices))
+        batches = list(DataLoader(data, batch_size=4))
+    assert calls == ([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]] if enabled else list(range(10)))
     assert [b[1].tolist() for b in batches] == [[0, 11, 22, 30], [41, 52, 60, 71], [82, 90]]
+
+
+def test_reference_mode_has_no_batch_fetch_and_the_reference_collate() -> None:
+    with speed_ups(False):
+        assert not getattr(tensor_dataset(teachgrad), "__getitems__", None)
+        reference = data_module.default_collate
+        assert reference.__module__ == "teachgrad.utils.data"
+    with speed_ups(True):
+        assert getattr(tensor_dataset(teachgrad), "__getitems__", None)
+        assert data_module.default_collate is fast_batches.default_collate
+        # What lesson 07 prints is still the reading path's default_collate.
+        assert inspect.getsource(data_module.default_collate) == inspect.getsource(reference)
+
+
+@pytest.mark.parametrize("built_in", [True, False])
+@pytest.mark.parametrize("wrap", ["plain", "random_split", "requires_grad"])
+@pytest.mark.parametrize("options", [dict(batch_size=3), dict(batch_size=4, drop_last=True),
+                                     dict(batch_size=64), dict(batch_size=None)])
+def test_one_loader_gives_bit_identical_batches_in_both_modes(built_in: bool, wrap: str,
+                                                              options: dict) -> None:
+    """The same DataLoader (built in either mode) iterated with and without the speed-ups:
+    the same batch structure, dtypes, shapes and values, bit for bit."""
+    data = tensor_dataset(teachgrad, 11)
+    if wrap == "random_split":
+        data, _ = random_split(data, [8, 3], generator=teachgrad.Generator().manual_seed(3))
+    elif wrap == "requires_grad":
+        data = TensorDataset(teachgrad.randn(11, 3, requires_grad=True), teachgrad.arange(11))
+    generator = teachgrad.Generator()
+    with speed_ups(built_in):
+        loader = DataLoader(data, shuffle=True, generator=generator, **options)
+    runs = []
+    for enabled in (True, False):
+        generator.manual_seed(7)
+        with speed_ups(enabled):
+            loaded = epochs(loader)
+        runs.append([[(type(t.grad_fn).__name__, t.dtype, t.shape, t.detach().numpy().tobytes())
+                      for t in batch] for batch in loaded])
+    assert runs[0] == runs[1]
 
 
 @pytest.mark.parametrize("options", LOADERS)

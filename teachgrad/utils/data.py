@@ -1,13 +1,15 @@
 """Datasets and the DataLoader that cuts them into (shuffled) mini-batches (torch.utils.data).
 
 A Dataset answers two questions: how many samples (len) and what is sample i
-(dataset[i]). A DataLoader asks a sampler for the order of the indices, groups them
-into batches of batch_size, fetches the samples and *collates* them: a list of
-(image, label) pairs becomes one tensor of images and one tensor of labels.
+(dataset[i]). A DataLoader asks a sampler for the order of the indices (samplers are
+in sampler.py), groups them into batches of batch_size, fetches the samples and
+*collates* them: a list of (image, label) pairs becomes one tensor of images and one
+tensor of labels.
 
 A dataset may also answer "what are the samples at these indices" in one call,
 dataset.__getitems__(indices), as in torch: the DataLoader then fetches each batch
-with that call instead of one dataset[i] per sample (TensorDataset and Subset do).
+with that call instead of one dataset[i] per sample (Subset passes the call on to its
+dataset; teachgrad.fast gives TensorDataset one, in fast/batches.py).
 """
 
 from __future__ import annotations
@@ -23,14 +25,16 @@ from typing import Any
 import numpy as np
 
 from teachgrad import dtypes
-from teachgrad.creation import as_tensor, randint, randperm, tensor
+from teachgrad.creation import as_tensor, randperm, tensor
 from teachgrad.ops.joining import stack
 from teachgrad.random import Generator
 from teachgrad.tensor import Tensor
+from teachgrad.utils.sampler import BatchSampler, RandomSampler, SequentialSampler
 
 __all__ = [
     "BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler",
-    "SequentialSampler", "Subset", "TensorDataset", "default_collate", "random_split",
+    "SequentialSampler", "Subset", "TensorDataset", "default_collate", "default_convert",
+    "random_split",
 ]
 
 
@@ -62,39 +66,12 @@ class TensorDataset(Dataset):
     def __getitem__(self, index: int) -> tuple:
         return tuple(t[index] for t in self.tensors)
 
-    def __getitems__(self, indices: list) -> Sequence:
-        # The batch path: each tensor indexed once with the whole list, instead of one
-        # dataset[i] per sample and a stack (__getitem__ stays the reference: the same
-        # batches). What it buys, measured by `python bench/train_loop.py` (1,797 digits,
-        # batch 64, two epochs, one thread, six runs on a loaded 2-core machine): the
-        # DataLoader alone 15-30x faster (3-14 ms instead of 49-245 ms; 0.10-0.20x torch's
-        # time instead of 1.8-3.5x), the whole training loop 0.6-0.9x torch's time
-        # instead of 1.2-2.0x with the per-sample fetch.
-        if not isinstance(indices, list) or any(t.requires_grad for t in self.tensors):
-            return [self[index] for index in indices]  # e.g. to keep stack's grad_fn
-        return _SampleBatch(tuple(t[indices] for t in self.tensors))
+    # No batch fetch here: the DataLoader asks for one sample at a time. teachgrad.fast
+    # swaps in one that indexes each tensor once per batch (fast/batches.py).
+    __getitems__ = None
 
     def __len__(self) -> int:
         return self.tensors[0].size(0)
-
-
-class _SampleBatch(collections.abc.Sequence):
-    """Samples kept as one tensor per field (what TensorDataset.__getitems__ returns).
-
-    It reads as the list of per-sample tuples it stands for, so a custom collate_fn
-    gets the samples it expects; default_collate takes the fields as they are.
-    """
-
-    def __init__(self, fields: tuple) -> None:
-        self.fields = fields
-
-    def __len__(self) -> int:
-        return len(self.fields[0])
-
-    def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        return tuple(field[index] for field in self.fields)
 
 
 class Subset(Dataset):
@@ -177,80 +154,6 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float],
     return subsets
 
 
-# ---------------------------------------------------------------- samplers
-
-
-class SequentialSampler:
-    """Indices 0, 1, 2, ... in order."""
-
-    def __init__(self, data_source: Any) -> None:
-        self.data_source = data_source
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(range(len(self.data_source)))
-
-    def __len__(self) -> int:
-        return len(self.data_source)
-
-
-class RandomSampler:
-    """Indices in a new random order every epoch, from `generator` (or teachgrad's seeded
-    default generator): the same seed gives the same sequence of epochs."""
-
-    def __init__(self, data_source: Any, replacement: bool = False,
-                 num_samples: int | None = None, generator: Generator | None = None) -> None:
-        self.data_source = data_source
-        self.replacement = replacement
-        self._num_samples = num_samples
-        self.generator = generator
-        if not isinstance(self.num_samples, int) or self.num_samples <= 0:
-            raise ValueError(f"num_samples should be a positive integer value, but got "
-                             f"num_samples={self.num_samples}")
-
-    @property
-    def num_samples(self) -> int:
-        return len(self.data_source) if self._num_samples is None else self._num_samples
-
-    def __iter__(self) -> Iterator[int]:
-        size = len(self.data_source)
-        if self.replacement:
-            yield from randint(size, (self.num_samples,), generator=self.generator).tolist()
-            return
-        for _ in range(self.num_samples // size):
-            yield from randperm(size, generator=self.generator).tolist()
-        yield from randperm(size, generator=self.generator).tolist()[:self.num_samples % size]
-
-    def __len__(self) -> int:
-        return self.num_samples
-
-
-class BatchSampler:
-    """Groups the indices of another sampler into lists of batch_size."""
-
-    def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-            raise ValueError(f"batch_size should be a positive integer value, but got "
-                             f"batch_size={batch_size}")
-        self.sampler = sampler
-        self.batch_size = batch_size
-        self.drop_last = drop_last
-
-    def __iter__(self) -> Iterator[list[int]]:
-        batch: list[int] = []
-        for index in self.sampler:
-            batch.append(index)
-            if len(batch) == self.batch_size:
-                yield batch
-                batch = []
-        if batch and not self.drop_last:
-            yield batch
-
-    def __len__(self) -> int:
-        if self.drop_last:
-            return len(self.sampler) // self.batch_size
-        return -(-len(self.sampler) // self.batch_size)
-
-
 # ---------------------------------------------------------------- collating
 
 
@@ -261,8 +164,6 @@ def default_collate(batch: list) -> Any:
     tensor; ints -> int64 tensor; strings stay a list; dicts, tuples and lists are
     collated field by field (tuples become lists, as in torch).
     """
-    if isinstance(batch, _SampleBatch):  # TensorDataset.__getitems__: already stacked
-        return list(batch.fields)
     elem = batch[0]
     if isinstance(elem, Tensor):
         return stack(batch, 0)
