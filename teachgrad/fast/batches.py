@@ -9,10 +9,11 @@ indices, and default_collate hands those tensors on without stacking: the same b
 bit for bit (tests/test_data_batches.py runs one loader in both modes).
 
 What it buys, measured by `python bench/train_loop.py` (1,797 digits, batch 64, shuffle,
-two epochs, one thread, on a loaded 2-core machine; fast mode against the per-sample
-fetch): the DataLoader alone 20-30x faster (3.7-4.5 ms instead of 90-120 ms per two
-epochs; 0.1x torch's time instead of 2.5-3x), the whole training loop, an MLP with
-Adam, about 2x faster (0.7-0.8x torch's time instead of 1.4-1.6x).
+two epochs, one thread; three runs on a loaded 2-core machine; fast mode, against its
+line for a dataset with __getitem__ only): the DataLoader alone 18-25x faster (2.7-3.7 ms
+instead of 48-94 ms per two epochs; 0.11-0.15x torch's time instead of 2.6-2.7x), the
+whole training loop, an MLP with Adam, about 2x faster (0.7-1.0x torch's time instead
+of 1.4-1.9x).
 """
 
 from __future__ import annotations
