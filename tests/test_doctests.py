@@ -1,4 +1,4 @@
-"""The examples in the optimizers' and grad mode's docstrings run and print what they show.
+"""The examples in the optimizers' and autograd's docstrings run and print what they show.
 
 Each docstring documents an API the way torch's do, with an `Examples::` block of `>>>`
 lines and their printed output. Here every block runs as a doctest; a listed docstring
@@ -28,6 +28,16 @@ DOCUMENTED = {
     "teachgrad.optim.lookahead": ["Lookahead"],
     "teachgrad.autograd.grad_mode": ["is_grad_enabled", "no_grad", "enable_grad",
                                      "set_grad_enabled"],
+    # Node is the ctx that forward and backward receive.
+    "teachgrad.autograd.function": ["Function", "Node.save_for_backward",
+                                    "Node.saved_tensors", "Node.mark_non_differentiable",
+                                    "Node.set_materialize_grads"],
+    "teachgrad.autograd.engine": ["backward", "grad"],
+}
+# API that has no docstring of its own, documented by another docstring's examples:
+# docstring -> what its examples must use
+USED_IN_EXAMPLES = {
+    "teachgrad.autograd.function.Function": ["ctx.needs_input_grad"],
 }
 NOT_IN_TORCH = {"teachgrad.optim.lookahead.Lookahead"}
 
@@ -58,6 +68,16 @@ def test_listed_docstrings_have_examples(module_name: str) -> None:
     missing = [name for name in DOCUMENTED[module_name]
                if f"{module_name}.{name}" not in found]
     assert not missing, f"{module_name}: no >>> examples in the docstring of {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(USED_IN_EXAMPLES))
+def test_attributes_without_docstrings_are_in_examples(name: str) -> None:
+    module_name = name.rsplit(".", 1)[0]
+    test = doctests_of(module_name).get(name)
+    assert test is not None, f"no >>> examples in the docstring of {name}"
+    source = "".join(example.source for example in test.examples)
+    missing = [used for used in USED_IN_EXAMPLES[name] if used not in source]
+    assert not missing, f"the examples of {name} do not use {missing}"
 
 
 @pytest.mark.parametrize("module_name", sorted(DOCUMENTED))

@@ -24,9 +24,16 @@ from __future__ import annotations
 from heapq import heappop, heappush
 from typing import Any
 
-from teachgrad.autograd.function import AccumulateGrad, Node, _tensor_class, edge_to
+from teachgrad.autograd.function import AccumulateGrad, Node, edge_to
 from teachgrad.autograd.grad_mode import _GradState
-from teachgrad.device import array_module
+from teachgrad.autograd.gradients import (
+    _apply_output_hooks,
+    _checked,
+    _has_missing,
+    _materialize,
+    _root_gradients,
+)
+from teachgrad.autograd.targets import _capture, _needed_nodes, _resolve_unused, _targets
 from teachgrad.numerics import restore, silence
 
 
@@ -37,7 +44,24 @@ def backward(
     create_graph: bool = False,
     inputs: Any = None,
 ) -> None:
-    """Accumulate d(tensors)/d(leaf) into every leaf's .grad (or only into `inputs`)."""
+    """Accumulate d(tensors)/d(leaf) into every leaf's .grad (or only into `inputs`).
+
+    grad_tensors holds one gradient per tensor, the vector of the vector-Jacobian
+    product; it may be left out for one-element tensors. The graph is freed afterwards
+    unless retain_graph=True; create_graph=True records the backward pass too.
+    `tensor.backward(gradient)` calls this function.
+
+    Examples::
+
+        >>> import teachgrad
+        >>> x = teachgrad.tensor([1., 2., 3.], requires_grad=True)
+        >>> teachgrad.autograd.backward(x * x, grad_tensors=teachgrad.ones(3))
+        >>> x.grad
+        tensor([2., 4., 6.])
+        >>> teachgrad.autograd.backward((10 * x).sum())  # adds to x.grad
+        >>> x.grad
+        tensor([12., 14., 16.])
+    """
     roots = _as_tuple(tensors)
     root_grads = _root_gradients(roots, _as_tuple(grad_tensors, len(roots)))
     if retain_graph is None:
@@ -61,25 +85,32 @@ def grad(
     allow_unused: bool | None = None,
     materialize_grads: bool = False,
 ) -> tuple:
-    """d(outputs)/d(inputs), returned instead of accumulated into .grad."""
+    """d(outputs)/d(inputs), returned instead of accumulated into .grad.
+
+    grad_outputs plays the part of backward's grad_tensors. With create_graph=True the
+    gradients have a graph of their own, so they can be differentiated again. An input
+    the outputs do not depend on is an error, unless allow_unused=True (it gets None)
+    or materialize_grads=True (zeros).
+
+    Examples::
+
+        >>> import teachgrad
+        >>> x = teachgrad.tensor(3., requires_grad=True)
+        >>> (slope,) = teachgrad.autograd.grad(x ** 3, x, create_graph=True)
+        >>> slope
+        tensor(27., grad_fn=<MulBackward0>)
+        >>> teachgrad.autograd.grad(slope, x)
+        (tensor(18.),)
+        >>> print(x.grad)
+        None
+    """
     roots = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     root_grads = _root_gradients(roots, _as_tuple(grad_outputs, len(roots)))
     if retain_graph is None:
         retain_graph = create_graph
     grads = _run(roots, root_grads, retain_graph, create_graph, targets=_targets(inputs))
-    result = []
-    for tensor, grad_value in zip(inputs, grads):
-        if grad_value is None:
-            if materialize_grads:
-                grad_value = tensor.new_zeros(tensor.shape)
-            elif not allow_unused:
-                raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior."
-                )
-        result.append(grad_value)
-    return tuple(result)
+    return _resolve_unused(inputs, grads, allow_unused, materialize_grads)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -91,71 +122,6 @@ def _as_tuple(value: Any, length: int | None = None) -> tuple:
     if isinstance(value, (tuple, list)):
         return tuple(value)
     return (value,)
-
-
-def _root_gradients(roots: tuple, given: tuple) -> list:
-    Tensor = _tensor_class()  # noqa: N806 (tensor.py imports this module: looked up on use)
-    grads = []
-    for index, (root, grad_value) in enumerate(zip(roots, given)):
-        if not root._requires_grad:
-            raise RuntimeError(
-                f"element {index} of tensors does not require grad and does not have a grad_fn"
-            )
-        if grad_value is None:
-            array = root._array
-            if array.size != 1:
-                raise RuntimeError(
-                    "grad can be implicitly created only for scalar outputs (this output has "
-                    f"shape {list(root.shape)}). Pass gradient= with the output's shape, or "
-                    "reduce the output first, e.g. out.sum().backward()."
-                )
-            ones = array_module(array).empty(array.shape, array.dtype)
-            ones.fill(1)  # xp.ones is Python code around these two calls
-            grad_value = Tensor._make(ones)
-        elif not isinstance(grad_value, Tensor):
-            grad_value = Tensor._make(root._array.dtype.type(grad_value) + 0 * root._array)
-        elif grad_value.shape != root.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{index}] has a shape of {grad_value.shape} "
-                f"and output[{index}] has a shape of {root.shape}."
-            )
-        grads.append(grad_value)
-    return grads
-
-
-def _targets(inputs: tuple) -> list[tuple[Node, int]]:
-    targets = []
-    for tensor in inputs:
-        if not tensor.requires_grad:
-            raise RuntimeError("One of the differentiated Tensors does not require grad")
-        targets.append(edge_to(tensor))
-    return targets
-
-
-def _reachable(root_nodes: list[Node]) -> set[Node]:
-    """Every node the roots lead to through next_functions."""
-    seen = set(root_nodes)
-    stack = list(root_nodes)
-    while stack:
-        for child, _ in stack.pop().next_functions:
-            if child is not None and child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return seen
-
-
-def _needed_nodes(root_nodes: list[Node], target_nodes: set[Node]) -> set[Node]:
-    """Nodes from which some target can be reached: the only ones worth running."""
-    needed: set[Node] = set()
-    # Oldest first, so that each node's inputs are settled before the node itself.
-    for node in sorted(_reachable(root_nodes), key=_sequence_of):
-        if node in target_nodes or any(child in needed for child, _ in node.next_functions):
-            needed.add(node)
-    return needed
-
-
-def _sequence_of(node: Node) -> int:
-    return node._sequence
 
 
 def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
@@ -235,75 +201,6 @@ def _receive(buffers: dict, ready: list, node: Node, output_nr: int, grad_value:
     current = slots[output_nr]
     # Gradients arriving along several paths add up: the chain rule's sum over paths.
     slots[output_nr] = grad_value if current is None else current + grad_value
-
-
-def _checked(node: Node, child: Node, output_nr: int, grad_value: Any) -> Any:
-    """The gradient must match the shape of the tensor it is for; cast it to its dtype."""
-    if child.__class__ is AccumulateGrad:
-        shape, dtype = child.variable._array.shape, child.variable._array.dtype
-    else:
-        shape, dtype = child._output_meta[output_nr]
-    array = grad_value._array
-    if array.shape == shape and (array.dtype is dtype or array.dtype == dtype):
-        return grad_value
-    if array.shape != shape:
-        raise RuntimeError(
-            f"Function {node.name()} returned an invalid gradient - got {list(array.shape)} "
-            f"but expected shape compatible with {list(shape)}. backward must return one "
-            "gradient per input, each with the shape of that input."
-        )
-    if array.dtype != dtype:
-        grad_value = grad_value.to(dtype=_teachgrad_dtype(dtype))
-    return grad_value
-
-
-def _teachgrad_dtype(numpy_dtype: Any) -> Any:
-    from teachgrad.dtypes import from_numpy_dtype
-
-    return from_numpy_dtype(numpy_dtype)
-
-
-def _capture(node: Node, grads: list, targets: list, captured: dict) -> None:
-    for target in targets:
-        if target[0] is node:
-            captured[target] = grads[target[1]]
-
-
-def _apply_output_hooks(node: Node, grads: list) -> None:
-    if node._hooks:
-        for output_nr, hook in node._hooks:
-            if grads[output_nr] is not None:
-                replaced = hook(grads[output_nr])
-                if replaced is not None:
-                    grads[output_nr] = replaced
-    if node._retained:
-        for output_nr, tensor_ref in node._retained:
-            tensor = tensor_ref()
-            if tensor is not None and grads[output_nr] is not None:
-                new = grads[output_nr]
-                tensor._grad = new.clone() if tensor._grad is None else tensor._grad + new
-
-
-def _has_missing(grads: list) -> bool:
-    for grad_value in grads:  # not `None in grads`: that would call Tensor.__eq__
-        if grad_value is None:
-            return True
-    return False
-
-
-def _materialize(node: Node, grads: list) -> None:
-    """Outputs that got no gradient get zeros, so backward can always do arithmetic."""
-    if not node.materialize_grads:
-        return
-    from teachgrad.device import array_module
-    from teachgrad.tensor import Tensor
-
-    # At least one gradient arrived (the node is in the buffers): it tells the device.
-    xp = array_module(next(g for g in grads if g is not None)._array)
-    for index, grad_value in enumerate(grads):
-        if grad_value is None and node._output_meta[index] is not None:
-            shape, dtype = node._output_meta[index]
-            grads[index] = Tensor._make(xp.zeros(shape, dtype))
 
 
 def _accumulate(variable: Any, holder: list, create_graph: bool) -> None:

@@ -13,20 +13,21 @@ whole graph at once, with no reference cycle left for the garbage collector.
 
 from __future__ import annotations
 
-import itertools
 import weakref
 from typing import Any
 
 from teachgrad.autograd.grad_mode import is_grad_enabled, no_grad
+from teachgrad.autograd.graph import GraphNode, _next_sequence
+from teachgrad.autograd.outputs import SavedOutput, _as_output, _as_tuple, _connect_outputs
+from teachgrad.autograd.saved import FREED, SavedInput, _check_version
 from teachgrad.numerics import float_errors_ignored
 
 
-class Node:
+class Node(GraphNode):
     """A recorded op in the graph; also the `ctx` its forward and backward receive."""
 
     #: set on every Function's node class: the Function whose backward this node runs
     _function: type[Function]
-    _name: str
 
     # Defaults live on the class so that creating a node (once per op) costs nothing;
     # apply and forward set on the instance only what they need.
@@ -44,9 +45,26 @@ class Node:
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep these tensors for backward (inputs or outputs of forward, or None).
 
-        Python numbers are kept as they are, so an op like `x * 2` can save its `2`
-        next to the tensors it saves. Each tensor is kept with its version now, so
-        that backward can tell whether it was changed in place since.
+        Call it once, in forward. Python numbers are kept as they are, so an op like
+        `x * 2` can save its `2` next to its tensors. Each tensor is kept with its
+        version now, so that backward can tell whether it was changed in place since.
+
+        Examples::
+
+            >>> import teachgrad
+            >>> class Cube(teachgrad.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.save_for_backward(x)
+            ...         return x ** 3
+            ...     @staticmethod
+            ...     def backward(ctx, grad_output):
+            ...         (x,) = ctx.saved_tensors
+            ...         return grad_output * 3 * x ** 2
+            >>> x = teachgrad.tensor([1., 2.], requires_grad=True)
+            >>> Cube.apply(x).sum().backward()
+            >>> x.grad
+            tensor([ 3., 12.])
         """
         if self._sequence < 0:
             return  # apply records no node for this call: no backward will ask
@@ -60,25 +78,86 @@ class Node:
         self._saved = saved
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
-        """Outputs that carry no gradient (indices from argmax, say)."""
+        """Mark outputs of forward that carry no gradient (a mask, indices, say).
+
+        Call it in forward, on tensors forward returns: they get requires_grad=False,
+        and backward still takes a gradient for each (zeros), to be ignored.
+
+        Examples::
+
+            >>> import teachgrad
+            >>> class ReluAndMask(teachgrad.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         mask = (x > 0).float()
+            ...         ctx.mark_non_differentiable(mask)
+            ...         ctx.save_for_backward(mask)
+            ...         return x.clamp(min=0), mask
+            ...     @staticmethod
+            ...     def backward(ctx, grad_output, grad_mask):
+            ...         (mask,) = ctx.saved_tensors
+            ...         return grad_output * mask
+            >>> x = teachgrad.tensor([-1., 2.], requires_grad=True)
+            >>> out, mask = ReluAndMask.apply(x)
+            >>> out, mask
+            (tensor([0., 2.], grad_fn=<ReluAndMaskBackward>), tensor([0., 1.]))
+        """
         self._non_differentiable = tensors
 
     def set_materialize_grads(self, value: bool) -> None:
-        """With False, backward receives None (not zeros) for outputs that got no gradient."""
+        """With False, backward receives None (not zeros) for outputs that got no gradient.
+
+        By default an output that no path of the backward pass reaches gets a zero
+        gradient, so backward can always do arithmetic; None saves making the zeros.
+
+        Examples::
+
+            >>> import teachgrad
+            >>> class DoubleAndTriple(teachgrad.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.set_materialize_grads(False)
+            ...         return x * 2, x * 3
+            ...     @staticmethod
+            ...     def backward(ctx, grad_double, grad_triple):
+            ...         print(grad_double, grad_triple)
+            ...         return grad_double * 2
+            >>> double, triple = DoubleAndTriple.apply(teachgrad.ones(1, requires_grad=True))
+            >>> double.sum().backward()
+            tensor([1.]) None
+        """
         self.materialize_grads = value
 
     # ----- what backward reads -----
+    # saved_tensors is one loop with no helper calls for the common case (an input
+    # never changed in place): every backward reads it.
     @property
     def saved_tensors(self) -> tuple:
+        """The tensors save_for_backward kept, each checked not to be changed in place since.
+
+        Examples::
+
+            >>> import teachgrad
+            >>> class Square(teachgrad.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.save_for_backward(x)
+            ...         return x * x
+            ...     @staticmethod
+            ...     def backward(ctx, grad_output):
+            ...         (x,) = ctx.saved_tensors
+            ...         return 2 * x * grad_output
+            >>> x = teachgrad.tensor([3.], requires_grad=True)
+            >>> y = Square.apply(x)
+            >>> y.grad_fn.saved_tensors
+            (tensor([3.], requires_grad=True),)
+            >>> _ = x.detach().add_(1)  # x's memory, changed in place
+            >>> y.backward()  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            RuntimeError: one of the variables needed for gradient computation has been modified ...
+        """
         if self._saved is None:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved "
-                "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward() or autograd.grad(). Specify "
-                "retain_graph=True if you need to backward through the graph a second time or "
-                "if you need to access saved tensors after calling backward."
-            )
-        # One loop with no helper calls for the common case: every backward reads these.
+            raise RuntimeError(FREED)  # backward freed them (retain_graph=False)
         tensors = []
         for saved in self._saved:
             kind = saved.__class__
@@ -94,77 +173,12 @@ class Node:
                 tensors.append(saved)  # None or a Python number, kept as it was
         return tuple(tensors)
 
-    # ----- graph introspection, as torch's nodes offer -----
-    def name(self) -> str:
-        return self._name
-
-    def _sequence_nr(self) -> int:
-        """The order in which nodes were recorded: backward runs the newest first."""
-        return self._sequence
-
-    def register_hook(self, hook: Any) -> None:
-        raise NotImplementedError("register hooks on tensors: tensor.register_hook(fn)")
-
-    def __repr__(self) -> str:
-        return f"<{self._name} object at {hex(id(self))}>"
-
-
-class SavedInput(tuple):
-    """(tensor, its version when saved): an input of the node kept for backward.
-
-    A bare tuple subclass rather than a class with __init__, because one is made for
-    every tensor every op saves, and building a tuple costs a fraction of that.
-    """
-
-    __slots__ = ()
-
-
-class SavedOutput:
-    """An output of the node kept for backward, with the version it had when saved.
-
-    It holds the output's array, not the output tensor: that tensor's grad_fn is this
-    node, so keeping it would make a reference cycle. Backward rebuilds the tensor.
-    """
-
-    __slots__ = ("array", "version_box", "version", "requires_grad", "output_nr")
-
-    def __init__(self, tensor: Any, output_nr: int) -> None:
-        self.array = tensor._array
-        self.version_box = tensor._version_counter()
-        self.version = self.version_box.value
-        self.requires_grad = tensor._requires_grad
-        self.output_nr = output_nr
-
-    def unpack(self, node: Node) -> Any:
-        _check_version(self.version_box.value, self.version, "an output", node)
-        tensor = _tensor_class()._make(self.array)
-        tensor._version_box = self.version_box
-        if self.requires_grad:
-            tensor._requires_grad = True
-            tensor.grad_fn = node
-            tensor._output_nr = self.output_nr
-        return tensor
-
-
-def _check_version(current: int, expected: int, what: str, node: Node) -> None:
-    if current != expected:
-        raise RuntimeError(
-            "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: {what} saved by {node.name()} is at version {current}; "
-            f"expected version {expected} instead. Hint: do not change a tensor in place "
-            "(add_, mul_, x[...] = v, -=) between the forward pass that used it and backward; "
-            "use the out-of-place op (x = x + y) instead."
-        )
-
 
 class AccumulateGrad(Node):
     """The node that ends every path at a leaf: it adds the incoming gradient to leaf.grad."""
 
     _name = "torch::autograd::AccumulateGrad"
     variable: Any  # the leaf; set by accumulator_of
-
-    def name(self) -> str:
-        return self._name
 
     def _sequence_nr(self) -> int:
         # torch reports the largest 64-bit number for these (it runs them as soon as
@@ -191,12 +205,6 @@ def accumulator_of(leaf: Any) -> AccumulateGrad:
     return node
 
 
-# Numbers for nodes, counting up as they are recorded. A node's inputs were recorded
-# before it, so running nodes newest first never runs one before all its gradients
-# have arrived (teachgrad/autograd/engine.py).
-_next_sequence = itertools.count().__next__
-
-
 def edge_to(value: Any) -> tuple[Node | None, int]:
     """Where the gradient for this input goes: its grad_fn, its AccumulateGrad, or nowhere."""
     if not getattr(value, "_requires_grad", False):
@@ -219,8 +227,34 @@ class Function(metaclass=FunctionMeta):
     """Subclass with `forward(ctx, *args)` and `backward(ctx, *grad_outputs)`, then `.apply`.
 
     forward runs with gradient recording off and may return arrays or tensors;
-    backward gets one gradient per output and returns one per input (None for inputs
-    that are not tensors or need no gradient).
+    backward gets one gradient per output and returns one per input: None for an
+    input that is not a tensor or needs no gradient (`ctx.needs_input_grad` holds one
+    bool per input). Call the op as `MyFn.apply(*args)`, which records the node: the
+    `ctx` both methods receive and the grad_fn of the outputs.
+
+    Examples::
+
+        >>> import teachgrad
+        >>> class MyMul(teachgrad.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, a, b):
+        ...         ctx.save_for_backward(a, b)
+        ...         return a * b
+        ...     @staticmethod
+        ...     def backward(ctx, grad_output):
+        ...         a, b = ctx.saved_tensors
+        ...         print("needs_input_grad:", ctx.needs_input_grad)
+        ...         grad_a = grad_output * b if ctx.needs_input_grad[0] else None
+        ...         grad_b = grad_output * a if ctx.needs_input_grad[1] else None
+        ...         return grad_a, grad_b
+        >>> a = teachgrad.tensor([2., 3.], requires_grad=True)
+        >>> y = MyMul.apply(a, teachgrad.tensor([5., 7.]))
+        >>> y
+        tensor([10., 21.], grad_fn=<MyMulBackward>)
+        >>> y.sum().backward()
+        needs_input_grad: (True, False)
+        >>> a.grad
+        tensor([5., 7.])
     """
 
     @staticmethod
@@ -263,71 +297,3 @@ class Function(metaclass=FunctionMeta):
 
 def _requires_grad(value: Any) -> bool:
     return getattr(value, "_requires_grad", False)
-
-
-def _as_tuple(result: Any) -> tuple:
-    return result if isinstance(result, tuple) else (result,)
-
-
-
-def _as_output(value: Any, args: tuple) -> Any:
-    """Wrap an array forward returned; alias an input forward returned unchanged."""
-    tensor_class = _TENSOR or _tensor_class()
-    if not isinstance(value, tensor_class):
-        return None if value is None else tensor_class._make(value)
-    for arg in args:
-        if value is arg:
-            # The output gets this node as grad_fn; the input must keep its own.
-            alias = tensor_class._make(value._array)
-            alias._version_box = value._version_counter()
-            return alias
-    return value
-
-
-def _tensor_class() -> type:
-    # tensor.py imports this module, so Tensor is looked up on first use instead.
-    global _TENSOR
-    if _TENSOR is None:
-        from teachgrad.tensor import Tensor
-
-        _TENSOR = Tensor
-    return _TENSOR
-
-
-_TENSOR = None
-
-
-def _connect_outputs(ctx: Node, outputs: tuple) -> None:
-    """Make ctx the grad_fn of each floating output; turn what forward saved into records."""
-    meta = []
-    non_differentiable = ctx._non_differentiable
-    for index, out in enumerate(outputs):
-        if out is None:
-            meta.append(None)
-            continue
-        array = out._array
-        meta.append((array.shape, array.dtype))
-        if array.dtype.kind == "f" and not _contains(non_differentiable, out):
-            out.grad_fn = ctx
-            out._requires_grad = True
-            out._output_nr = index
-    ctx._output_meta = tuple(meta)
-    _record_saved_outputs(ctx, outputs)
-
-
-def _record_saved_outputs(ctx: Node, outputs: tuple) -> None:
-    """Saved tensors that forward returned become SavedOutput records (see SavedOutput)."""
-    saved = ctx._saved
-    for position, item in enumerate(saved):
-        if item.__class__ is SavedInput:
-            for index, out in enumerate(outputs):
-                if out is item[0]:
-                    saved[position] = SavedOutput(out, index)
-
-
-def _contains(items: tuple, wanted: Any) -> bool:
-    """Identity membership (`in` would call Tensor.__eq__, an elementwise op)."""
-    for item in items:
-        if item is wanted:
-            return True
-    return False

@@ -13,14 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from teachgrad.autograd.function import (
-    _as_output,
-    _connect_outputs,
-    _next_sequence,
-    _record_saved_outputs,
-    accumulator_of,
-)
+from teachgrad.autograd.function import accumulator_of
 from teachgrad.autograd.grad_mode import _GradState
+from teachgrad.autograd.graph import _next_sequence
+from teachgrad.autograd.outputs import _as_output, _connect_outputs, _record_saved_outputs
 from teachgrad.fast.float_errors import FLOAT_ERRORS, IGNORE
 from teachgrad.numerics import Silenced
 from teachgrad.tensor import Tensor
