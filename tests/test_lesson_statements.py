@@ -147,8 +147,10 @@ def test_network_check_finds_the_old_copy() -> None:
 def printed_objects(text: str) -> list[Any]:
     """What the section's cells pass to inspect.getsource, imported as they import it."""
     body = code(text)
-    names = {name: module for module, name in re.findall(r"^from ([\w.]+) import (\w+)$",
-                                                          body, re.MULTILINE)}
+    names = {name.strip(): module
+             for module, imported in re.findall(r"^from ([\w.]+) import ([\w, ]+)$", body,
+                                                re.MULTILINE)
+             for name in imported.split(",")}
     printed = []
     for target in re.findall(r"inspect\.getsource\(([\w.]+)\)", body):
         head, *rest = target.split(".")
