@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
-from teachgrad.nn.module import Module, _addindent
+from teachgrad.nn.module import Module
+from teachgrad.nn.module_repr import _addindent
 
 
 def _index(length: int, idx: Any) -> int:

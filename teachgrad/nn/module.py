@@ -12,12 +12,16 @@ back, so `self.fc1` works as usual while `parameters()`, `state_dict()`, `to()` 
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from teachgrad import dtypes
 from teachgrad.autograd.grad_mode import no_grad
+from teachgrad.nn.module_convert import ConvertMixin
+from teachgrad.nn.module_repr import ReprMixin
+from teachgrad.nn.module_state import StateDictMixin
+from teachgrad.nn.module_tree import TreeMixin
 from teachgrad.nn.parameter import Parameter, clear_grad
 from teachgrad.tensor import Tensor, _parse_to_args
 
@@ -31,32 +35,24 @@ def typename(value: Any) -> str:
     return name if module == "builtins" else f"{module}.{name}"
 
 
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What load_state_dict(strict=False) returns: the keys that did not match."""
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
-
-    __str__ = __repr__
-
-
 def _before_init(what: str) -> AttributeError:
     """torch's error for registering a parameter, buffer or module before Module.__init__."""
     return AttributeError(f"cannot assign {what} before Module.__init__() call. Call "
                           "super().__init__() first in your module's __init__.")
 
 
-def _addindent(text: str, spaces: int) -> str:
-    """Indent every line but the first (a child's repr nested inside its parent's)."""
-    lines = text.split("\n")
-    if len(lines) == 1:
-        return text
-    return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
+def _wrong_type(value: Any, target: str, expected: str, hint: str = "") -> TypeError:
+    """torch's error for assigning a value of the wrong type to a registered name."""
+    return TypeError(f"cannot assign '{typename(value)}' as {target} ({expected} or None "
+                     f"expected){hint}")
 
 
-class Module:
+# Module's core is this file: registration by attribute, walking the tree, modes, to().
+# The rest of torch's Module API is in base classes, by concept: module_state.py (saving,
+# loading), module_repr.py (printing), module_tree.py (apply, dotted names, del, dir),
+# module_convert.py (cuda(), float()...). Base classes, not functions attached later:
+# layers override their methods (extra_repr) as any other; Module.__mro__ lists them.
+class Module(StateDictMixin, ReprMixin, TreeMixin, ConvertMixin):
     training: bool
     _version = 1
 
@@ -138,46 +134,34 @@ class Module:
 
     def __setattr__(self, name: str, value: Any) -> None:
         params = self.__dict__.get("_parameters")
+        modules = self.__dict__.get("_modules")
+        buffers = self.__dict__.get("_buffers")
         if isinstance(value, Parameter):
             if params is None:
                 raise _before_init("parameters")
             self._forget(name, keep="_parameters")
             self.register_parameter(name, value)
-            return
-        if params is not None and name in params:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign '{typename(value)}' as parameter '{name}' (teachgrad.nn."
-                    "Parameter or None expected). Wrap it: nn.Parameter(tensor), or update the "
-                    f"values in place: self.{name}.data.copy_(tensor)."
-                )
+        elif params is not None and name in params:
+            if value is not None:  # a plain tensor here would silently stop training
+                raise _wrong_type(value, f"parameter '{name}'", "teachgrad.nn.Parameter",
+                                  ". Wrap it: nn.Parameter(tensor), or update the values in "
+                                  f"place: self.{name}.data.copy_(tensor).")
             params[name] = None
-            return
-        modules = self.__dict__.get("_modules")
-        if isinstance(value, Module):
+        elif isinstance(value, Module):
             if modules is None:
                 raise _before_init("module")
             self._forget(name, keep="_modules")
             modules[name] = value
-            return
-        if modules is not None and name in modules:
+        elif modules is not None and name in modules:
             if value is not None:
-                raise TypeError(
-                    f"cannot assign '{typename(value)}' as child module '{name}' (teachgrad.nn."
-                    "Module or None expected)"
-                )
+                raise _wrong_type(value, f"child module '{name}'", "teachgrad.nn.Module")
             modules[name] = value
-            return
-        buffers = self.__dict__.get("_buffers")
-        if buffers is not None and name in buffers:
+        elif buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(
-                    f"cannot assign '{typename(value)}' as buffer '{name}' (teachgrad.Tensor "
-                    "or None expected)"
-                )
+                raise _wrong_type(value, f"buffer '{name}'", "teachgrad.Tensor")
             buffers[name] = value
-            return
-        object.__setattr__(self, name, value)
+        else:
+            object.__setattr__(self, name, value)
 
     def _forget(self, name: str, keep: str) -> None:
         """Remove `name` from the other stores, before it is stored in `keep`.
@@ -198,19 +182,6 @@ class Module:
             if values is not None and name in values:
                 return values[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
-    def __delattr__(self, name: str) -> None:
-        for store in ("_parameters", "_buffers", "_modules"):
-            if name in self.__dict__.get(store, {}):
-                del self.__dict__[store][name]
-                self._non_persistent_buffers_set.discard(name)
-                return
-        object.__delattr__(self, name)
-
-    def __dir__(self) -> list[str]:
-        names = list(super().__dir__())
-        names += list(self._parameters) + list(self._buffers) + list(self._modules)
-        return sorted(name for name in set(names) if not name[0].isdigit())
 
     # ------------------------------------------------------------------ walking the tree
     def named_modules(self, memo: set | None = None, prefix: str = "",
@@ -274,33 +245,6 @@ class Module:
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
-    def get_submodule(self, target: str) -> Module:
-        module = self
-        for item in target.split(".") if target else []:
-            if not hasattr(module, item):
-                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
-            module = getattr(module, item)
-            if not isinstance(module, Module):
-                raise AttributeError(f"`{item}` is not an nn.Module")
-        return module
-
-    def get_parameter(self, target: str) -> Parameter:
-        module_path, _, name = target.rpartition(".")
-        module = self.get_submodule(module_path)
-        if not hasattr(module, name):
-            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
-        param = getattr(module, name)
-        if not isinstance(param, Parameter):
-            raise AttributeError(f"`{name}` is not an nn.Parameter")
-        return param
-
-    def apply(self, fn: Callable[[Module], Any]) -> Module:
-        """Call fn on every child (recursively), then on this module: e.g. custom init."""
-        for module in self.children():
-            module.apply(fn)
-        fn(self)
-        return self
-
     # ------------------------------------------------------------------ modes and grads
     def train(self, mode: bool = True) -> Module:
         if not isinstance(mode, bool):
@@ -312,11 +256,6 @@ class Module:
 
     def eval(self) -> Module:
         return self.train(False)
-
-    def requires_grad_(self, requires_grad: bool = True) -> Module:
-        for param in self.parameters():
-            param.requires_grad_(requires_grad)
-        return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients of every parameter (before the next backward adds new ones)."""
@@ -357,99 +296,3 @@ class Module:
             return tensor.to(device, dtype if tensor.is_floating_point() else None)
 
         return self._apply(convert)
-
-    def cuda(self, device: Any = None) -> Module:
-        return self.to("cuda" if device is None else device)
-
-    def cpu(self) -> Module:
-        return self.to("cpu")
-
-    def float(self) -> Module:
-        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
-
-    def double(self) -> Module:
-        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
-
-    def half(self) -> Module:
-        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
-
-    # ------------------------------------------------------------------ saving and loading
-    def state_dict(self, *, destination: dict | None = None, prefix: str = "",
-                   keep_vars: bool = False) -> OrderedDict:
-        """Every parameter and persistent buffer by dotted name ('fc1.weight'), sharing memory."""
-        destination = OrderedDict() if destination is None else destination
-        for name, param in self._parameters.items():
-            if param is not None:
-                destination[prefix + name] = param if keep_vars else param.detach()
-        for name, buffer in self._buffers.items():
-            if buffer is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = buffer if keep_vars else buffer.detach()
-        for name, module in self._modules.items():
-            if module is not None:
-                module.state_dict(destination=destination, prefix=f"{prefix}{name}.",
-                                  keep_vars=keep_vars)
-        return destination
-
-    def load_state_dict(self, state_dict: dict, strict: bool = True) -> _IncompatibleKeys:
-        """Copy values from state_dict into this module's parameters and buffers.
-
-        Everything is checked first; only when nothing is wrong is anything copied.
-        """
-        if not isinstance(state_dict, dict):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        own = self.state_dict(keep_vars=True)
-        missing = [key for key in own if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in own]
-        errors = []
-        if strict and unexpected:
-            errors.append("Unexpected key(s) in state_dict: {}. ".format(
-                ", ".join(f'"{key}"' for key in unexpected)))
-        if strict and missing:
-            errors.insert(0, "Missing key(s) in state_dict: {}. ".format(
-                ", ".join(f'"{key}"' for key in missing)))
-        for key, target in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            if not isinstance(value, Tensor):
-                errors.append(
-                    f'While copying the parameter named "{key}", expected teachgrad.Tensor or '
-                    f"Tensor-like object from checkpoint but received {type(value)}"
-                )
-            elif value.shape != target.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                    f"checkpoint, the shape in current model is {target.shape}."
-                )
-        if errors:
-            hint = ("\n\tTo load only the keys that match, pass strict=False (the others are "
-                    "returned)." if strict and (missing or unexpected) else "")
-            raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}{}".format(
-                type(self).__name__, "\n\t".join(errors), hint))
-        with no_grad():
-            for key, target in own.items():
-                if key in state_dict:
-                    target.copy_(state_dict[key])
-        return _IncompatibleKeys(missing, unexpected)
-
-    # ------------------------------------------------------------------ printing
-    def extra_repr(self) -> str:
-        """The text between the parentheses of this module's repr; layers override it."""
-        return ""
-
-    def _get_name(self) -> str:
-        return type(self).__name__
-
-    def __repr__(self) -> str:
-        extra = self.extra_repr()
-        extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({name}): {_addindent(repr(module), 2)}"
-                       for name, module in self._modules.items()]
-        lines = extra_lines + child_lines
-        text = self._get_name() + "("
-        if lines:
-            if len(extra_lines) == 1 and not child_lines:
-                text += extra_lines[0]
-            else:
-                text += "\n  " + "\n  ".join(lines) + "\n"
-        return text + ")"
