@@ -3,6 +3,12 @@
 Each op is written once, as a function in teachgrad/ops/. Here the same functions
 become methods (x.exp() is teachgrad.exp(x)) and Python operators (a * b is
 teachgrad.mul(a, b)), so there is exactly one implementation of each.
+
+The long tail of torch's Tensor API, off the reading path, is attached the same way
+(_long_tail, at the bottom) from modules by concept beside tensor.py: tensor_convert.py
+(devices and dtypes), tensor_python.py (Python numbers, len, iteration, deepcopy),
+tensor_layout.py (strides, memory), tensor_new.py (Tensor(2, 3), new_zeros) and
+tensor_autograd.py (detach_).
 """
 
 from __future__ import annotations
@@ -120,6 +126,8 @@ def attach(tensor_class: type) -> None:
     }
     for name, function in operators.items():
         setattr(tensor_class, name, function)
+    for name, function in _long_tail().items():
+        setattr(tensor_class, name, function)
     tensor_class.T = property(views.reversed_dims)
     tensor_class.mT = property(lambda x: views.transpose(x, -2, -1))
 
@@ -153,3 +161,35 @@ def _square(x: Any) -> Any:
     from teachgrad.ops import arithmetic
 
     return arithmetic.pow(x, 2)
+
+
+def _long_tail() -> dict[str, Any]:
+    """The rest of torch's Tensor API: methods and protocols from the tensor_*.py modules."""
+    from teachgrad import tensor_autograd, tensor_convert, tensor_layout, tensor_new, tensor_python
+
+    return {
+        "detach_": tensor_autograd.detach_,
+        # devices and dtypes
+        "to": tensor_convert.to, "cpu": tensor_convert.cpu, "cuda": tensor_convert.cuda,
+        "float": tensor_convert.as_float32, "double": tensor_convert.as_float64,
+        "half": tensor_convert.as_float16, "long": tensor_convert.as_int64,
+        "int": tensor_convert.as_int32, "short": tensor_convert.as_int16,
+        "bool": tensor_convert.as_bool, "byte": tensor_convert.as_uint8,
+        "type_as": tensor_convert.type_as, "type": tensor_convert.legacy_type,
+        "is_floating_point": tensor_convert.is_floating_point,
+        # memory layout, and torch's other names for dim() and numel()
+        "stride": tensor_layout.stride, "is_contiguous": tensor_layout.is_contiguous,
+        "element_size": tensor_layout.element_size, "data_ptr": tensor_layout.data_ptr,
+        "ndimension": tensor_layout.ndimension, "nelement": tensor_layout.nelement,
+        # new tensors: torch's legacy constructor Tensor(2, 3), and ones like this one
+        "__init__": tensor_new.legacy_init, "new_tensor": tensor_new.new_tensor,
+        "new_zeros": tensor_new.new_zeros, "new_ones": tensor_new.new_ones,
+        "new_full": tensor_new.new_full, "new_empty": tensor_new.new_empty,
+        # Python values and protocols: numbers, lists, len, iteration, format, deepcopy
+        "item": tensor_python.item, "tolist": tensor_python.tolist,
+        "__bool__": tensor_python.truth_value, "__float__": tensor_python.as_python_float,
+        "__int__": tensor_python.as_python_int, "__index__": tensor_python.as_index,
+        "__array__": tensor_python.as_numpy_array, "__len__": tensor_python.length,
+        "__iter__": tensor_python.iterate, "__format__": tensor_python.formatted,
+        "__deepcopy__": tensor_python.deepcopy,
+    }

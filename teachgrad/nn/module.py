@@ -23,7 +23,8 @@ from teachgrad.nn.module_repr import ReprMixin
 from teachgrad.nn.module_state import StateDictMixin
 from teachgrad.nn.module_tree import TreeMixin
 from teachgrad.nn.parameter import Parameter, clear_grad
-from teachgrad.tensor import Tensor, _parse_to_args
+from teachgrad.tensor import Tensor
+from teachgrad.tensor_convert import parse_to_args
 
 
 def typename(value: Any) -> str:
@@ -282,7 +283,7 @@ class Module(StateDictMixin, ReprMixin, TreeMixin, ConvertMixin):
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """to(device), to(dtype), to(device, dtype) or to(tensor): move/convert in place."""
-        device, dtype = _parse_to_args(args, kwargs)
+        device, dtype = parse_to_args(args, kwargs)
         if dtype is not None:
             dtype = dtypes.to_dtype(dtype)
             if not dtype.is_floating_point:
