@@ -58,7 +58,6 @@ from teachgrad.ops.arithmetic import (
     div,
     mul,
     neg,
-    pow,
     reciprocal,
     rsub,
     sub,
@@ -83,6 +82,7 @@ from teachgrad.ops.compare import (
     ne,
 )
 from teachgrad.ops.convert import clone
+from teachgrad.ops.extrema import all, amax, amin, any, argmax, argmin, max, min
 from teachgrad.ops.indexing import (
     flip,
     fliplr,
@@ -106,21 +106,8 @@ from teachgrad.ops.linalg import bmm, dot, matmul, mm, mv
 from teachgrad.ops.norms import (
     norm,
 )
-from teachgrad.ops.reductions import (
-    all,
-    amax,
-    amin,
-    any,
-    argmax,
-    argmin,
-    max,
-    mean,
-    min,
-    prod,
-    std,
-    sum,
-    var,
-)
+from teachgrad.ops.powers import pow
+from teachgrad.ops.reductions import mean, prod, sum
 from teachgrad.ops.rounding import (
     ceil,
     fix,
@@ -154,6 +141,7 @@ from teachgrad.ops.unary import (
     sqrt,
     tanh,
 )
+from teachgrad.ops.variance import std, var
 from teachgrad.ops.views import (
     flatten,
     permute,

@@ -21,17 +21,20 @@ def attach(tensor_class: type) -> None:
         arithmetic,
         compare,
         convert,
+        extrema,
         indexing,
         inplace,
         joining,
         linalg,
         norms,
+        powers,
         reductions,
         rounding,
         scans,
         softmax,
         sort,
         unary,
+        variance,
         views,
         where,
     )
@@ -39,7 +42,7 @@ def attach(tensor_class: type) -> None:
     methods = {
         # arithmetic
         "add": arithmetic.add, "sub": arithmetic.sub, "mul": arithmetic.mul,
-        "div": arithmetic.div, "pow": arithmetic.pow, "neg": arithmetic.neg,
+        "div": arithmetic.div, "pow": powers.pow, "neg": arithmetic.neg,
         "reciprocal": arithmetic.reciprocal, "rsub": arithmetic.rsub,
         "subtract": arithmetic.sub, "multiply": arithmetic.mul, "divide": arithmetic.div,
         "negative": arithmetic.neg, "square": _square,
@@ -63,11 +66,11 @@ def attach(tensor_class: type) -> None:
         "isfinite": compare.isfinite, "isinf": compare.isinf, "allclose": compare.allclose,
         "isclose": compare.isclose, "equal": compare.equal,
         # reductions, the softmax family, running sums, norms
-        "sum": reductions.sum, "mean": reductions.mean, "max": reductions.max,
-        "min": reductions.min, "amax": reductions.amax, "amin": reductions.amin,
-        "prod": reductions.prod, "var": reductions.var, "std": reductions.std,
-        "argmax": reductions.argmax, "argmin": reductions.argmin, "any": reductions.any,
-        "all": reductions.all, "logsumexp": softmax.logsumexp, "softmax": softmax.softmax,
+        "sum": reductions.sum, "mean": reductions.mean, "max": extrema.max,
+        "min": extrema.min, "amax": extrema.amax, "amin": extrema.amin,
+        "prod": reductions.prod, "var": variance.var, "std": variance.std,
+        "argmax": extrema.argmax, "argmin": extrema.argmin, "any": extrema.any,
+        "all": extrema.all, "logsumexp": softmax.logsumexp, "softmax": softmax.softmax,
         "log_softmax": softmax.log_softmax, "cumsum": scans.cumsum, "cumprod": scans.cumprod,
         "norm": norms.norm,
         # sorting
@@ -107,7 +110,7 @@ def attach(tensor_class: type) -> None:
         "__sub__": arithmetic.sub, "__rsub__": arithmetic.rsub,
         "__mul__": arithmetic.mul, "__rmul__": _swap(arithmetic.mul),
         "__truediv__": arithmetic.div, "__rtruediv__": _swap(arithmetic.div),
-        "__pow__": arithmetic.pow, "__rpow__": _swap(arithmetic.pow),
+        "__pow__": powers.pow, "__rpow__": _swap(powers.pow),
         "__floordiv__": rounding.floor_divide,
         "__rfloordiv__": _swap(rounding.floor_divide),
         "__mod__": rounding.remainder, "__rmod__": _swap(rounding.remainder),
@@ -158,9 +161,9 @@ def _identity(x: Any) -> Any:
 
 
 def _square(x: Any) -> Any:
-    from teachgrad.ops import arithmetic
+    from teachgrad.ops import powers
 
-    return arithmetic.pow(x, 2)
+    return powers.pow(x, 2)
 
 
 def _long_tail() -> dict[str, Any]:

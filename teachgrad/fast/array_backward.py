@@ -22,8 +22,8 @@ from typing import Any
 from teachgrad.autograd import engine
 from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState
-from teachgrad.ops.arithmetic import Pow
 from teachgrad.ops.linalg import MatMul
+from teachgrad.ops.powers import Pow
 from teachgrad.ops.reductions import Mean, Sum, _kept_shape
 from teachgrad.ops.unary import Relu
 from teachgrad.ops.views import broadcast_view

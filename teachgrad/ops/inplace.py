@@ -22,7 +22,7 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState, no_grad
 from teachgrad.device import array_module
 from teachgrad.numerics import restore, silence
-from teachgrad.ops import arithmetic, indexing, rounding, unary, views, where
+from teachgrad.ops import arithmetic, indexing, powers, rounding, unary, views, where
 from teachgrad.ops.broadcast import broadcast_shapes, check_same_device, sum_to_shape
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
@@ -185,7 +185,7 @@ def div_(x: Tensor, other: Any) -> Tensor:
 
 
 def pow_(x: Tensor, exponent: Any) -> Tensor:
-    return apply_inplace(x, arithmetic.pow, exponent)
+    return apply_inplace(x, powers.pow, exponent)
 
 
 def clamp_(x: Tensor, min: Any = None, max: Any = None) -> Tensor:

@@ -7,7 +7,6 @@ for a max. The helper `_expand_back` undoes the reduction's change of shape firs
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 from teachgrad import dtypes
@@ -104,128 +103,6 @@ def _product(values: Any) -> int:
     return result
 
 
-class MaxAll(Function):
-    """max() over every element; ties share the gradient evenly, as in torch."""
-
-    node_name = "MaxBackward1"
-    _pick = "max"
-
-    @staticmethod
-    def forward(ctx: Node, x: Tensor) -> Any:
-        _require_elements(x, ctx._function._pick)
-        result = Tensor._make(getattr(x._array, ctx._function._pick)())
-        ctx.save_for_backward(x, result)
-        return result
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> Tensor:
-        x, result = ctx.saved_tensors
-        winners = x == result
-        return grad * winners / winners.sum()
-
-
-MinAll = renamed(MaxAll, "MinBackward1", _pick="min")
-
-
-class Amax(Function):
-    """amax(dims): the largest values over some dims (all by default); no indices.
-
-    Unlike max(dim), which sends the gradient to the one index it returns, amax shares
-    it evenly between tied maxima, as torch does.
-    """
-
-    node_name = "AmaxBackward0"
-    _pick = "max"
-
-    @staticmethod
-    def forward(ctx: Node, x: Tensor, dim: Any, keepdim: bool) -> Any:
-        _require_elements(x, "a" + ctx._function._pick)
-        array = x._array
-        ctx.axes, ctx.keepdim = _axes(dim, array.ndim), keepdim
-        result = Tensor._make(getattr(array, ctx._function._pick)(axis=ctx.axes,
-                                                                  keepdims=keepdim))
-        ctx.save_for_backward(x, result)
-        return result
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> tuple:
-        x, result = ctx.saved_tensors
-        winners = x == _expand_back(result, x.shape, ctx.axes, ctx.keepdim)
-        spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim)
-        return spread * winners / winners.sum(ctx.axes, keepdim=True), None, None
-
-
-Amin = renamed(Amax, "AminBackward0", _pick="min")
-
-
-class MaxDim(Function):
-    """max(dim): the values and their indices; the gradient goes to the index taken."""
-
-    node_name = "MaxBackward0"
-    _pick = "argmax"
-
-    @staticmethod
-    def forward(ctx: Node, x: Tensor, dim: int, keepdim: bool) -> tuple:
-        _require_elements(x, "max" if ctx._function._pick == "argmax" else "min")
-        array = x._array
-        axis = _wrap_dim(dim, array.ndim) if array.ndim else None
-        xp = array_module(array)
-        if axis is None:
-            indices = xp.zeros((), dtype=dtypes.int64.numpy_dtype)
-            values = array.copy()
-        else:
-            indices = getattr(array, ctx._function._pick)(axis=axis, keepdims=True)
-            values = xp.take_along_axis(array, indices, axis=axis)
-            if not keepdim:
-                values, indices = values.squeeze(axis), indices.squeeze(axis)
-        ctx.axis, ctx.keepdim, ctx.input_shape = axis, keepdim, array.shape
-        return values_and_indices(ctx, values, indices)
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor, grad_indices: Any) -> tuple:
-        (indices,) = ctx.saved_tensors
-        if ctx.axis is None:
-            return grad, None, None
-        return grad_at_indices(grad, indices, ctx.axis, ctx.keepdim, ctx.input_shape), None, None
-
-
-MinDim = renamed(MaxDim, "MinBackward0", _pick="argmin")
-
-
-def values_and_indices(ctx: Node, values: Any, indices: Any) -> tuple:
-    """The (values, int64 indices) pair that max(dim), sort and topk return.
-
-    The indices are saved for backward (which routes each gradient to its index) and
-    carry no gradient themselves.
-    """
-    index_tensor = Tensor._make(indices.astype(dtypes.int64.numpy_dtype, copy=False))
-    ctx.save_for_backward(index_tensor)
-    ctx.mark_non_differentiable(index_tensor)
-    return values, index_tensor
-
-
-def grad_at_indices(grad: Tensor, indices: Tensor, axis: int, keepdim: bool,
-                    input_shape: tuple) -> Tensor:
-    """Place each gradient at its index along `axis`; zeros elsewhere (differentiable)."""
-    if not keepdim:
-        grad, indices = grad.unsqueeze(axis), indices.unsqueeze(axis)
-    xp = array_module(indices._array)
-    positions = xp.arange(input_shape[axis]).reshape(
-        tuple(-1 if d == axis else 1 for d in range(len(input_shape)))
-    )
-    chosen = Tensor._make(positions == indices._array)
-    return grad * chosen
-
-
-def _require_elements(x: Tensor, name: str, error: type = RuntimeError) -> None:
-    # torch raises RuntimeError for max/min/amax of nothing, IndexError for argmax.
-    if x._array.size == 0:
-        raise error(
-            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-            "Specify the reduction dim with the 'dim' argument."
-        )
-
-
 class Prod(Function):
     node_name = "ProdBackward0"
 
@@ -295,51 +172,6 @@ def _product_of_others(x: Tensor, axis: int | None) -> Tensor:
     return Tensor._make(others.reshape(array.shape))
 
 
-def _spread_setup(ctx: Node, x: Tensor, name: str, dim: Any, correction: float,
-                  keepdim: bool) -> Any:
-    """What var and std both record: the axes, how many values each result spans."""
-    array = _float_input(x, name)
-    ctx.axes = _axes(dim, array.ndim)
-    ctx.keepdim, ctx.correction = keepdim, correction
-    ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
-    return array
-
-
-class Var(Function):
-    node_name = "VarBackward0"
-
-    @staticmethod
-    def forward(ctx: Node, x: Tensor, dim: Any, correction: float, keepdim: bool) -> Any:
-        array = _spread_setup(ctx, x, "var", dim, correction, keepdim)
-        ctx.save_for_backward(x)
-        return array.var(axis=ctx.axes, ddof=correction, keepdims=keepdim)
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> tuple:
-        (x,) = ctx.saved_tensors
-        centred = x - x.mean(ctx.axes, keepdim=True)
-        spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim)
-        return spread * centred * (2.0 / (ctx.count - ctx.correction)), None, None, None
-
-
-class Std(Function):
-    node_name = "StdBackward0"
-
-    @staticmethod
-    def forward(ctx: Node, x: Tensor, dim: Any, correction: float, keepdim: bool) -> Any:
-        array = _spread_setup(ctx, x, "std", dim, correction, keepdim)
-        result = Tensor._make(array.std(axis=ctx.axes, ddof=correction, keepdims=keepdim))
-        ctx.save_for_backward(x, result)
-        return result
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> tuple:
-        x, result = ctx.saved_tensors
-        centred = x - x.mean(ctx.axes, keepdim=True)
-        scale = _expand_back(grad / result, x.shape, ctx.axes, ctx.keepdim)
-        return scale * centred / (ctx.count - ctx.correction), None, None, None
-
-
 def _float_input(x: Tensor, name: str) -> Any:
     if x._array.dtype.kind != "f":
         raise RuntimeError(
@@ -350,27 +182,6 @@ def _float_input(x: Tensor, name: str) -> Any:
 
 
 # ---------------------------------------------------------------- public functions
-
-
-ReturnType = namedtuple("ReturnType", ["values", "indices"])
-
-
-class _ValuesIndices(ReturnType):
-    """What max(dim)/min(dim) return: a named pair that prints as torch's does."""
-
-    _name = "max"
-
-    def __repr__(self) -> str:
-        return (f"teachgrad.return_types.{self._name}(\nvalues={self.values!r},\n"
-                f"indices={self.indices!r})")
-
-
-class MaxResult(_ValuesIndices):
-    _name = "max"
-
-
-class MinResult(_ValuesIndices):
-    _name = "min"
 
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
@@ -386,90 +197,9 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return MeanDim.apply(input, dim, keepdim)
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    if isinstance(dim, Tensor):
-        from teachgrad.ops.where import maximum
-
-        return maximum(input, dim)
-    if dim is None:
-        return MaxAll.apply(input)
-    return MaxResult(*MaxDim.apply(input, dim, keepdim))
-
-
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    if isinstance(dim, Tensor):
-        from teachgrad.ops.where import minimum
-
-        return minimum(input, dim)
-    if dim is None:
-        return MinAll.apply(input)
-    return MinResult(*MinDim.apply(input, dim, keepdim))
-
-
-def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return Amax.apply(input, dim, keepdim)
-
-
-def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return Amin.apply(input, dim, keepdim)
-
-
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
         return Prod.apply(input, None, False)
     return ProdDim.apply(input, dim, keepdim)
 
 
-def _correction(unbiased: Any, correction: Any) -> float:
-    if correction is not None:
-        return correction
-    return 1 if unbiased in (None, True) else 0
-
-
-def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
-        correction: Any = None) -> Tensor:
-    if isinstance(dim, bool):  # var(False): torch's old positional `unbiased`
-        dim, unbiased = None, dim
-    return Var.apply(input, dim, _correction(unbiased, correction), keepdim)
-
-
-def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
-        correction: Any = None) -> Tensor:
-    if isinstance(dim, bool):
-        dim, unbiased = None, dim
-    return Std.apply(input, dim, _correction(unbiased, correction), keepdim)
-
-
-def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _arg(input, dim, keepdim, "argmax")
-
-
-def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _arg(input, dim, keepdim, "argmin")
-
-
-def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:
-    _require_elements(input, pick, IndexError)
-    if input._array.dtype.kind == "b":
-        raise RuntimeError(f"{pick}(): does not support bool input. Convert it first, e.g. "
-                           f"mask.int().{pick}().")
-    array = input._array
-    if dim is None:
-        index = getattr(array.reshape(-1), pick)()
-        result = index.reshape((1,) * array.ndim) if keepdim else index
-    else:
-        result = getattr(array, pick)(axis=_wrap_dim(dim, array.ndim) if array.ndim else None,
-                                      keepdims=keepdim)
-    return Tensor._make(array_module(array).asarray(result, dtype=dtypes.int64.numpy_dtype))
-
-
-def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    axes = _axes(dim, input._array.ndim)
-    return Tensor._make(array_module(input._array).asarray(
-        input._array.any(axis=axes, keepdims=keepdim)))
-
-
-def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    axes = _axes(dim, input._array.ndim)
-    return Tensor._make(array_module(input._array).asarray(
-        input._array.all(axis=axes, keepdims=keepdim)))

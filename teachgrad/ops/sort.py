@@ -15,8 +15,8 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
+from teachgrad.ops.extrema import _ValuesIndices, values_and_indices
 from teachgrad.ops.indexing import ScatterAdd
-from teachgrad.ops.reductions import _ValuesIndices, values_and_indices
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor, _wrap_dim
 

@@ -1,0 +1,93 @@
+"""Powers: tensor ** number, tensor ** tensor and number ** tensor, and their derivatives."""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any
+
+from teachgrad.autograd.function import Function, Node
+from teachgrad.ops.broadcast import (
+    binary_arrays,
+    broadcasting,
+    shape_of,
+    sum_to_shape,
+)
+from teachgrad.ops.where import where
+from teachgrad.tensor import Tensor
+
+
+class Pow(Function):
+    """tensor ** number."""
+
+    node_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, exponent: Any) -> Any:
+        base, exponent_value = binary_arrays(x, exponent)
+        if isinstance(exponent_value, int) and exponent_value < 0 and base.dtype.kind in "iu":
+            # 2 ** -1 is not an integer; torch refuses rather than round (NumPy: ValueError)
+            raise RuntimeError("Integers to negative integer powers are not allowed. Use a "
+                               "float tensor, e.g. x.float() ** -1.")
+        ctx.save_for_backward(x, exponent)
+        return base ** exponent_value
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        x, exponent = ctx.saved_tensors
+        if exponent == 0:
+            return grad * 0, None
+        return grad * exponent * x ** (exponent - 1), None
+
+
+class PowTensor(Function):
+    """tensor ** tensor."""
+
+    node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx: Node, a: Tensor, b: Tensor) -> Any:
+        x, y = binary_arrays(a, b)
+        ctx.shapes = (shape_of(a), shape_of(b))
+        result = Tensor._make(broadcasting(operator.pow, x, y))
+        ctx.save_for_backward(a, b, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        a, b, result = ctx.saved_tensors
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = sum_to_shape(grad * b * a ** (b - 1), ctx.shapes[0])
+        if ctx.needs_input_grad[1]:
+            # d(a^b)/db = a^b log a; torch defines it as 0 where a == 0 and b >= 0.
+            log_a = where((a == 0) & (b >= 0), 0.0, a.log())
+            grad_b = sum_to_shape(grad * result * log_a, ctx.shapes[1])
+        return grad_a, grad_b
+
+
+class RPow(Function):
+    """number ** tensor."""
+
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx: Node, base: Any, x: Tensor) -> Any:
+        base_value, exponent = binary_arrays(base, x)
+        result = Tensor._make(base_value ** exponent)
+        ctx.log_base = math.log(base) if base > 0 else math.nan
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (result,) = ctx.saved_tensors
+        return None, grad * result * ctx.log_base
+
+
+def pow(input: Any, exponent: Any) -> Tensor:
+    if not isinstance(input, Tensor):
+        return RPow.apply(input, exponent)
+    if isinstance(exponent, Tensor):
+        return PowTensor.apply(input, exponent)
+    return Pow.apply(input, exponent)

@@ -1,0 +1,75 @@
+"""Spread: var and std, with torch's correction (Bessel's by default).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teachgrad.autograd.function import Function, Node
+from teachgrad.ops.reductions import _axes, _expand_back, _float_input, _product
+from teachgrad.tensor import Tensor
+
+
+def _spread_setup(ctx: Node, x: Tensor, name: str, dim: Any, correction: float,
+                  keepdim: bool) -> Any:
+    """What var and std both record: the axes, how many values each result spans."""
+    array = _float_input(x, name)
+    ctx.axes = _axes(dim, array.ndim)
+    ctx.keepdim, ctx.correction = keepdim, correction
+    ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
+    return array
+
+
+class Var(Function):
+    node_name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Any, correction: float, keepdim: bool) -> Any:
+        array = _spread_setup(ctx, x, "var", dim, correction, keepdim)
+        ctx.save_for_backward(x)
+        return array.var(axis=ctx.axes, ddof=correction, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (x,) = ctx.saved_tensors
+        centred = x - x.mean(ctx.axes, keepdim=True)
+        spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim)
+        return spread * centred * (2.0 / (ctx.count - ctx.correction)), None, None, None
+
+
+class Std(Function):
+    node_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: Any, correction: float, keepdim: bool) -> Any:
+        array = _spread_setup(ctx, x, "std", dim, correction, keepdim)
+        result = Tensor._make(array.std(axis=ctx.axes, ddof=correction, keepdims=keepdim))
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        x, result = ctx.saved_tensors
+        centred = x - x.mean(ctx.axes, keepdim=True)
+        scale = _expand_back(grad / result, x.shape, ctx.axes, ctx.keepdim)
+        return scale * centred / (ctx.count - ctx.correction), None, None, None
+
+
+def _correction(unbiased: Any, correction: Any) -> float:
+    if correction is not None:
+        return correction
+    return 1 if unbiased in (None, True) else 0
+
+
+def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    if isinstance(dim, bool):  # var(False): torch's old positional `unbiased`
+        dim, unbiased = None, dim
+    return Var.apply(input, dim, _correction(unbiased, correction), keepdim)
+
+
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+        correction: Any = None) -> Tensor:
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return Std.apply(input, dim, _correction(unbiased, correction), keepdim)
