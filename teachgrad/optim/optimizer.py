@@ -79,29 +79,7 @@ class Optimizer:
         """
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
-        params = param_group["params"]
-        if isinstance(params, Tensor):
-            params = [params]
-        elif isinstance(params, set):
-            raise TypeError(
-                "optimizer parameters need to be organized in ordered collections, but the "
-                "ordering of tensors in sets will change between runs. Please use a list "
-                "instead."
-            )
-        else:
-            params = list(params)
-        for param in params:
-            if not isinstance(param, Tensor):
-                raise TypeError(
-                    f"optimizer can only optimize Tensors, but one of the params is "
-                    f"{typename(param)}"
-                )
-            if not (param.is_leaf or param.retains_grad):
-                raise ValueError(
-                    "can't optimize a non-leaf Tensor. An optimizer changes tensors in place, "
-                    "so give it leaves: model.parameters(), or w = w.detach()"
-                    ".requires_grad_() for a tensor computed from others."
-                )
+        params = _checked_params(param_group["params"])
         group = {**param_group, "params": params}
         for name, default in self.defaults.items():
             if default is required and name not in group:
@@ -297,3 +275,26 @@ def check_non_negative(*checks: tuple[float, str]) -> None:
     for value, message in checks:
         if not value >= 0.0:
             raise ValueError(message)
+
+
+def _checked_params(params: Any) -> list:
+    """The group's parameters as a list of leaf tensors, or torch's error for others."""
+    if isinstance(params, Tensor):
+        return [params]
+    if isinstance(params, set):
+        raise TypeError(
+            "optimizer parameters need to be organized in ordered collections, but the "
+            "ordering of tensors in sets will change between runs. Please use a list instead."
+        )
+    params = list(params)
+    for param in params:
+        if not isinstance(param, Tensor):
+            raise TypeError(f"optimizer can only optimize Tensors, but one of the params is "
+                            f"{typename(param)}")
+        if not (param.is_leaf or param.retains_grad):
+            raise ValueError(
+                "can't optimize a non-leaf Tensor. An optimizer changes tensors in place, "
+                "so give it leaves: model.parameters(), or w = w.detach()"
+                ".requires_grad_() for a tensor computed from others."
+            )
+    return params
