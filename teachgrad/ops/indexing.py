@@ -25,11 +25,12 @@ class Index(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, index: Any) -> Any:
         ctx.input_shape, ctx.index = x._array.shape, index
+        advanced = ctx._function is Index
         try:
-            picked = x._array[index]
+            picked = x._array[index if advanced else _as_view_index(index)]
         except IndexError as error:
             raise IndexError(str(error).replace("axis", "dimension")) from None
-        if ctx._function is Index:
+        if advanced:
             return picked  # advanced indexing copies
         return view_of(x, picked)
 
@@ -37,6 +38,19 @@ class Index(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple:
         advanced = ctx._function is Index
         return IndexGradient.apply(grad, ctx.index, ctx.input_shape, advanced), None
+
+
+def _as_view_index(index: Any) -> Any:
+    """The same basic index, made to return a view even when every dim gets an int.
+
+    NumPy answers x[0] on a 1-D array (or x[1, 2] on a 2-D one) with a scalar, a
+    copy; torch gives a 0-d tensor that shares memory, so a[0].add_(5) changes a. A
+    trailing Ellipsis selects nothing more but makes NumPy return a 0-d view.
+    """
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(part is Ellipsis for part in parts):
+        return index
+    return (*parts, Ellipsis)
 
 
 Select = renamed(Index, "SelectBackward0")
