@@ -68,7 +68,15 @@ class _GradModeContext:
         return with_mode
 
 
-class no_grad(_GradModeContext):
+class _BareDecorator(_GradModeContext):
+    """A switch that also works as a bare decorator, @no_grad without (), as torch's."""
+
+    def __new__(cls, func: Callable | None = None) -> Any:
+        switch = super().__new__(cls)
+        return switch if func is None else switch(func)
+
+
+class no_grad(_BareDecorator):
     """Inside this block (or decorated function) no op records a graph.
 
     Results computed there have requires_grad=False and no grad_fn, even from inputs that
@@ -98,7 +106,7 @@ class no_grad(_GradModeContext):
     mode = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_BareDecorator):
     """Turns recording back on inside a no_grad block (or for a decorated function).
 
     Examples::

@@ -157,6 +157,17 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     axis = _wrap_dim(dim, input._array.ndim)
+    size = input._array.shape[axis]
+    # torch's checks, in torch's order; a negative start counts from the end.
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    start = start + size if start < 0 else start
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                           f"({size}).")
     return Slice.apply(input, (slice(None),) * axis + (slice(start, start + length),))
 
 
