@@ -41,11 +41,18 @@ def truth_value(x: Tensor) -> bool:
 
 
 def as_python_float(x: Tensor) -> float:
-    return float(x.item())
+    return float(_one_element(x))
 
 
 def as_python_int(x: Tensor) -> int:
-    return int(x.item())
+    return int(_one_element(x))
+
+
+def _one_element(x: Tensor) -> float | int | bool:
+    # float(x) and int(x) raise ValueError in torch, where x.item() raises RuntimeError.
+    if x._array.size != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    return x._array.item()
 
 
 def as_index(x: Tensor) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from teachgrad import dtypes
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import binary_arrays, broadcasting
 from teachgrad.tensor import Tensor
@@ -82,8 +83,8 @@ def bitwise_xor(input: Any, other: Any) -> Tensor:
 
 def bitwise_not(input: Tensor) -> Tensor:
     if input._array.dtype.kind == "f":
-        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float': ~ works on bool or "
-                           "integer tensors")
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
     return Tensor._make(~input._array)
 
 
@@ -101,14 +102,24 @@ def isinf(input: Tensor) -> Tensor:
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
              equal_nan: bool = False) -> bool:
+    _same_dtype(input, other)
     x, y = binary_arrays(input, other)
     return bool(array_module(x).allclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
             equal_nan: bool = False) -> Tensor:
+    _same_dtype(input, other)
     x, y = binary_arrays(input, other)
     return Tensor._make(array_module(x).isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def _same_dtype(input: Any, other: Any) -> None:
+    # torch compares like with like and refuses to promote here, unlike arithmetic.
+    if isinstance(other, Tensor) and input.dtype != other.dtype:
+        raise RuntimeError(f"{dtypes.legacy_name(input.dtype)} did not match "
+                           f"{dtypes.legacy_name(other.dtype)}. Convert one first, e.g. "
+                           "b.to(a.dtype).")
 
 
 def equal(input: Tensor, other: Tensor) -> bool:

@@ -146,6 +146,11 @@ def index_kind(index: Any, shape: tuple | None = None) -> type[Index]:
 
 
 def getitem(input: Tensor, index: Any) -> Tensor:
+    for part in index if isinstance(index, tuple) else (index,):
+        if isinstance(part, slice) and part.step is not None and part.step <= 0:
+            # torch has no negative strides: flip(dims) reverses, with a copy.
+            raise ValueError("slice step cannot be zero" if part.step == 0
+                             else "step must be greater than zero")
     index = to_array_index(index, input)
     return index_kind(index, input._array.shape).apply(input, index)
 

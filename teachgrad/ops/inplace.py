@@ -293,7 +293,7 @@ class IndexPut(Function):
             check_same_device(result, value._array)
             value = value._array
         try:
-            result[index] = value
+            result[index] = _without_leading_ones(value)
         except IndexError as error:
             raise IndexError(str(error).replace("axis", "dimension")) from None
         except ValueError:
@@ -310,7 +310,8 @@ class IndexPut(Function):
             kept[ctx.index] = False
             grad_x = grad * Tensor._make(kept)
         if ctx.needs_input_grad[2]:
-            grad_value = sum_to_shape(grad[ctx.index], ctx.value_shape)
+            written_shape = ctx.value_shape[_leading_ones(ctx.value_shape):]
+            grad_value = sum_to_shape(grad[ctx.index], written_shape).reshape(ctx.value_shape)
         return grad_x, None, grad_value
 
 
@@ -342,7 +343,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
             check_same_device(x._array, value._array)
             value = value._array
         try:
-            x._array[index] = value
+            x._array[index] = _without_leading_ones(value)
         except IndexError as error:
             raise IndexError(str(error).replace("axis", "dimension")) from None
         except ValueError:  # raised by NumPy before anything is written
@@ -351,6 +352,21 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         return
     apply_inplace(x, kind.apply, index, value)
 
+
+
+def _without_leading_ones(value: Any) -> Any:
+    """torch lets a value carry extra leading dims of size 1 (out[i] = model(x) with a
+    (1, n) result into an (n,) row); NumPy does not, so they are dropped first."""
+    shape = getattr(value, "shape", ())
+    leading = _leading_ones(shape)
+    return value.reshape(shape[leading:]) if leading else value
+
+
+def _leading_ones(shape: tuple) -> int:
+    leading = 0
+    while leading < len(shape) and shape[leading] == 1:
+        leading += 1
+    return leading
 
 
 def floor_divide_(x: Tensor, other: Any) -> Tensor:

@@ -86,7 +86,7 @@ def _as_matrix_shape(shape: tuple, left: bool) -> tuple:
 
 def _check_operands(x: Any, y: Any) -> None:
     if (x.__class__ is y.__class__ and x.ndim == 2 and y.ndim == 2 and x.dtype is y.dtype
-            and x.shape[1] == y.shape[0]):
+            and x.shape[1] == y.shape[0] and x.dtype.kind != "b"):
         return  # two matrices that fit, the common case, answered first
     check_same_device(x, y)
     if x.ndim == 0 or y.ndim == 0:
@@ -94,6 +94,9 @@ def _check_operands(x: Any, y: Any) -> None:
             f"both arguments to matmul need to be at least 1D, but they are {x.ndim}D and "
             f"{y.ndim}D"
         )
+    if x.dtype.kind == "b":
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool': multiply "
+                                  "bool tensors after converting them, e.g. a.float() @ b.float()")
     if x.dtype != y.dtype:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_c_name(x.dtype)} != "
@@ -167,6 +170,9 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
+    if input._array.ndim != 2 or vec._array.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._array.ndim}, "
+                           f"{vec._array.ndim}")
     return Mv.apply(input, vec)
 
 

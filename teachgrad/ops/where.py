@@ -213,11 +213,21 @@ clip = clamp
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
+    _both_tensors("maximum", input, other)
     return Maximum.apply(input, other)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
+    _both_tensors("minimum", input, other)
     return Minimum.apply(input, other)
+
+
+def _both_tensors(name: str, input: Any, other: Any) -> None:
+    """torch's maximum/minimum take two tensors; clamp takes a number."""
+    for position, (argument, value) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be "
+                            f"Tensor, not {type(value).__name__}")
 
 
 def where(condition: Tensor, input: Any, other: Any) -> Tensor:
