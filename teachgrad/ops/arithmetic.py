@@ -121,8 +121,8 @@ class Div(Function):
         quotient = broadcasting(operator.truediv, x, y)  # x / 0 is inf, silently (numerics.py)
         # Integers divide as true division in torch, giving the default float dtype.
         # NumPy divides integers into float64; cast to the default dtype as torch does.
-        operand_dtype = x.dtype if hasattr(x, "dtype") else y.dtype
-        if operand_dtype.kind == "f":
+        # With a float operand (a bool tensor / a float64 one, say) NumPy's type is right.
+        if _is_float(x) or _is_float(y):
             return quotient
         return quotient.astype(dtypes.get_default_dtype().numpy_dtype)
 
@@ -134,6 +134,10 @@ class Div(Function):
             sum_to_shape(-grad * a / (b * b), ctx.shapes[1]) if ctx.needs_input_grad[1] else None
         )
         return grad_a, grad_b
+
+
+def _is_float(operand: Any) -> bool:
+    return operand.dtype.kind == "f" if hasattr(operand, "dtype") else isinstance(operand, float)
 
 
 # number / tensor: torch computes it as reciprocal(tensor) * number, hence the name.

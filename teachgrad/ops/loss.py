@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import check_same_device, sum_to_shape
@@ -52,7 +53,9 @@ class MseLoss(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, target: Tensor, reduction: str) -> Any:
         same_device(x, target)
-        difference = x._array - target._array
+        # torch's promotion, not NumPy's: a float32 input minus an int64 target is float32.
+        result_dtype = dtypes.result_type(x, target).numpy_dtype
+        difference = (x._array - target._array).astype(result_dtype, copy=False)
         ctx.reduction, ctx.shape = reduction, difference.shape
         ctx.save_for_backward(x, target)
         return reduce_array(difference * difference, reduction)

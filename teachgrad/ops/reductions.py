@@ -59,7 +59,8 @@ class Sum(Function):
             array = array.astype(dtypes.to_dtype(dtype).numpy_dtype, copy=False)
         elif array.dtype.kind in "biu":
             array = array.astype(dtypes.int64.numpy_dtype, copy=False)  # torch sums ints in int64
-        return array.sum(axis=ctx.axes, keepdims=keepdim)
+        # dtype= keeps what was asked for: NumPy alone would widen an int32 sum to int64.
+        return array.sum(axis=ctx.axes, keepdims=keepdim, dtype=array.dtype)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:

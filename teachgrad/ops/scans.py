@@ -41,7 +41,7 @@ class Cumsum(Function):
         array, ctx.axis = _scan_input(x, dim, dtype)
         if ctx.axis is None:
             return array.copy()
-        return array.cumsum(axis=ctx.axis)
+        return array.cumsum(axis=ctx.axis, dtype=array.dtype)  # NumPy would widen int32
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -59,7 +59,8 @@ class Cumprod(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, dtype: Any) -> Any:
         array, ctx.axis = _scan_input(x, dim, dtype)
-        result = Tensor._make(array.copy() if ctx.axis is None else array.cumprod(axis=ctx.axis))
+        result = Tensor._make(array.copy() if ctx.axis is None
+                              else array.cumprod(axis=ctx.axis, dtype=array.dtype))
         ctx.save_for_backward(x, result)
         return result
 
