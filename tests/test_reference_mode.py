@@ -22,6 +22,15 @@ from teachgrad.autograd import engine
 from teachgrad.autograd.function import Function
 
 
+@pytest.fixture(autouse=True)
+def fast_mode_on():
+    """These tests start from the default mode, even in a run with TEACHGRAD_REFERENCE=1."""
+    was_enabled = fast.is_enabled()
+    fast.set_enabled(True)
+    yield
+    fast.set_enabled(was_enabled)
+
+
 def two_layer_step() -> list[np.ndarray]:
     """Lesson 01's network, one step of autograd; returns loss and the four gradients."""
     teachgrad.manual_seed(0)

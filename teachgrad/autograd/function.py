@@ -18,7 +18,7 @@ from typing import Any
 
 from teachgrad.autograd.grad_mode import is_grad_enabled, no_grad
 from teachgrad.autograd.graph import GraphNode, _next_sequence
-from teachgrad.autograd.outputs import SavedOutput, _as_output, _as_tuple, _connect_outputs
+from teachgrad.autograd.outputs import SavedOutput, _as_output, _connect_outputs, _outputs_of
 from teachgrad.autograd.saved import FREED, SavedInput, _check_version
 from teachgrad.numerics import float_errors_ignored
 
@@ -289,7 +289,7 @@ class Function(metaclass=FunctionMeta):
         # forward computes values only: the ops it calls must not record a graph.
         with no_grad(), float_errors_ignored():
             result = cls.forward(ctx, *args)
-        outputs = tuple(_as_output(value, args) for value in _as_tuple(result))
+        outputs = tuple(_as_output(value, args) for value in _outputs_of(result))
         if recording:
             _connect_outputs(ctx, outputs)
         return outputs if isinstance(result, tuple) else outputs[0]

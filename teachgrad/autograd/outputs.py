@@ -33,7 +33,7 @@ def _as_output(value: Any, args: tuple) -> Any:
     return value
 
 
-def _as_tuple(result: Any) -> tuple:
+def _outputs_of(result: Any) -> tuple:
     return result if isinstance(result, tuple) else (result,)
 
 
