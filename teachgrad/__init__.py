@@ -107,7 +107,8 @@ from teachgrad.ops.norms import (
     norm,
 )
 from teachgrad.ops.powers import pow
-from teachgrad.ops.reductions import mean, prod, sum
+from teachgrad.ops.product import prod
+from teachgrad.ops.reductions import mean, sum
 from teachgrad.ops.rounding import (
     ceil,
     fix,
@@ -117,6 +118,7 @@ from teachgrad.ops.rounding import (
     frac,
     remainder,
     round,
+    sign,
     trunc,
 )
 from teachgrad.ops.scans import (
@@ -136,7 +138,6 @@ from teachgrad.ops.unary import (
     log,
     relu,
     sigmoid,
-    sign,
     sin,
     sqrt,
     tanh,

@@ -28,6 +28,7 @@ def attach(tensor_class: type) -> None:
         linalg,
         norms,
         powers,
+        product,
         reductions,
         rounding,
         scans,
@@ -49,7 +50,7 @@ def attach(tensor_class: type) -> None:
         # math functions of one tensor
         "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt, "abs": unary.abs,
         "sin": unary.sin, "cos": unary.cos, "tanh": unary.tanh, "sigmoid": unary.sigmoid,
-        "relu": unary.relu, "sign": unary.sign,
+        "relu": unary.relu, "sign": rounding.sign,
         # rounding and remainders
         "floor_divide": rounding.floor_divide, "remainder": rounding.remainder,
         "fmod": rounding.fmod, "round": rounding.round, "floor": rounding.floor,
@@ -68,7 +69,7 @@ def attach(tensor_class: type) -> None:
         # reductions, the softmax family, running sums, norms
         "sum": reductions.sum, "mean": reductions.mean, "max": extrema.max,
         "min": extrema.min, "amax": extrema.amax, "amin": extrema.amin,
-        "prod": reductions.prod, "var": variance.var, "std": variance.std,
+        "prod": product.prod, "var": variance.var, "std": variance.std,
         "argmax": extrema.argmax, "argmin": extrema.argmin, "any": extrema.any,
         "all": extrema.all, "logsumexp": softmax.logsumexp, "softmax": softmax.softmax,
         "log_softmax": softmax.log_softmax, "cumsum": scans.cumsum, "cumprod": scans.cumprod,
@@ -171,6 +172,10 @@ def _long_tail() -> dict[str, Any]:
     from teachgrad import tensor_autograd, tensor_convert, tensor_layout, tensor_new, tensor_python
 
     return {
+        # autograd: hooks on a tensor's gradient, keeping a non-leaf's, detach in place
+        "register_hook": tensor_autograd.register_hook,
+        "retain_grad": tensor_autograd.retain_grad,
+        "retains_grad": property(tensor_autograd.retains_grad),
         "detach_": tensor_autograd.detach_,
         # devices and dtypes
         "to": tensor_convert.to, "cpu": tensor_convert.cpu, "cuda": tensor_convert.cuda,

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import math
 import warnings
-import weakref
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -25,7 +23,6 @@ import numpy as np
 from teachgrad import dtypes
 from teachgrad.autograd.engine import backward as autograd_backward
 from teachgrad.device import as_device, device_of, move_array
-from teachgrad.tensor_autograd import RemovableHandle
 
 
 class VersionCounter:
@@ -120,36 +117,6 @@ class Tensor:
                     f"tensor of size {list(self.shape)}"
                 )
         self._grad = value
-
-    @property
-    def retains_grad(self) -> bool:
-        return self._retains_grad
-
-    def retain_grad(self) -> None:
-        """Keep this non-leaf tensor's gradient in .grad after backward."""
-        if not self._requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is None or self._retains_grad:
-            return
-        node = self.grad_fn
-        if node._retained is None:
-            node._retained = []
-        node._retained.append((self._output_nr, weakref.ref(self)))
-        self._retains_grad = True
-
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
-        """Call hook(grad) when this tensor's gradient is computed; it may return a new one.
-
-        Returns a handle whose remove() unregisters the hook again.
-        """
-        if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        # A leaf keeps its hooks; a non-leaf's hooks live on its grad_fn node, with the
-        # output they belong to. Lists are replaced, never changed, while backward runs.
-        owner, entry = (self, hook) if self.grad_fn is None else \
-            (self.grad_fn, (self._output_nr, hook))
-        owner._hooks = (owner._hooks or []) + [entry]
-        return RemovableHandle(owner, entry)
 
     def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:

@@ -1,13 +1,15 @@
-"""The long tail of Tensor's autograd API: the handle register_hook returns, and detach_.
+"""The rest of Tensor's autograd API: retain_grad, register_hook (and the handle it
+returns), retains_grad and detach_.
 
 teachgrad/tensor.py keeps what a learner needs to follow autograd (requires_grad,
-grad, grad_fn, is_leaf, backward, detach, retain_grad, register_hook). tensor.py
-imports RemovableHandle from here; teachgrad/methods.py attaches detach_ to Tensor.
+grad, grad_fn, is_leaf, backward, detach); teachgrad/methods.py attaches these to
+Tensor.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # tensor.py imports this module before Tensor exists
@@ -36,3 +38,34 @@ def detach_(x: Tensor) -> Tensor:
     x.grad_fn = None
     x._requires_grad = False
     return x
+
+
+def retains_grad(x: Tensor) -> bool:
+    return x._retains_grad
+
+
+def retain_grad(x: Tensor) -> None:
+    """Keep this non-leaf tensor's gradient in .grad after backward."""
+    if not x._requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if x.grad_fn is None or x._retains_grad:
+        return
+    node = x.grad_fn
+    if node._retained is None:
+        node._retained = []
+    node._retained.append((x._output_nr, weakref.ref(x)))
+    x._retains_grad = True
+
+
+def register_hook(x: Tensor, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+    """Call hook(grad) when this tensor's gradient is computed; it may return a new one.
+
+    Returns a handle whose remove() unregisters the hook again.
+    """
+    if not x._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    # A leaf keeps its hooks; a non-leaf's hooks live on its grad_fn node, with the
+    # output they belong to. Lists are replaced, never changed, while backward runs.
+    owner, entry = (x, hook) if x.grad_fn is None else (x.grad_fn, (x._output_nr, hook))
+    owner._hooks = (owner._hooks or []) + [entry]
+    return RemovableHandle(owner, entry)

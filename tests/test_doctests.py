@@ -19,10 +19,12 @@ import teachgrad
 # module -> the docstrings in it that must carry examples
 DOCUMENTED = {
     "teachgrad.optim.optimizer": ["Optimizer.add_param_group", "Optimizer.zero_grad",
-                                  "Optimizer.step", "Optimizer.state_dict",
-                                  "Optimizer.load_state_dict"],
+                                  "Optimizer.step"],
+    "teachgrad.optim.optimizer_state": ["OptimizerState.state_dict",
+                                        "OptimizerState.load_state_dict"],
     "teachgrad.optim.sgd": ["SGD"],
-    "teachgrad.optim.adam": ["Adam", "AdamW"],
+    "teachgrad.optim.adam": ["Adam"],
+    "teachgrad.optim.adamw": ["AdamW"],
     "teachgrad.optim.rmsprop": ["RMSprop"],
     "teachgrad.optim.adagrad": ["Adagrad"],
     "teachgrad.optim.lookahead": ["Lookahead"],

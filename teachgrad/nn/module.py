@@ -16,15 +16,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from teachgrad import dtypes
-from teachgrad.autograd.grad_mode import no_grad
 from teachgrad.nn.module_convert import ConvertMixin
 from teachgrad.nn.module_repr import ReprMixin
 from teachgrad.nn.module_state import StateDictMixin
 from teachgrad.nn.module_tree import TreeMixin
 from teachgrad.nn.parameter import Parameter, clear_grad
 from teachgrad.tensor import Tensor
-from teachgrad.tensor_convert import parse_to_args
 
 
 def typename(value: Any) -> str:
@@ -48,10 +45,10 @@ def _wrong_type(value: Any, target: str, expected: str, hint: str = "") -> TypeE
                      f"expected){hint}")
 
 
-# Module's core is this file: registration by attribute, walking the tree, modes, to().
+# Module's core is this file: registration by attribute, walking the tree, modes.
 # The rest of torch's Module API is in base classes, by concept: module_state.py (saving,
 # loading), module_repr.py (printing), module_tree.py (apply, dotted names, del, dir),
-# module_convert.py (cuda(), float()...). Base classes, not functions attached later:
+# module_convert.py (to(), cuda(), float()...). Base classes, not functions attached later:
 # layers override their methods (extra_repr) as any other; Module.__mro__ lists them.
 class Module(StateDictMixin, ReprMixin, TreeMixin, ConvertMixin):
     training: bool
@@ -262,38 +259,3 @@ class Module(StateDictMixin, ReprMixin, TreeMixin, ConvertMixin):
         """Forget the gradients of every parameter (before the next backward adds new ones)."""
         for param in self.parameters():
             clear_grad(param, set_to_none)
-
-    # ------------------------------------------------------------------ devices and dtypes
-    def _apply(self, convert: Callable[[Tensor], Tensor]) -> Module:
-        for module in self.children():
-            module._apply(convert)
-        with no_grad():
-            for param in self._parameters.values():
-                if param is None:
-                    continue
-                # Change the values, keep the Parameter object: an optimizer built before
-                # model.to(device) still holds the very same parameters.
-                param.data = convert(param)
-                if param.grad is not None:
-                    param.grad.data = convert(param.grad)
-            for name, buffer in self._buffers.items():
-                if buffer is not None:
-                    self._buffers[name] = convert(buffer)
-        return self
-
-    def to(self, *args: Any, **kwargs: Any) -> Module:
-        """to(device), to(dtype), to(device, dtype) or to(tensor): move/convert in place."""
-        device, dtype = parse_to_args(args, kwargs)
-        if dtype is not None:
-            dtype = dtypes.to_dtype(dtype)
-            if not dtype.is_floating_point:
-                raise TypeError(
-                    f"nn.Module.to only accepts floating point or complex dtypes, but got "
-                    f"desired dtype={dtype}. Integer buffers keep their dtype; convert the "
-                    "input instead."
-                )
-
-        def convert(tensor: Tensor) -> Tensor:
-            return tensor.to(device, dtype if tensor.is_floating_point() else None)
-
-        return self._apply(convert)

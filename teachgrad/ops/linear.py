@@ -10,7 +10,7 @@ from typing import Any
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.ops.broadcast import check_same_device, sum_to_shape
-from teachgrad.ops.linalg import _check_operands
+from teachgrad.ops.matmul_checks import _check_operands
 from teachgrad.tensor import Tensor
 
 

@@ -1,4 +1,5 @@
-"""Rounding, floor division and remainders: floor, ceil, trunc, round, frac, //, %, fmod.
+"""Rounding, floor division and remainders: floor, ceil, trunc, round, frac, //, %, fmod,
+div(rounding_mode=...), and sign.
 
 These are step functions: their gradient is zero almost everywhere. torch records
 most of them with that zero (or one, for the part of % that follows its input) and
@@ -8,24 +9,93 @@ gives a few none at all, so backpropagating through those raises its error.
 from __future__ import annotations
 
 import builtins
+import operator
 from typing import Any
 
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
-from teachgrad.ops.arithmetic import (
-    DivRounded,
-    _division_operands,
-    _module_of,
-    _reduced,
-)
+from teachgrad.ops.arithmetic import _reduced
 from teachgrad.ops.broadcast import (
+    binary_arrays,
     broadcasting,
     shape_of,
     sum_to_shape,
 )
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
+
+
+def _module_of(x: Any, y: Any) -> Any:
+    """The array module of whichever operand is an array (the other may be a number)."""
+    return array_module(x if hasattr(x, "shape") else y)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b"
+
+
+def _is_integral(value: Any) -> bool:
+    """An integer or bool array, or a Python int (bool included)."""
+    if hasattr(value, "dtype"):
+        return value.dtype.kind in "iub"
+    return isinstance(value, int)
+
+
+def _division_operands(a: Any, b: Any, kernel: str) -> tuple:
+    """a and b as arrays in torch's result dtype, refusing what torch refuses.
+
+    Bools have no division. Integers have no inf to return for a division by zero, so
+    torch raises there (floats give inf or nan, silently).
+    """
+    x, y = binary_arrays(a, b)
+    if _is_bool(x) and _is_bool(y):
+        raise NotImplementedError(
+            f"\"{kernel}_cpu\" not implemented for 'Bool': there is no division of bools. "
+            "Convert first, e.g. mask.int()."
+        )
+    if _is_integral(x) and _is_integral(y) and (
+            bool((y == 0).any()) if hasattr(y, "shape") else y == 0):
+        raise RuntimeError(
+            "ZeroDivisionError: integer division or remainder by zero. An integer tensor "
+            "has no inf or nan to hold the result; divide float tensors instead, e.g. "
+            "x.float() // y."
+        )
+    return x, y
+
+
+class DivRounded(Function):
+    """div(a, b, rounding_mode="floor" | "trunc"): the quotient rounded down, or towards
+    zero. Unlike floor_divide, torch records a zero gradient for it (a step function)."""
+
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx: Node, a: Any, b: Any, rounding_mode: str) -> Any:
+        if rounding_mode not in ("floor", "trunc"):
+            raise RuntimeError(
+                "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                f"'{rounding_mode}'"
+            )
+        x, y = _division_operands(a, b, f"div_{rounding_mode}")
+        ctx.shapes = (shape_of(a), shape_of(b))
+        xp = _module_of(x, y)
+        if rounding_mode == "floor":
+            return broadcasting(xp.floor_divide, x, y)
+        if not _is_integral(x) or not _is_integral(y):
+            # as torch: divide, then truncate
+            return xp.trunc(broadcasting(operator.truediv, x, y))
+        # Integers: floor division is one below truncation where the exact quotient is
+        # negative and not whole (-7 / 2 = -3.5: floor -4, trunc -3).
+        quotient = broadcasting(xp.floor_divide, x, y)
+        inexact = (quotient * y != x) & ((x < 0) != (y < 0))
+        return quotient + inexact
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        zeros = [grad.new_zeros(shape) if needed else None
+                 for shape, needed in zip(ctx.shapes, ctx.needs_input_grad)]
+        return zeros[0], zeros[1], None
 
 
 class _NoDerivative(Function):
@@ -221,6 +291,21 @@ class Frac(Function):
         return grad
 
 
+class Sign(Function):
+    """-1, 0 or 1 per element. A step function: its gradient is zero everywhere, but
+    torch still records it, so a loss built on it backpropagates zeros, not an error."""
+
+    node_name = "SignBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        return array_module(x._array).sign(x._array)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        return grad * 0
+
+
 # ---------------------------------------------------------------- public functions
 
 
@@ -272,3 +357,7 @@ fix = trunc
 
 def frac(input: Tensor) -> Tensor:
     return Frac.apply(input)
+
+
+def sign(input: Tensor) -> Tensor:
+    return Sign.apply(input)

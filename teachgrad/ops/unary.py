@@ -1,5 +1,5 @@
 """Math functions of one tensor, element by element: exp, log, sqrt, abs, sin, cos,
-and the activations tanh, sigmoid and relu; sign.
+and the activations tanh, sigmoid and relu.
 
 Each op is a Function: forward computes on arrays, backward computes on tensors (so
 that, with create_graph=True, the backward pass is itself recorded and can be
@@ -179,21 +179,6 @@ class ReluGradient(Function):
         return grad * Tensor._make(ctx.mask), Tensor._make(zeros)
 
 
-class Sign(Function):
-    """-1, 0 or 1 per element. A step function: its gradient is zero everywhere, but
-    torch still records it, so a loss built on it backpropagates zeros, not an error."""
-
-    node_name = "SignBackward0"
-
-    @staticmethod
-    def forward(ctx: Node, x: Tensor) -> Any:
-        return array_module(x._array).sign(x._array)
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> Tensor:
-        return grad * 0
-
-
 # ---------------------------------------------------------------- public functions
 
 
@@ -233,7 +218,3 @@ def relu(input: Tensor) -> Tensor:
     if input._array.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
-
-
-def sign(input: Tensor) -> Tensor:
-    return Sign.apply(input)

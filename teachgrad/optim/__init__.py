@@ -2,7 +2,8 @@
 
 from teachgrad.optim import lr_scheduler
 from teachgrad.optim.adagrad import Adagrad
-from teachgrad.optim.adam import Adam, AdamW
+from teachgrad.optim.adam import Adam
+from teachgrad.optim.adamw import AdamW
 from teachgrad.optim.lookahead import Lookahead
 from teachgrad.optim.optimizer import Optimizer
 from teachgrad.optim.rmsprop import RMSprop

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from teachgrad.autograd.grad_mode import no_grad
-from teachgrad.optim.optimizer import Optimizer, param_indices
+from teachgrad.optim.optimizer import Optimizer
+from teachgrad.optim.optimizer_state import param_indices
 
 
 class Lookahead(Optimizer):
