@@ -102,7 +102,8 @@ from teachgrad.ops.joining import (
     tile,
     unbind,
 )
-from teachgrad.ops.linalg import bmm, dot, matmul, mm, mv
+from teachgrad.ops.linalg import matmul
+from teachgrad.ops.matrix_products import bmm, dot, mm, mv
 from teachgrad.ops.norms import (
     norm,
 )

@@ -26,6 +26,7 @@ def attach(tensor_class: type) -> None:
         inplace,
         joining,
         linalg,
+        matrix_products,
         norms,
         powers,
         product,
@@ -90,8 +91,8 @@ def attach(tensor_class: type) -> None:
         "split": joining.split, "chunk": joining.chunk, "unbind": joining.unbind,
         "repeat": joining.repeat, "tile": joining.tile,
         # matrix products
-        "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "mv": linalg.mv,
-        "dot": linalg.dot,
+        "matmul": linalg.matmul, "mm": matrix_products.mm, "bmm": matrix_products.bmm,
+        "mv": matrix_products.mv, "dot": matrix_products.dot,
         # copies
         "clone": convert.clone, "contiguous": convert.contiguous,
         # in place

@@ -1,4 +1,5 @@
-"""Matrix products: matmul (the @ operator), mm, bmm, mv, dot.
+"""Matrix products: matmul (the @ operator), and the node mm, bmm, mv and dot record
+(those four, matmul with one shape each, are in matrix_products.py).
 
 For C = A @ B, the gradient of the loss with respect to A is dC @ B^T and with
 respect to B is A^T @ dC: each input's gradient is the upstream gradient multiplied
@@ -71,7 +72,6 @@ BatchedMatMul = renamed(MatMul, "UnsafeViewBackward0")
 # matrix @ batch: torch computes (batch^T @ matrix^T)^T and copies it contiguous
 # when the matrix requires grad, so its node is the copy's.
 BatchedMatMulTransposed = renamed(MatMul, "CloneBackward0")
-Bmm = renamed(MatMul, "BmmBackward0")
 
 
 def _shaped(grad: Tensor, shape: tuple) -> Tensor:
@@ -98,38 +98,3 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if ndim_a == 2 and input._requires_grad:
         return BatchedMatMulTransposed.apply(input, other)
     return BatchedMatMul.apply(input, other)
-
-
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    if input._array.ndim != 2 or mat2._array.ndim != 2:
-        name, tensor = ("self", input) if input._array.ndim != 2 else ("mat2", mat2)
-        raise RuntimeError(f"{name} must be a matrix (got {tensor._array.ndim}D); use "
-                           "matmul for other shapes")
-    return MatMul.apply(input, mat2)
-
-
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
-    for name, tensor in (("batch1", input), ("batch2", mat2)):
-        if tensor._array.ndim != 3:
-            raise RuntimeError(f"{name} must be a 3D tensor (got {tensor._array.ndim}D)")
-    if input._array.shape[0] != mat2._array.shape[0]:
-        raise RuntimeError(
-            f"batch1 and batch2 must have same number of batches, got "
-            f"{input._array.shape[0]} and {mat2._array.shape[0]}"
-        )
-    return Bmm.apply(input, mat2)
-
-
-def mv(input: Tensor, vec: Tensor) -> Tensor:
-    if input._array.ndim != 2 or vec._array.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._array.ndim}, "
-                           f"{vec._array.ndim}")
-    return Mv.apply(input, vec)
-
-
-def dot(input: Tensor, other: Tensor) -> Tensor:
-    if input._array.ndim != 1 or other._array.ndim != 1:
-        raise RuntimeError(
-            f"1D tensors expected, but got {input._array.ndim}D and {other._array.ndim}D tensors"
-        )
-    return Dot.apply(input, other)
