@@ -37,3 +37,45 @@ def test_broadcast_view_refuses_writes_like_np_broadcast_to() -> None:
     view = broadcast_view(np.ones(3, np.float32), (2, 3))
     with pytest.raises(ValueError):
         view[0, 0] = 5.0
+
+
+# ------------------------------------------------- fast forwards (fast/array_forward.py)
+
+def _operands() -> list:
+    """Operand pairs for * + -: the fast cases and the ones left to the reference."""
+    import teachgrad
+
+    f32 = teachgrad.tensor([[1.5, -2.0, 0.0]], requires_grad=True)
+    f32_col = teachgrad.tensor([[3.0], [-1.0]])
+    f64 = teachgrad.tensor([0.5, 2.0, -4.0], dtype=teachgrad.float64, requires_grad=True)
+    i64 = teachgrad.tensor([1, 2, 3])
+    flags = teachgrad.tensor([True, False, True])
+    wrong = teachgrad.tensor([1.0, 2.0])
+    return [(f32, f32), (f32, f32_col), (f32, f64), (f64, i64), (i64, i64), (f32, 2),
+            (2.5, f32), (i64, 2.5), (flags, flags), (flags, 1), (1, flags), (f32, True),
+            (f32, wrong), (wrong, f32), (f32.detach(), f32_col)]
+
+
+def _outcome(function, a, b) -> tuple:
+    """What Function.apply(a, b) gives: value, dtype, ctx.shapes, saved; or the error."""
+    try:
+        out = function.apply(a, b)
+    except Exception as error:  # the error is the outcome compared
+        return (type(error), str(error))
+    node = out.grad_fn
+    shapes = getattr(node, "shapes", None) if node is not None else None
+    saved = [(id(s[0]), s[1]) if isinstance(s, tuple) else s for s in node._saved] \
+        if node else None
+    return (out._array.tolist(), out._array.dtype, shapes, saved, out.requires_grad)
+
+
+@pytest.mark.parametrize("name", ["Mul", "Add", "Sub"])
+def test_fast_forwards_give_what_the_reference_forwards_give(name):
+    from teachgrad import fast
+    from teachgrad.ops import arithmetic
+
+    function = getattr(arithmetic, name)
+    for a, b in _operands():
+        with fast.reference_mode():
+            expected = _outcome(function, a, b)
+        assert _outcome(function, a, b) == expected, (a, b)

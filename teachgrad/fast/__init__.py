@@ -26,24 +26,30 @@ from contextlib import contextmanager
 
 from teachgrad import numerics
 from teachgrad.autograd import engine
-from teachgrad.autograd.function import Function
+from teachgrad.autograd.function import Function, Node
 from teachgrad.fast import batches
 from teachgrad.fast.accumulate import first_gradient_without_copy
 from teachgrad.fast.apply import fast_apply
 from teachgrad.fast.array_backward import call_backward_on_arrays
+from teachgrad.fast.array_forward import FAST_FORWARDS
+from teachgrad.fast.backward_loop import run_fast
 from teachgrad.fast.float_errors import ignore_float_errors, restore_float_errors
+from teachgrad.fast.saving import save_for_backward_fast
 from teachgrad.utils import data
 
 # (owner, attribute, reference version, fast version) for each swapped function.
 _SWAPS = [
     (Function, "apply", Function.__dict__["apply"], classmethod(fast_apply)),
+    (Node, "save_for_backward", Node.__dict__["save_for_backward"], save_for_backward_fast),
     (engine, "_first_gradient", engine._first_gradient, first_gradient_without_copy),
     (engine, "_call_backward", engine._call_backward, call_backward_on_arrays),
+    (engine, "_run", engine._run, run_fast),
     (numerics, "_ignore_float_errors", numerics._ignore_float_errors, ignore_float_errors),
     (numerics, "_restore_float_errors", numerics._restore_float_errors, restore_float_errors),
     (data.TensorDataset, "__getitems__", None, batches.fetch_batch),
     (data, "default_collate", data.default_collate, batches.default_collate),
-]
+] + [(function, "forward", function.__dict__["forward"], staticmethod(fast))
+     for function, fast in FAST_FORWARDS]
 
 
 def set_enabled(enabled: bool) -> None:

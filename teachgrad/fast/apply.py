@@ -13,15 +13,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from teachgrad.autograd.function import accumulator_of
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.autograd.graph import _next_sequence
 from teachgrad.autograd.outputs import _as_output, _connect_outputs, _record_saved_outputs
 from teachgrad.fast.float_errors import FLOAT_ERRORS, IGNORE
 from teachgrad.numerics import Silenced
-from teachgrad.tensor import Tensor
+from teachgrad.tensor import Tensor, _init_slots
 
 _NO_EDGE = (None, 0)  # the edge of an input that needs no gradient
+_new = object.__new__
+_ndarray = np.ndarray
 
 
 def fast_apply(cls: type, *args: Any) -> Any:
@@ -70,11 +74,17 @@ def fast_apply(cls: type, *args: Any) -> Any:
             Silenced.now = False
 
     if result.__class__ is not tuple:  # the common case: one output, handled inline
-        returned_tensor = result is None or isinstance(result, Tensor)
-        if returned_tensor:
-            output = _as_output(result, args)
+        if result.__class__ is _ndarray:  # a new NumPy array, the most common of all
+            # Tensor._make, inlined: 0.2 us instead of 0.5 (timeit, a 3x3 array).
+            returned_tensor = False
+            output = _new(Tensor)
+            _init_slots(output, result)
         else:
-            output = Tensor._make(result)  # forward returned a new array
+            returned_tensor = result is None or isinstance(result, Tensor)
+            if returned_tensor:
+                output = _as_output(result, args)
+            else:
+                output = Tensor._make(result)  # forward returned a new array
         if not recording:
             return output
         ctx.next_functions = tuple(edges)
