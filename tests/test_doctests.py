@@ -35,6 +35,7 @@ DOCUMENTED = {
                                     "Node.saved_tensors", "Node.mark_non_differentiable",
                                     "Node.set_materialize_grads"],
     "teachgrad.autograd.engine": ["backward", "grad"],
+    "teachgrad.autograd.functional": ["vjp", "jvp", "jacobian", "hessian"],
 }
 # API that has no docstring of its own, documented by another docstring's examples:
 # docstring -> what its examples must use

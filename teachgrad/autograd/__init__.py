@@ -14,6 +14,17 @@ from teachgrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, 
 from teachgrad.autograd.gradcheck import GradcheckError, gradcheck
 from teachgrad.autograd.variable import Variable
 
+
+def __getattr__(name: str) -> object:
+    # functional and profiler build Tensors, and tensor.py imports this package first:
+    # they are imported on first use (teachgrad.autograd.functional.jacobian works).
+    if name in ("functional", "profiler"):
+        import importlib
+
+        return importlib.import_module(f"teachgrad.autograd.{name}")
+    raise AttributeError(f"module 'teachgrad.autograd' has no attribute '{name}'")
+
+
 __all__ = [
     "Function", "GradcheckError", "Variable", "backward", "enable_grad", "grad", "gradcheck",
     "is_grad_enabled", "no_grad", "set_grad_enabled",
