@@ -51,16 +51,22 @@ def test_op_nodes_carry_torch_names():
     assert drawn == {"SumBackward0", "MulBackward0", "AccumulateGrad", "(2,)", "scalar"}
 
 
-def test_arrows_follow_the_forward_pass():
+def test_arrows_follow_the_gradients_from_the_output_into_the_leaves():
     g = small_graph()
     drawn = edges(draw_graph(g.loss, names={"a": g.a, "b": g.b, "loss": g.loss}))
-    assert ("a\\n(2,)", "AccumulateGrad") in drawn
-    assert ("b\\n(2,)", "AccumulateGrad") in drawn
-    assert drawn.count(("AccumulateGrad", "MulBackward0")) == 2  # a and b feed the first mul
-    assert ("MulBackward0", "MulBackward0") in drawn  # a * b feeds (a * b) * 10
-    assert ("MulBackward0", "SumBackward0") in drawn
-    assert ("SumBackward0", "loss\\nscalar") in drawn
+    assert ("loss\\nscalar", "SumBackward0") in drawn  # the seed gradient enters here
+    assert ("SumBackward0", "MulBackward0") in drawn
+    assert ("MulBackward0", "MulBackward0") in drawn  # (a * b) * 10 sends to a * b
+    assert drawn.count(("MulBackward0", "AccumulateGrad")) == 2  # a * b sends to a and b
+    assert ("AccumulateGrad", "a\\n(2,)") in drawn  # each leaf is where its grad ends up
+    assert ("AccumulateGrad", "b\\n(2,)") in drawn
     assert len(drawn) == 7
+
+
+def test_leaves_are_sinks():
+    g = small_graph()
+    drawn = edges(draw_graph(g.loss, names={"a": g.a, "b": g.b}))
+    assert not [edge for edge in drawn if edge[0] in ("a\\n(2,)", "b\\n(2,)")]
 
 
 def test_constants_are_not_drawn():
