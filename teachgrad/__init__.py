@@ -5,7 +5,7 @@ tutorials) unchanged. Everything public is re-exported here, mirroring torch's t
 level; read the modules below to see how each piece works.
 """
 
-from teachgrad import autograd, cuda, datasets, linalg, malloc, nn, optim, utils
+from teachgrad import autograd, cuda, datasets, linalg, malloc, nn, optim, profiler, utils
 from teachgrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from teachgrad.creation import (
     arange,
