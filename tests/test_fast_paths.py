@@ -79,3 +79,66 @@ def test_fast_forwards_give_what_the_reference_forwards_give(name):
         with fast.reference_mode():
             expected = _outcome(function, a, b)
         assert _outcome(function, a, b) == expected, (a, b)
+
+
+# ------------------------------------------------- in-place arithmetic (fast/inplace.py)
+
+def _inplace_outcome(op: str, target_values, other) -> tuple:
+    import teachgrad
+
+    x = teachgrad.tensor(target_values)
+    if op == "expanded":
+        x, op = teachgrad.ones(3).expand(2, 3), "sub_"
+    before = x._version
+    try:
+        with teachgrad.no_grad():
+            getattr(x, op)(other)
+    except Exception as error:  # the error is the outcome compared
+        return (type(error), str(error), x.tolist())
+    return (x.tolist(), x.dtype, x._version - before)
+
+
+@pytest.mark.parametrize("op", ["add_", "sub_", "mul_", "div_", "expanded"])
+def test_fast_inplace_gives_what_the_reference_gives(op):
+    import teachgrad
+    from teachgrad import fast
+
+    cases = [([[1.0, 2.0], [3.0, 4.0]], teachgrad.tensor([[0.5, 1.0], [2.0, 4.0]])),
+             ([1.0, 2.0, 3.0], teachgrad.tensor([2.0])),
+             ([1.0, 2.0, 3.0], teachgrad.tensor([1.0, 2.0])),
+             ([1.0, 2.0], teachgrad.tensor([1.0, 2.0], dtype=teachgrad.float64)),
+             ([1, 2], teachgrad.tensor([1.5, 2.0])),
+             ([1.0, 2.0], teachgrad.tensor([[1.0, 2.0], [3.0, 4.0]])),
+             ([3e38, 1.0], teachgrad.tensor([3e38, 1.0])),
+             ([1.0, 2.0], 2.0)]
+    for values, other in cases:
+        with fast.reference_mode():
+            expected = _inplace_outcome(op, values, other)
+        assert _inplace_outcome(op, values, other) == expected, (values, other)
+
+
+# ------------------------------------------------- loss.backward() (fast/backward_loop.py)
+
+@pytest.mark.parametrize("kwargs", [{}, {"retain_graph": True}, {"gradient": "ones"},
+                                    {"create_graph": True}, {"inputs": "w"}])
+def test_fast_backward_entry_gives_what_the_reference_gives(kwargs):
+    import teachgrad
+    from teachgrad import fast
+
+    def run() -> list:
+        w = teachgrad.tensor([[1.0, -2.0], [3.0, 0.5]], requires_grad=True)
+        b = teachgrad.tensor([0.25, -1.0], requires_grad=True)
+        loss = ((w @ w + b - w).clamp(min=0) ** 2).sum()
+        given = {key: (teachgrad.ones(()) if value == "ones" else w if value == "w" else value)
+                 for key, value in kwargs.items()}
+        loss.backward(**given)
+        try:
+            loss.backward()  # a second time: allowed only with the graph retained
+            again = "ran"
+        except RuntimeError as error:
+            again = str(error)
+        return [w.grad.tolist(), None if b.grad is None else b.grad.tolist(), again]
+
+    with fast.reference_mode():
+        expected = run()
+    assert run() == expected

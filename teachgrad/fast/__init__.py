@@ -32,9 +32,12 @@ from teachgrad.fast.accumulate import first_gradient_without_copy
 from teachgrad.fast.apply import fast_apply
 from teachgrad.fast.array_backward import call_backward_on_arrays
 from teachgrad.fast.array_forward import FAST_FORWARDS
-from teachgrad.fast.backward_loop import run_fast
+from teachgrad.fast.backward_loop import backward_fast, run_fast
 from teachgrad.fast.float_errors import ignore_float_errors, restore_float_errors
+from teachgrad.fast.inplace import arithmetic_inplace_fast
 from teachgrad.fast.saving import save_for_backward_fast
+from teachgrad.ops import inplace
+from teachgrad.tensor import Tensor
 from teachgrad.utils import data
 
 # (owner, attribute, reference version, fast version) for each swapped function.
@@ -44,6 +47,8 @@ _SWAPS = [
     (engine, "_first_gradient", engine._first_gradient, first_gradient_without_copy),
     (engine, "_call_backward", engine._call_backward, call_backward_on_arrays),
     (engine, "_run", engine._run, run_fast),
+    (Tensor, "backward", Tensor.__dict__["backward"], backward_fast),
+    (inplace, "arithmetic_inplace", inplace.arithmetic_inplace, arithmetic_inplace_fast),
     (numerics, "_ignore_float_errors", numerics._ignore_float_errors, ignore_float_errors),
     (numerics, "_restore_float_errors", numerics._restore_float_errors, restore_float_errors),
     (data.TensorDataset, "__getitems__", None, batches.fetch_batch),

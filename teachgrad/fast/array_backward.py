@@ -22,6 +22,7 @@ from typing import Any
 from teachgrad.autograd import engine
 from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState
+from teachgrad.ops.arithmetic import Add, Sub
 from teachgrad.ops.linalg import MatMul
 from teachgrad.ops.powers import Pow
 from teachgrad.ops.reductions import Mean, Sum, _kept_shape
@@ -53,6 +54,26 @@ def _matmul(ctx: Node, g: Any) -> tuple | None:
         return None  # vectors and batches: the reference reshapes and sums back
     needs_a, needs_b = ctx.needs_input_grad
     return (g @ b._array.T if needs_a else None, a._array.T @ g if needs_b else None)
+
+
+@_formula_for(Add)
+def _add(ctx: Node, g: Any) -> tuple | None:
+    # The reference's sum_to_shape hands the gradient on as it is when the input has the
+    # output's shape; inputs that were broadcast are left to it.
+    shape_a, shape_b = ctx.shapes
+    needs_a, needs_b = ctx.needs_input_grad
+    if (needs_a and shape_a != g.shape) or (needs_b and shape_b != g.shape):
+        return None
+    return (g if needs_a else None, g if needs_b else None)
+
+
+@_formula_for(Sub)
+def _sub(ctx: Node, g: Any) -> tuple | None:
+    shape_a, shape_b = ctx.shapes
+    needs_a, needs_b = ctx.needs_input_grad
+    if (needs_a and shape_a != g.shape) or (needs_b and shape_b != g.shape):
+        return None
+    return (g if needs_a else None, -g if needs_b else None)  # (Neg's forward: -array)
 
 
 @_formula_for(Relu)
