@@ -7,7 +7,10 @@ elsewhere; a place read twice collects both gradients.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
+
+import numpy as np
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
@@ -27,7 +30,7 @@ class Index(Function):
         ctx.input_shape, ctx.index = x._array.shape, index
         advanced = ctx._function is Index
         try:
-            picked = x._array[index if advanced else _as_view_index(index)]
+            picked = read(x._array, index) if advanced else x._array[_as_view_index(index)]
         except IndexError as error:
             raise IndexError(str(error).replace("axis", "dimension")) from None
         if advanced:
@@ -53,6 +56,87 @@ def _as_view_index(index: Any) -> Any:
     return (*parts, Ellipsis)
 
 
+def _int(part: Any) -> bool:
+    return isinstance(part, (int, np.integer)) and not isinstance(part, (bool, np.bool_))
+
+
+def _advanced(part: Any) -> bool:
+    """A part that picks by position lists: a list, an index or mask array, a bool."""
+    return isinstance(part, (list, bool, np.bool_)) or (
+        not _int(part) and getattr(part, "ndim", None) is not None)
+
+
+def _dims_read(part: Any) -> int:
+    """How many dims of the indexed array a (non-int) part of an index consumes."""
+    if part is None or isinstance(part, (bool, np.bool_)):
+        return 0
+    dtype = getattr(part, "dtype", None)
+    if dtype is None and isinstance(part, list):
+        try:
+            as_array = np.asarray(part)
+        except (TypeError, ValueError):
+            return 1
+        dtype, ndim = as_array.dtype, as_array.ndim
+    else:
+        ndim = getattr(part, "ndim", 1)
+    return ndim if dtype is not None and dtype.kind == "b" else 1
+
+
+def _scalar_bool(part: Any) -> bool:
+    return isinstance(part, (bool, np.bool_)) or (
+        getattr(part, "ndim", None) == 0 and part.dtype.kind == "b")
+
+
+def _in_torch_order(array: Any, index: Any) -> tuple[Any, Any]:
+    """(view, rest): array[index] in torch's dim order is view[rest].
+
+    When ints, slices and lists (or index tensors) mix, NumPy treats each int as one
+    more advanced index, and when the advanced indices are not side by side it puts
+    their dims first: x[0, :, [1, 0]] of a (2, 2, 2) x has the list's dim first. torch
+    applies every int as a plain select first and only then looks at the remaining
+    advanced indices (their dims go where they stand if side by side, else first),
+    so there the list's dim stays last. Doing the same, the ints select a view of
+    the array and the rest of the index (ints removed) picks from that view; writing
+    into the view writes into the array. A lone True or False is, as in torch, a new
+    dim of size 1 indexed by [0] or by [].
+    """
+    parts = index if isinstance(index, tuple) else (index,)
+    if not any(_advanced(part) for part in parts) or not any(
+            _int(part) or _scalar_bool(part) or part is Ellipsis for part in parts):
+        return array, index
+    xp = array_module(array)
+    selects: list = []
+    rest: list = []
+    for part in parts:
+        if _int(part):
+            selects.append(part)
+        elif _scalar_bool(part):
+            selects.append(None)
+            rest.append(xp.zeros(1 if bool(part) else 0, dtype=xp.int64))
+        else:
+            rest.append(part)
+            selects.extend([Ellipsis] if part is Ellipsis else [slice(None)] * _dims_read(part))
+    view = array[_as_view_index(tuple(selects))]
+    dots = [at for at, part in enumerate(rest) if part is Ellipsis]
+    if dots:  # NumPy sees advanced indices on both sides of ... as apart (torch: only
+        at = dots[0]  # if ... stands for some dims): spell it out as slices
+        covered = view.ndim - sum(_dims_read(part) for part in rest if part is not Ellipsis)
+        rest[at:at + 1] = [slice(None)] * max(covered, 0)
+    return view, tuple(rest)
+
+
+def read(array: Any, index: Any) -> Any:
+    """array[index] with an advanced index, in torch's dim order (a copy)."""
+    view, rest = _in_torch_order(array, index)
+    return view[rest]
+
+
+def write(array: Any, index: Any, value: Any) -> None:
+    """array[index] = value with any index, in torch's dim order."""
+    view, rest = _in_torch_order(array, index)
+    view[rest] = value
+
+
 Select = renamed(Index, "SelectBackward0")
 Slice = renamed(Index, "SliceBackward0")
 IndexAsUnsqueeze = renamed(Index, "UnsqueezeBackward0")
@@ -76,7 +160,8 @@ class IndexGradient(Function):
         if advanced:
             # add.at sums repeated indices (x[[0, 0]] used row 0 twice); plain assignment
             # would keep only one of them.
-            xp.add.at(full, index, grad._array)
+            target, rest = _in_torch_order(full, index)
+            xp.add.at(target, rest, grad._array)
         else:
             full[index] = grad._array
         return full
@@ -98,6 +183,11 @@ def to_array_index(index: Any, indexed: Tensor | None = None) -> Any:
         kind = index._array.dtype.kind
         if kind == "f":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if index._array.dtype == "uint8":
+            # torch still reads a uint8 (byte) index as a mask, with a warning
+            warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
+                          "dtype torch.bool instead.", UserWarning, stacklevel=4)
+            return index._array.astype(bool)
         if kind in "iu" and index._array.ndim == 0:
             return int(index._array)  # a 0-d integer tensor indexes like the int it holds
         if indexed is not None and index.is_cuda and not indexed.is_cuda:

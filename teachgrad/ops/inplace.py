@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState, no_grad
@@ -293,7 +295,7 @@ class IndexPut(Function):
             check_same_device(result, value._array)
             value = value._array
         try:
-            result[index] = _without_leading_ones(value)
+            indexing.write(result, index, _without_leading_ones(value))
         except IndexError as error:
             raise IndexError(str(error).replace("axis", "dimension")) from None
         except ValueError:
@@ -307,7 +309,7 @@ class IndexPut(Function):
         if ctx.needs_input_grad[0]:
             # The overwritten positions no longer depend on the old x.
             kept = array_module(grad._array).ones(grad._array.shape, dtype=bool)
-            kept[ctx.index] = False
+            indexing.write(kept, ctx.index, False)
             grad_x = grad * Tensor._make(kept)
         if ctx.needs_input_grad[2]:
             written_shape = ctx.value_shape[_leading_ones(ctx.value_shape):]
@@ -321,7 +323,7 @@ CopySlices = renamed(IndexPut, "CopySlices")
 def _assignment_error(array: Any, index: Any, value: Any, advanced: bool) -> RuntimeError:
     """torch's error for x[index] = value when value does not fit what x[index] selects."""
     value_shape = tuple(getattr(value, "shape", ()))
-    target_shape = array[index].shape
+    target_shape = indexing.read(array, index).shape
     if not advanced:
         # A plain index writes into a view: torch expands the value to its shape.
         try:
@@ -335,6 +337,7 @@ def _assignment_error(array: Any, index: Any, value: Any, advanced: bool) -> Run
 
 
 def setitem(x: Tensor, index: Any, value: Any) -> None:
+    _refuse_byte_mask_fill(index, value)
     index = indexing.to_array_index(index, x)
     kind = IndexPut if indexing.index_kind(index) is indexing.Index else CopySlices
     if not (_GradState.enabled and (x._requires_grad or getattr(value, "_requires_grad", False))):
@@ -343,7 +346,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
             check_same_device(x._array, value._array)
             value = value._array
         try:
-            x._array[index] = _without_leading_ones(value)
+            indexing.write(x._array, index, _without_leading_ones(value))
         except IndexError as error:
             raise IndexError(str(error).replace("axis", "dimension")) from None
         except ValueError:  # raised by NumPy before anything is written
@@ -352,6 +355,20 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
         return
     apply_inplace(x, kind.apply, index, value)
 
+
+
+def _refuse_byte_mask_fill(index: Any, value: Any) -> None:
+    """x[byte_mask] = 5: torch writes one value under a lone mask with masked_fill_,
+    which takes bool masks only (a byte mask works with a value of several elements)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    advanced = [part for part in parts if isinstance(part, (list, bool)) or (
+        isinstance(part, Tensor) and (part.dtype in (dtypes.uint8, dtypes.bool)
+                                      or part._array.ndim))]
+    one_value = (value._array.size if isinstance(value, Tensor) else np.size(value)) == 1
+    if (one_value and len(advanced) == 1 and isinstance(advanced[0], Tensor)
+            and advanced[0].dtype == dtypes.uint8):
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           "unsigned char. Use a bool mask: x[mask.bool()] = value.")
 
 
 def _without_leading_ones(value: Any) -> Any:
