@@ -4,9 +4,10 @@ For each module of teachgrad/fast/ that swaps functions in (teachgrad.fast._SWAP
 time two pieces of work with every speed-up on, and with that module's swaps put back
 to the reference: the two-layer step of bench/two_layer.py on tiny sizes (N=2,
 D_in=3, H=4, D_out=2, where nearly all the time is teachgrad's own Python) and the 3x3
-multiply of bench/op_overhead.py. Each time is the best of several timeit repeats, the
-two settings taken in turns, so it measures the Python a swap saves rather than the
-machine's noise. A positive "saves" is time the speed-up takes off each call.
+multiply of bench/op_overhead.py. Each time is the best of 25 timings, the two
+settings timed in turns, so that it measures the Python a swap saves rather than the
+machine's noise (on a loaded machine, run it twice: a difference under 1-2 us of the
+step is noise). A positive "saves" is time the speed-up takes off each call.
 
     python bench/fast_swaps.py
 """
@@ -14,6 +15,7 @@ machine's noise. A positive "saves" is time the speed-up takes off each call.
 from __future__ import annotations
 
 import gc
+import sys
 import timeit
 
 import _setup
@@ -45,31 +47,39 @@ def multiply() -> callable:
     return lambda: a * b
 
 
-def best(work: callable, number: int) -> float:
+def once(work: callable, number: int) -> float:
     # gc stays on, as in the other benchmarks (timeit switches it off by default)
-    return min(timeit.repeat(work, setup=gc.enable, number=number, repeat=5)) / number
+    return timeit.timeit(work, setup=gc.enable, number=number) / number
 
 
-def main(rounds: int = 5) -> None:
+def home_module(fast_version: object) -> str:
+    """The module of teachgrad/fast/ that defines a fast version (wrappers keep another's name)."""
+    function = getattr(fast_version, "__func__", fast_version)
+    module = function.__module__
+    if not module.startswith("teachgrad.fast."):
+        module = next(name for name, value in sys.modules.items()
+                      if name.startswith("teachgrad.fast.") and function in vars(value).values())
+    return module.rsplit(".", 1)[-1]
+
+
+def main(rounds: int = 25) -> None:
     works = {"tiny two-layer step": (tiny_step(), 200), "3x3 a*b (grad)": (multiply(), 3000)}
     groups: dict[str, list] = {}
     for swap in fast._SWAPS:
-        fast_version = swap[3]
-        function = getattr(fast_version, "__func__", fast_version)
-        groups.setdefault(function.__module__.rsplit(".", 1)[-1], []).append(swap)
-    print(f"each speed-up, undone alone; best of timeit repeats, {rounds} rounds in turns; "
+        groups.setdefault(home_module(swap[3]), []).append(swap)
+    print(f"each speed-up, undone alone; best of {rounds} timings taken in turns; "
           f"{_setup.describe_threads()}")
     for work_name, (work, number) in works.items():
         print(f"\n{work_name}:")
         all_on = []
         for module, swaps in groups.items():
             with_it, without = [], []
-            for _ in range(rounds):
-                with_it.append(best(work, number))
+            for _ in range(rounds):  # in turns, one timing each, so that noise hits both
+                with_it.append(once(work, number))
                 for owner, name, reference, _fast in swaps:
                     setattr(owner, name, reference)
                 try:
-                    without.append(best(work, number))
+                    without.append(once(work, number))
                 finally:
                     fast.set_enabled(True)
             all_on.extend(with_it)
@@ -77,7 +87,7 @@ def main(rounds: int = 5) -> None:
             print(f"  {module + '.py':<20}{min(with_it) * 1e6:8.2f} us with, "
                   f"{min(without) * 1e6:8.2f} us without: saves {saved * 1e6:6.2f} us")
         with fast.reference_mode():
-            reference = min(best(work, number) for _ in range(rounds))
+            reference = min(once(work, number) for _ in range(rounds))
         print(f"  {'all (reference mode)':<20}{min(all_on) * 1e6:8.2f} us with, "
               f"{reference * 1e6:8.2f} us without: saves {(reference - min(all_on)) * 1e6:6.2f} us")
 

@@ -38,12 +38,13 @@ from teachgrad.autograd.gradients import _checked
 from teachgrad.fast.array_backward import ARRAY_FORMULAS, reference_call_backward
 from teachgrad.fast.float_errors import FLOAT_ERRORS, IGNORE
 from teachgrad.numerics import Silenced
-from teachgrad.tensor import Tensor
+from teachgrad.tensor import Tensor, _init_slots
 
 reference_run = engine._run
 reference_backward = Tensor.__dict__["backward"]
 _ndarray = np.ndarray
 _empty = np.empty
+_new = object.__new__
 
 
 def backward_fast(self: Tensor, gradient: Tensor | None = None,
@@ -124,8 +125,12 @@ def _send_arrays(node: Node, array_grads: tuple, buffers: dict, ready: list) -> 
     for (child, output_nr), array in zip(edges, array_grads):
         if array is None or child is None:
             continue
-        grad_value = Tensor._make(array)
-        array = grad_value._array  # (_make turns a NumPy scalar into a 0-d array)
+        if array.__class__ is _ndarray:  # Tensor._make, inlined as in fast/apply.py
+            grad_value = _new(Tensor)
+            _init_slots(grad_value, array)
+        else:
+            grad_value = Tensor._make(array)
+            array = grad_value._array  # (_make turns a NumPy scalar into a 0-d array)
         if child.__class__ is AccumulateGrad:
             expected = child.variable._array
             shape, dtype = expected.shape, expected.dtype
