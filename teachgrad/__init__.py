@@ -62,6 +62,7 @@ from teachgrad.ops.arithmetic import (
     rsub,
     sub,
 )
+from teachgrad.ops.bitwise import bitwise_left_shift, bitwise_right_shift, bitwise_xor
 from teachgrad.ops.broadcast import broadcast_shapes
 from teachgrad.ops.compare import (
     allclose,
@@ -82,6 +83,7 @@ from teachgrad.ops.compare import (
     ne,
 )
 from teachgrad.ops.convert import clone
+from teachgrad.ops.exp_log import exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, rsqrt
 from teachgrad.ops.extrema import all, amax, amin, any, argmax, argmin, max, min
 from teachgrad.ops.indexing import (
     flip,
@@ -104,6 +106,7 @@ from teachgrad.ops.joining import (
 )
 from teachgrad.ops.linalg import matmul
 from teachgrad.ops.matrix_products import bmm, dot, mm, mv
+from teachgrad.ops.mixing import copysign, lerp
 from teachgrad.ops.norms import (
     norm,
 )
@@ -132,6 +135,26 @@ from teachgrad.ops.softmax import (
     softmax,
 )
 from teachgrad.ops.sort import argsort, sort, topk
+from teachgrad.ops.special import erf, erfc
+from teachgrad.ops.trigonometry import (
+    acos,
+    acosh,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cosh,
+    sinh,
+    tan,
+)
 from teachgrad.ops.unary import (
     abs,
     cos,

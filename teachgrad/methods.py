@@ -19,14 +19,17 @@ from typing import Any
 def attach(tensor_class: type) -> None:
     from teachgrad.ops import (
         arithmetic,
+        bitwise,
         compare,
         convert,
+        exp_log,
         extrema,
         indexing,
         inplace,
         joining,
         linalg,
         matrix_products,
+        mixing,
         norms,
         powers,
         product,
@@ -35,6 +38,8 @@ def attach(tensor_class: type) -> None:
         scans,
         softmax,
         sort,
+        special,
+        trigonometry,
         unary,
         variance,
         views,
@@ -52,6 +57,8 @@ def attach(tensor_class: type) -> None:
         "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt, "abs": unary.abs,
         "sin": unary.sin, "cos": unary.cos, "tanh": unary.tanh, "sigmoid": unary.sigmoid,
         "relu": unary.relu, "sign": rounding.sign,
+        # more math functions (trigonometry.py, exp_log.py, special.py, mixing.py, bitwise.py)
+        **_more_math(bitwise, exp_log, mixing, special, trigonometry),
         # rounding and remainders
         "floor_divide": rounding.floor_divide, "remainder": rounding.remainder,
         "fmod": rounding.fmod, "round": rounding.round, "floor": rounding.floor,
@@ -122,7 +129,13 @@ def attach(tensor_class: type) -> None:
         "__lt__": compare.lt, "__le__": compare.le, "__gt__": compare.gt, "__ge__": compare.ge,
         "__and__": compare.bitwise_and, "__rand__": _swap(compare.bitwise_and),
         "__or__": compare.bitwise_or, "__ror__": _swap(compare.bitwise_or),
-        "__xor__": compare.bitwise_xor, "__rxor__": _swap(compare.bitwise_xor),
+        "__xor__": bitwise.bitwise_xor, "__rxor__": _swap(bitwise.bitwise_xor),
+        "__lshift__": bitwise.bitwise_left_shift,
+        "__rlshift__": _swap(bitwise.bitwise_left_shift),
+        "__rshift__": bitwise.bitwise_right_shift,
+        "__rrshift__": _swap(bitwise.bitwise_right_shift),
+        "__ixor__": bitwise.bitwise_xor_, "__ilshift__": bitwise.bitwise_left_shift_,
+        "__irshift__": bitwise.bitwise_right_shift_,
         "__invert__": compare.bitwise_not,
         "__iadd__": inplace.add_, "__isub__": inplace.sub_, "__imul__": inplace.mul_,
         "__itruediv__": inplace.div_, "__ifloordiv__": inplace.floor_divide_,
@@ -156,6 +169,24 @@ def _comparison(function: Any) -> Any:
         return function(self, other)
 
     return compare_or_fallback
+
+
+def _more_math(*modules: Any) -> dict[str, Any]:
+    """Every public function of these modules, by name: tan, tan_, atan2, lerp_, ..."""
+    names = {
+        "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh",
+        "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh",
+        "rsqrt", "erf", "erfc", "exp2", "log2", "log10", "log1p", "expm1", "logaddexp",
+        "logaddexp2", "lerp", "copysign", "bitwise_xor", "bitwise_left_shift",
+        "bitwise_right_shift",
+    }
+    found = {}
+    for module in modules:
+        for name in names:
+            for variant in (name, name + "_"):
+                if hasattr(module, variant):
+                    found[variant] = getattr(module, variant)
+    return found
 
 
 def _identity(x: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
+from teachgrad.ops.special import erfc_array
 from teachgrad.tensor import Tensor
 
 
@@ -37,18 +38,14 @@ class LeakyRelu(Function):
 def normal_cdf_array(array: Any) -> Any:
     """P(Z <= x) for a standard normal Z, computed in float64.
 
-    NumPy has no erf, so this uses the rational approximation of erfc from Numerical
-    Recipes (relative error below 1.2e-7 everywhere: float32 precision). Taking the
-    tail from erfc directly keeps that relative precision for very negative x too.
+    0.5 * erfc(-x / sqrt(2)), with erfc from special.py (float64 accuracy). Taking it
+    from erfc rather than 1 + erf keeps that relative precision for very negative x,
+    where the probability is tiny.
     """
-    xp = array_module(array)
-    z = xp.abs(array.astype("float64")) / math.sqrt(2.0)
-    t = 1.0 / (1.0 + 0.5 * z)
-    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
-        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
-            -0.82215223 + t * 0.17087277))))))))
-    tail = 0.5 * t * xp.exp(-z * z + poly)  # P(Z > |x|)
-    return xp.where(array < 0, tail, 1.0 - tail)
+    return 0.5 * erfc_array(array.astype("float64") * -_ROOT_HALF)
+
+
+_ROOT_HALF = math.sqrt(0.5)
 
 
 class NormalCdf(Function):

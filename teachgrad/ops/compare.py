@@ -1,5 +1,6 @@
 """Comparisons and logic: ==, <, &, ~ ... They give bool tensors and have no gradient
 (a step function's derivative is zero almost everywhere), so they record nothing.
+(^, << and >> are in bitwise.py.)
 """
 
 from __future__ import annotations
@@ -75,10 +76,6 @@ def bitwise_and(input: Any, other: Any) -> Tensor:
 
 def bitwise_or(input: Any, other: Any) -> Tensor:
     return _bitwise(input, other, lambda x, y: x | y, "bitwise_or")
-
-
-def bitwise_xor(input: Any, other: Any) -> Tensor:
-    return _bitwise(input, other, lambda x, y: x ^ y, "bitwise_xor")
 
 
 def bitwise_not(input: Tensor) -> Tensor:
