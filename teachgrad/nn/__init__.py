@@ -5,7 +5,28 @@
 """
 
 from teachgrad.nn import functional, init
-from teachgrad.nn.activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from teachgrad.nn.activation import (
+    CELU,
+    ELU,
+    GELU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softmin,
+    Softplus,
+    Softsign,
+    Tanh,
+)
 from teachgrad.nn.container import ModuleDict, ModuleList, Sequential
 from teachgrad.nn.conv import Conv2d
 from teachgrad.nn.dropout import Dropout
@@ -26,6 +47,8 @@ from teachgrad.nn.parameter import Parameter
 from teachgrad.nn.pooling import AvgPool2d, MaxPool2d
 
 __all__ = [
+    "CELU", "ELU", "SELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "Mish",
+    "ReLU6", "SiLU", "Softmin", "Softplus", "Softsign",
     "GELU", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Conv2d",
     "CrossEntropyLoss", "Dropout", "Embedding", "Flatten", "Identity", "L1Loss", "LeakyReLU",
     "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList",

@@ -21,6 +21,20 @@ from teachgrad.ops.broadcast import broadcast_shapes, check_same_device
 from teachgrad.ops.embedding import embedding as _embedding
 from teachgrad.ops.inplace import apply_inplace
 from teachgrad.ops.linear import addmm
+from teachgrad.ops.more_activations import (
+    celu,
+    elu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    logsigmoid,
+    mish,
+    relu6,
+    selu,
+    silu,
+    softplus,
+    softsign,
+)
 from teachgrad.ops.normalization import batch_norm as _batch_norm
 from teachgrad.ops.softmax import log_softmax as _log_softmax
 from teachgrad.ops.softmax import softmax as _softmax
@@ -31,6 +45,8 @@ from teachgrad.random import generator_for
 from teachgrad.tensor import Tensor
 
 __all__ = [
+    "celu", "elu", "hardsigmoid", "hardswish", "hardtanh", "logsigmoid", "mish", "relu6",
+    "selu", "silu", "softmin", "softplus", "softsign",
     "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "conv2d", "cross_entropy", "dropout", "embedding", "gelu", "l1_loss", "leaky_relu",
     "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot", "relu",
@@ -71,6 +87,19 @@ def _softmax_dim(ndim: int, name: str) -> int:
 def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     dim = _softmax_dim(input.dim(), "softmax") if dim is None else dim
     return _softmax(input, dim, dtype)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
+    """softmax(-x): the smallest scores get the largest probabilities."""
+    dim = _softmax_dim(input.dim(), "softmin") if dim is None else dim
+    if not input.dtype.is_floating_point and dtype is None and input.dtype != dtypes.bool:
+        last = dim in (-1, input.dim() - 1) or input.dim() == 0
+        kernel = "softmax_lastdim_kernel_impl" if last else "softmax_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{dtypes.legacy_name(input.dtype)}': pass dtype= or convert "
+                                  "first, e.g. x.float()")
+    return _softmax(-input, dim, dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None,
