@@ -124,7 +124,8 @@ class Mish(Function):
         ctx.save_for_backward(x)
         array = x._array
         xp = array_module(array)
-        return array * xp.tanh(xp.logaddexp(array * 0, array))  # log(1 + e^x), no overflow
+        # log(1 + e^x) without overflow; zeros_like, not x * 0, which is NaN at x = inf
+        return array * xp.tanh(xp.logaddexp(xp.zeros_like(array), array))
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
@@ -204,9 +205,9 @@ class Hardswish(Function):
         (x,) = ctx.saved_tensors
         array = x._array
         xp = array_module(array)
-        # The slope: 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (torch's boundaries). It
+        # The slope: 0 up to -3, x/3 + 1/2 inside, 1 from 3 on (torch's boundaries). It
         # depends on x (for a second derivative) strictly inside (-3, 3) only, as in torch.
-        outside = xp.where(array < -3, 0.0, xp.where(array <= 3, array / 3 + 0.5, 1.0))
+        outside = xp.where(array <= -3, 0.0, xp.where(array < 3, array / 3 + 0.5, 1.0))
         inside = Tensor._make(xp.asarray((array > -3) & (array < 3)))
         constant = Tensor._make(xp.asarray(outside).astype(array.dtype, copy=False))
         return where(inside, grad * (x / 3 + 0.5), grad * constant)
