@@ -68,6 +68,7 @@ def _array_from_data(data: Any, dtype: Any, device: Any) -> Any:
     if type(data).__module__.startswith("cupy"):
         return data.copy() if dtype is None else data.astype(dtypes.to_dtype(dtype).numpy_dtype)
     array = np.array(_plain(data))
+    _check_int_range(data, array, None if dtype is None else dtypes.to_dtype(dtype))
     if dtype is not None:
         return array.astype(dtypes.to_dtype(dtype).numpy_dtype)
     kind = array.dtype.kind
@@ -81,6 +82,54 @@ def _array_from_data(data: Any, dtype: Any, device: Any) -> Any:
         f"Could not infer dtype of {type(data).__name__}: teachgrad.tensor takes numbers, "
         "bools, nested lists of them, NumPy arrays or tensors"
     )
+
+
+_INT64_RANGE = (-2**63, 2**63 - 1)
+
+
+def _python_numbers(data: Any) -> Any:
+    """The Python numbers in nested lists and tuples (bools, ints, floats), in order."""
+    if isinstance(data, (list, tuple)):
+        for item in data:
+            yield from _python_numbers(item)
+    elif isinstance(data, (int, float, complex)):
+        yield data
+
+
+def _check_int_range(data: Any, array: np.ndarray, target: dtypes.dtype | None) -> None:
+    """torch's errors for Python ints that the (given or inferred) integer dtype cannot hold.
+
+    NumPy would quietly make 2**63 a uint64 and then wrap it to -2**63, or make a list
+    holding it floats; torch refuses: ValueError beyond int64, RuntimeError beyond a
+    narrower integer dtype asked for.
+    """
+    if target is not None and (target.is_floating_point or target is dtypes.bool):
+        return
+    kind = array.dtype.kind
+    if target is None and (kind in "ib" or kind == "f" and not (
+            array.size and np.abs(array).max() >= 2.0**63)):
+        return  # int64 (or bool, or floats of int64's size) as NumPy inferred them
+    low, high = _INT64_RANGE
+    if target is not None and kind in "ib":
+        ints = array.reshape(-1) if array.size else ()
+        values = (int(ints.min()), int(ints.max())) if len(ints) else ()
+    else:
+        numbers = list(_python_numbers(data))
+        if target is None and any(isinstance(n, (float, complex)) for n in numbers):
+            return  # a float among them: the tensor is floating, as torch infers
+        values = [n for n in numbers if not isinstance(n, bool)]
+    for value in values:
+        if not low <= value <= high:
+            raise ValueError(f"Overflow when unpacking long long: {value} does not fit in "
+                             f"int64 (-2**63 to 2**63 - 1). Use a float: "
+                             f"tensor({float(value)}).")
+    if target is not None:
+        info = np.iinfo(target.numpy_dtype)
+        lowest = -(2**63) if target is dtypes.uint8 else int(info.min)  # (torch wraps -1)
+        for value in values:
+            if not lowest <= value <= int(info.max):
+                raise RuntimeError(f"value cannot be converted to type {target.name} without "
+                                   f"overflow: {value} is outside [{info.min}, {info.max}]")
 
 
 def tensor(data: Any, *, dtype: Any = None, device: Any = None,

@@ -98,9 +98,15 @@ def _overlap_error() -> RuntimeError:
 
 
 def apply_inplace(x: Tensor, out_of_place: Callable, *args: Any) -> Tensor:
-    """Run `out_of_place(x, *args)` and make x hold (and stand for) its result."""
-    check_writable(x, args)
-    recording = _GradState.enabled and (
+    """Run `out_of_place(x, *args)` and make x hold (and stand for) its result.
+
+    Only a floating x can stand for a result that requires grad: an int or bool x
+    takes the values (cast), never the graph, as in torch (i.copy_(w) leaves
+    i.requires_grad False).
+    """
+    differentiable = x._array.dtype.kind in "fc"
+    check_writable(x, args if differentiable else ())
+    recording = _GradState.enabled and differentiable and (
         x._requires_grad or any(getattr(arg, "_requires_grad", False) for arg in args)
     )
     if not recording:
