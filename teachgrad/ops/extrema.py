@@ -18,7 +18,10 @@ from teachgrad.tensor import Tensor, _wrap_dim
 
 
 class MaxAll(Function):
-    """max() over every element; ties share the gradient evenly, as in torch."""
+    """max() over every element; ties share the gradient evenly, as in torch.
+
+    A NaN wins a max (and a min): the gradient goes to the NaNs, shared evenly.
+    """
 
     node_name = "MaxBackward1"
     _pick = "max"
@@ -33,7 +36,7 @@ class MaxAll(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
         x, result = ctx.saved_tensors
-        winners = x == result
+        winners = x.isnan() if bool(result.isnan()) else x == result
         return grad * winners / winners.sum()
 
 

@@ -100,7 +100,8 @@ class NllLoss(Function):
         # mask that picks the target's log-probability and the gradient of the loss.
         one_hot = xp.moveaxis(xp.arange(classes) == safe[..., None], -1, class_axis)
         coefficients = one_hot * -xp.expand_dims(per_sample, class_axis).astype(array.dtype)
-        losses = (coefficients * array).sum(axis=class_axis)
+        # only the targets' log-probabilities: another class's -inf times 0 would be nan
+        losses = (coefficients * xp.where(coefficients != 0, array, 0)).sum(axis=class_axis)
         if reduction == "mean":
             total = per_sample.sum()
             # every target ignored: 0 / 0 = nan, as in torch (silently: numerics.py)

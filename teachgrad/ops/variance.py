@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.ops.reductions import _axes, _expand_back, _float_input, _product
+from teachgrad.ops.where import where
 from teachgrad.tensor import Tensor
 
 
@@ -34,7 +36,7 @@ class Var(Function):
         (x,) = ctx.saved_tensors
         centred = x - x.mean(ctx.axes, keepdim=True)
         spread = _expand_back(grad, x.shape, ctx.axes, ctx.keepdim)
-        return spread * centred * (2.0 / (ctx.count - ctx.correction)), None, None, None
+        return spread * centred * _over_degrees(2.0, ctx), None, None, None
 
 
 class Std(Function):
@@ -51,8 +53,17 @@ class Std(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple:
         x, result = ctx.saved_tensors
         centred = x - x.mean(ctx.axes, keepdim=True)
-        scale = _expand_back(grad / result, x.shape, ctx.axes, ctx.keepdim)
-        return scale * centred / (ctx.count - ctx.correction), None, None, None
+        # d std = d var / (2 std); where std is 0 (all values equal) torch takes it as 0
+        share = where(result == 0, 0.0, grad / result)
+        scale = _expand_back(share, x.shape, ctx.axes, ctx.keepdim)
+        return scale * centred * _over_degrees(1.0, ctx), None, None, None
+
+
+def _over_degrees(value: float, ctx: Node) -> float:
+    """value / (count - correction), as a C double divides: x / 0 is inf (torch's nan
+    gradient for the var of one element), not Python's ZeroDivisionError."""
+    degrees = ctx.count - ctx.correction
+    return value / degrees if degrees else math.copysign(math.inf, value)
 
 
 def _correction(unbiased: Any, correction: Any) -> float:

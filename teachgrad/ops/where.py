@@ -83,7 +83,7 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         a, b = ctx.saved_tensors
-        return _split_by_winner(grad, a > b, a == b, ctx)
+        return _split_by_winner(grad, a < b, a > b, a == b, ctx)
 
 
 class Minimum(Function):
@@ -99,15 +99,18 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         a, b = ctx.saved_tensors
-        return _split_by_winner(grad, a < b, a == b, ctx)
+        return _split_by_winner(grad, a > b, a < b, a == b, ctx)
 
 
-def _split_by_winner(grad: Tensor, a_wins: Tensor, tie: Tensor, ctx: Node) -> tuple:
-    # The winner takes the gradient; a tie splits it in half, as torch does.
-    share_a = a_wins + tie * 0.5
-    grad_a = sum_to_shape(grad * share_a, ctx.shapes[0]) if ctx.needs_input_grad[0] else None
-    grad_b = sum_to_shape(grad * (1 - share_a), ctx.shapes[1]) if ctx.needs_input_grad[1] \
-        else None
+def _split_by_winner(grad: Tensor, a_loses: Tensor, b_loses: Tensor, tie: Tensor,
+                     ctx: Node) -> tuple:
+    # The winner takes the gradient; a tie splits it in half, as torch does. An input
+    # that did not lose takes all of it: where a NaN is compared, both do (torch).
+    half = tie * -0.5
+    grad_a = sum_to_shape(grad * (~a_loses + half), ctx.shapes[0]) \
+        if ctx.needs_input_grad[0] else None
+    grad_b = sum_to_shape(grad * (~b_loses + half), ctx.shapes[1]) \
+        if ctx.needs_input_grad[1] else None
     return grad_a, grad_b
 
 
