@@ -18,7 +18,6 @@ from teachgrad.ops.broadcast import (
     broadcasting,
     sum_to_shape,
 )
-from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
 
 
@@ -83,10 +82,6 @@ def _refuse_bool_subtraction(a: Any, b: Any) -> None:
                            "operator instead.")
 
 
-# number - tensor: torch records it as its own node.
-Rsub = renamed(Sub, "RsubBackward1")
-
-
 class Mul(Function):
     node_name = "MulBackward0"
 
@@ -138,11 +133,6 @@ def _is_float(operand: Any) -> bool:
     return operand.dtype.kind == "f" if hasattr(operand, "dtype") else isinstance(operand, float)
 
 
-# number / tensor: torch computes it as reciprocal(tensor) * number, hence the name.
-RDiv = renamed(Div, "MulBackward0")
-Reciprocal = renamed(Div, "ReciprocalBackward0")
-
-
 class Neg(Function):
     node_name = "NegBackward0"
 
@@ -164,7 +154,9 @@ class Neg(Function):
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    return Add.apply(input, other if alpha == 1 else other * alpha)
+    other = other if alpha == 1 else other * alpha
+    # torch records a Python number as the second input, on whichever side it stood
+    return Add.apply(input, other) if isinstance(input, Tensor) else Add.apply(other, input)
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -172,12 +164,14 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 
 
 def rsub(input: Any, other: Any) -> Tensor:
-    """other - input, as torch.rsub."""
-    return Rsub.apply(other, input)
+    """other - input, as torch.rsub (teachgrad/ops/reflected.py: torch's graph for it)."""
+    from teachgrad.ops.reflected import rsub  # reflected.py imports this module
+
+    return rsub(input, other)
 
 
 def mul(input: Any, other: Any) -> Tensor:
-    return Mul.apply(input, other)
+    return Mul.apply(input, other) if isinstance(input, Tensor) else Mul.apply(other, input)
 
 
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
@@ -187,12 +181,14 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 
         return DivRounded.apply(input, other, rounding_mode)
     if not isinstance(input, Tensor):
-        return RDiv.apply(input, other)
+        return mul(reciprocal(other), input)  # number / x: as torch computes it
     return Div.apply(input, other)
 
 
 def reciprocal(input: Tensor) -> Tensor:
-    return Reciprocal.apply(1.0, input)
+    from teachgrad.ops.reflected import Reciprocal  # reflected.py imports this module
+
+    return Reciprocal.apply(input)
 
 
 def neg(input: Tensor) -> Tensor:

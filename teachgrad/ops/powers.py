@@ -13,6 +13,7 @@ from teachgrad.ops.broadcast import (
     shape_of,
     sum_to_shape,
 )
+from teachgrad.ops.reflected import TensorOnlyFunction
 from teachgrad.ops.where import where
 from teachgrad.tensor import Tensor
 
@@ -58,7 +59,8 @@ class PowTensor(Function):
         a, b, result = ctx.saved_tensors
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_a = sum_to_shape(grad * b * a ** (b - 1), ctx.shapes[0])
+            # b a^(b-1); torch defines it as 0 where b == 0 (0^-1 would make it nan)
+            grad_a = sum_to_shape(grad * where(b == 0, 0.0, b * a ** (b - 1)), ctx.shapes[0])
         if ctx.needs_input_grad[1]:
             # d(a^b)/db = a^b log a; torch defines it as 0 where a == 0 and b >= 0.
             log_a = where((a == 0) & (b >= 0), 0.0, a.log())
@@ -66,28 +68,30 @@ class PowTensor(Function):
         return grad_a, grad_b
 
 
-class RPow(Function):
-    """number ** tensor."""
+class RPow(TensorOnlyFunction):
+    """number ** tensor; the node has the tensor's edge only, as torch's."""
 
     node_name = "PowBackward2"
 
     @staticmethod
-    def forward(ctx: Node, base: Any, x: Tensor) -> Any:
+    def forward(ctx: Node, x: Tensor, base: Any) -> Any:
         base_value, exponent = binary_arrays(base, x)
         result = Tensor._make(base_value ** exponent)
-        ctx.log_base = math.log(base) if base > 0 else math.nan
-        ctx.save_for_backward(result)
+        ctx.log_base = math.log(base) if base > 0 else -math.inf if base == 0 else math.nan
+        ctx.save_for_backward(x if base == 0 else None, result)
         return result
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
-        (result,) = ctx.saved_tensors
-        return None, grad * result * ctx.log_base
+        x, result = ctx.saved_tensors
+        if x is not None:  # 0 ** x: torch takes d/dx as 0 where x >= 0 (0 * log 0)
+            return grad * where(x >= 0, 0.0, result * ctx.log_base)
+        return grad * result * ctx.log_base
 
 
 def pow(input: Any, exponent: Any) -> Tensor:
     if not isinstance(input, Tensor):
-        return RPow.apply(input, exponent)
+        return RPow.apply(exponent, input)
     if isinstance(exponent, Tensor):
         return PowTensor.apply(input, exponent)
     return Pow.apply(input, exponent)
