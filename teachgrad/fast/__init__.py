@@ -9,7 +9,13 @@ gradients. Each speed-up here replaces one reference function and says what it b
 - float_errors.py: NumPy's float-error switch through its context variable;
 - array_backward.py: the hottest backward formulas on plain arrays when nothing records
   the backward pass;
-- batches.py: a TensorDataset batch fetched with one index per tensor, collated as it is.
+- batches.py: a TensorDataset batch fetched with one index per tensor, collated as it is;
+- backward_loop.py: loss.backward() through the engine's loop with its helpers inlined;
+- array_forward.py: the forwards of *, + and - with their common case inlined;
+- saving.py: save_for_backward keeping numbers without a failed attribute lookup;
+- inplace.py: in-place + - * / under no_grad (an optimizer's step) inlined.
+
+`python bench/fast_swaps.py` times each of them undone alone.
 
 They are on by default. Turn them off for the whole process with the environment
 variable TEACHGRAD_REFERENCE=1 (read when teachgrad is imported), or for a block:
@@ -32,7 +38,7 @@ from teachgrad.fast.accumulate import first_gradient_without_copy
 from teachgrad.fast.apply import fast_apply
 from teachgrad.fast.array_backward import call_backward_on_arrays
 from teachgrad.fast.array_forward import FAST_FORWARDS
-from teachgrad.fast.backward_loop import backward_fast, run_fast
+from teachgrad.fast.backward_loop import backward_fast
 from teachgrad.fast.float_errors import ignore_float_errors, restore_float_errors
 from teachgrad.fast.inplace import arithmetic_inplace_fast
 from teachgrad.fast.saving import save_for_backward_fast
@@ -46,7 +52,6 @@ _SWAPS = [
     (Node, "save_for_backward", Node.__dict__["save_for_backward"], save_for_backward_fast),
     (engine, "_first_gradient", engine._first_gradient, first_gradient_without_copy),
     (engine, "_call_backward", engine._call_backward, call_backward_on_arrays),
-    (engine, "_run", engine._run, run_fast),
     (Tensor, "backward", Tensor.__dict__["backward"], backward_fast),
     (inplace, "arithmetic_inplace", inplace.arithmetic_inplace, arithmetic_inplace_fast),
     (numerics, "_ignore_float_errors", numerics._ignore_float_errors, ignore_float_errors),

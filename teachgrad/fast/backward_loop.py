@@ -15,8 +15,11 @@ common case of each written inline:
   no-copy hand-over of fast/accumulate.py, whose reference count expects exactly
   that chain of calls).
 
-autograd.grad and backward(inputs=...) (targets) and create_graph=True run the
-reference loop: they are rarer, and this keeps the inlined copy to the common case.
+It is entered from Tensor.backward only (backward_fast, below, swapped in for it), for
+loss.backward() on a one-element tensor: engine._run itself stays the reference loop,
+which lesson 03 prints. teachgrad.autograd.backward, autograd.grad, backward(inputs=...),
+a given gradient and create_graph=True run the reference loop: they are rarer, and this
+keeps the inlined copy to the common case.
 
 What it buys, measured with `python bench/fast_swaps.py` (this loop undone alone, best
 of timeit repeats): about 4 us of a 135 us two-layer step on tiny sizes, where nearly
