@@ -151,18 +151,18 @@ from teachgrad.ops.trigonometry import (
     atan,
     atan2,
     atanh,
+    cos,
     cosh,
+    sin,
     sinh,
     tan,
 )
 from teachgrad.ops.unary import (
     abs,
-    cos,
     exp,
     log,
     relu,
     sigmoid,
-    sin,
     sqrt,
     tanh,
 )

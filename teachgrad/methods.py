@@ -55,7 +55,8 @@ def attach(tensor_class: type) -> None:
         "negative": arithmetic.neg, "square": _square,
         # math functions of one tensor
         "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt, "abs": unary.abs,
-        "sin": unary.sin, "cos": unary.cos, "tanh": unary.tanh, "sigmoid": unary.sigmoid,
+        "sin": trigonometry.sin, "cos": trigonometry.cos, "sin_": trigonometry.sin_,
+        "cos_": trigonometry.cos_, "tanh": unary.tanh, "sigmoid": unary.sigmoid,
         "relu": unary.relu, "sign": rounding.sign,
         # more math functions (trigonometry.py, exp_log.py, special.py, mixing.py, bitwise.py)
         **_more_math(bitwise, exp_log, mixing, special, trigonometry),

@@ -1,5 +1,5 @@
-"""Trigonometric and hyperbolic functions beyond sin and cos: tan, asin, acos, atan,
-atan2, sinh, cosh, asinh, acosh, atanh, with torch's arc* aliases and in-place forms.
+"""Trigonometric and hyperbolic functions: sin, cos, tan, asin, acos, atan, atan2, sinh,
+cosh, asinh, acosh, atanh, with torch's arc* aliases and in-place forms.
 
 As in unary.py, each op is a Function whose forward works on arrays and whose backward
 works on tensors (so it can be differentiated again), and integer or bool inputs give
@@ -23,6 +23,34 @@ from teachgrad.tensor import Tensor
 def _math(x: Tensor, name: str) -> Any:
     """NumPy's (or CuPy's) function `name` of x's values, as floats."""
     return getattr(array_module(x._array), name)(_floating(x._array))
+
+
+class Sin(Function):
+    node_name = "SinBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        ctx.save_for_backward(x)
+        return array_module(x._array).sin(_floating(x._array))
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+class Cos(Function):
+    node_name = "CosBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        ctx.save_for_backward(x)
+        return array_module(x._array).cos(_floating(x._array))
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return -grad * x.sin()
 
 
 class Tan(Function):
@@ -178,6 +206,14 @@ class Atan2(Function):
 # ---------------------------------------------------------------- public functions
 
 
+def sin(input: Tensor) -> Tensor:
+    return Sin.apply(input)
+
+
+def cos(input: Tensor) -> Tensor:
+    return Cos.apply(input)
+
+
 def tan(input: Tensor) -> Tensor:
     return Tan.apply(input)
 
@@ -226,6 +262,8 @@ arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 # In place (inplace.py's mechanism: the out-of-place op, written back into x)
+sin_ = _unary_inplace(sin)
+cos_ = _unary_inplace(cos)
 tan_ = _unary_inplace(tan)
 asin_ = _unary_inplace(asin)
 acos_ = _unary_inplace(acos)

@@ -1,5 +1,6 @@
-"""Math functions of one tensor, element by element: exp, log, sqrt, abs, sin, cos,
-and the activations tanh, sigmoid and relu.
+"""Math functions of one tensor, element by element: exp, log, sqrt, abs, and the
+activations tanh, sigmoid and relu (sin, cos and the rest of trigonometry are in
+trigonometry.py).
 
 Each op is a Function: forward computes on arrays, backward computes on tensors (so
 that, with create_graph=True, the backward pass is itself recorded and can be
@@ -80,34 +81,6 @@ class Abs(Function):
     def backward(ctx: Node, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
         return grad * x.sign()
-
-
-class Sin(Function):
-    node_name = "SinBackward0"
-
-    @staticmethod
-    def forward(ctx: Node, x: Tensor) -> Any:
-        ctx.save_for_backward(x)
-        return array_module(x._array).sin(_floating(x._array))
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> Tensor:
-        (x,) = ctx.saved_tensors
-        return grad * x.cos()
-
-
-class Cos(Function):
-    node_name = "CosBackward0"
-
-    @staticmethod
-    def forward(ctx: Node, x: Tensor) -> Any:
-        ctx.save_for_backward(x)
-        return array_module(x._array).cos(_floating(x._array))
-
-    @staticmethod
-    def backward(ctx: Node, grad: Tensor) -> Tensor:
-        (x,) = ctx.saved_tensors
-        return -grad * x.sin()
 
 
 class Tanh(Function):
@@ -196,14 +169,6 @@ def sqrt(input: Tensor) -> Tensor:
 
 def abs(input: Tensor) -> Tensor:
     return Abs.apply(input)
-
-
-def sin(input: Tensor) -> Tensor:
-    return Sin.apply(input)
-
-
-def cos(input: Tensor) -> Tensor:
-    return Cos.apply(input)
 
 
 def tanh(input: Tensor) -> Tensor:
