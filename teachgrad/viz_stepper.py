@@ -96,12 +96,18 @@ class BackwardStepper:
             return "\n\n".join(self.text(n) for n in range(1, len(self) + 1))
         return step_text(self.steps[number - 1], len(self), self.walk)
 
-    def frame(self, number: int) -> GraphDrawing:
+    def frame(self, number: int, caption: bool = True) -> GraphDrawing:
         """The backward view after step `number` (from 1): that node in orange, earlier
-        ones in green, each arrow labelled with the gradient it carried so far."""
+        ones in green, each arrow labelled with the gradient it carried so far.
+
+        caption: write the step's text above the drawing (show() prints it beside).
+        """
         from teachgrad.viz_backward import draw_backward
 
-        return draw_backward(self.outputs, self.names, False, False, self._marks(number))
+        marks = self._marks(number)
+        if not caption:
+            marks.caption = ""
+        return draw_backward(self.outputs, self.names, False, False, marks)
 
     def frames(self) -> list[GraphDrawing]:
         return [self.frame(n) for n in range(1, len(self) + 1)]

@@ -17,12 +17,13 @@ import graphviz
 from teachgrad.viz_drawing import INSTALL_HINT
 
 
-def widgets_available() -> bool:
+def ipywidgets_module() -> Any:
+    """ipywidgets, or None where it is not installed (looked up on each call, not cached)."""
     try:
-        import ipywidgets  # noqa: F401
+        import ipywidgets
     except ImportError:
-        return False
-    return True
+        return None
+    return ipywidgets
 
 
 def show(stepper: Any, interactive: bool | None = None) -> Any:
@@ -33,7 +34,7 @@ def show(stepper: Any, interactive: bool | None = None) -> Any:
         print(stepper.text())
         return None
     if interactive is None:
-        interactive = widgets_available()
+        interactive = ipywidgets_module() is not None
     if interactive and len(stepper):
         widget = stepper_widget(stepper)
         display(widget)
@@ -42,21 +43,24 @@ def show(stepper: Any, interactive: bool | None = None) -> Any:
         # Text as a display output, not print(): JupyterLab and nbclient group print()
         # streams differently, and the stored notebook should not depend on who ran it.
         display({"text/plain": stepper.text(number)}, raw=True)
-        display(stepper.frame(number))
+        display(stepper.frame(number, caption=False))
     return None
 
 
 def stepper_widget(stepper: Any) -> Any:
     """A slider, Prev/Next buttons, the step's text and its drawing, kept in step."""
-    import ipywidgets as widgets
-
+    widgets = ipywidgets_module()
+    if widgets is None:
+        raise ImportError("the interactive stepper needs ipywidgets: pip install ipywidgets "
+                          "(or call show(interactive=False) for every step in turn)")
     count = len(stepper)
     slider = widgets.IntSlider(value=1, min=1, max=count, description="step",
                                continuous_update=False)
     back = widgets.Button(description="Prev", icon="arrow-left")
     forward = widgets.Button(description="Next", icon="arrow-right")
     words = widgets.HTML()
-    picture = widgets.Image(format="png")
+    # Natural size: left to the flex box, the picture would be stretched to full width.
+    picture = widgets.Image(format="png", layout=widgets.Layout(width="auto", height="auto"))
     fallback = widgets.HTML()  # the DOT text, when Graphviz's dot program is missing
     cache: dict[int, bytes | None] = {}
 
@@ -64,7 +68,7 @@ def stepper_widget(stepper: Any) -> Any:
         number = slider.value
         words.value = f"<pre>{html.escape(stepper.text(number))}</pre>"
         if number not in cache:
-            cache[number] = _png(stepper.frame(number))
+            cache[number] = _png(stepper.frame(number, caption=False))
         if cache[number] is None:
             fallback.value = f"<pre>{html.escape(INSTALL_HINT)}</pre>"
         else:
@@ -78,7 +82,8 @@ def stepper_widget(stepper: Any) -> Any:
     forward.on_click(move(+1))
     slider.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox([back, slider, forward]), words, picture, fallback])
+    return widgets.VBox([widgets.HBox([back, slider, forward]), words, picture, fallback],
+                        layout=widgets.Layout(align_items="flex-start"))
 
 
 def _png(drawing: Any) -> bytes | None:
