@@ -59,6 +59,20 @@ def _error(x: Any, y: Any) -> RuntimeError:
 
 def mul_forward(ctx: Any, a: Any, b: Any) -> Any:
     """Mul.forward: binary_arrays, _note_shapes, save_for_backward, x * y, inlined."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        # _common_arrays' first case, inlined too: a * b of two tensors is the op
+        # bench/op_overhead.py times (about 0.15 us of its 5 us).
+        x, y = a._array, b._array
+        if x.__class__ is y.__class__ and x.dtype is y.dtype:
+            needs_a, needs_b = ctx.needs_input_grad
+            if needs_a or needs_b:
+                ctx.shapes = (x.shape, y.shape)
+                ctx.save_for_backward(a if needs_b else None, b if needs_a else None)
+            try:
+                return x * y
+            except ValueError:
+                raise _error(x, y) from None
+        return reference_mul(ctx, a, b)
     common = _common_arrays(a, b, number_ok=True)
     if common is None:
         return reference_mul(ctx, a, b)
