@@ -9,6 +9,10 @@ settings timed in turns, so that it measures the Python a swap saves rather than
 machine's noise (on a loaded machine, run it twice: a difference under 1-2 us of the
 step is noise). A positive "saves" is time the speed-up takes off each call.
 
+A limit: fast/backward_loop.py looks the array formulas of fast/array_backward.py up
+itself, so undoing array_backward.py alone leaves them on for loss.backward(); the
+"all (reference mode)" line times every speed-up undone together.
+
     python bench/fast_swaps.py
 """
 

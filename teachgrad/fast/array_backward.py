@@ -59,7 +59,9 @@ def _matmul(ctx: Node, g: Any) -> tuple | None:
 @_formula_for(Add)
 def _add(ctx: Node, g: Any) -> tuple | None:
     # The reference's sum_to_shape hands the gradient on as it is when the input has the
-    # output's shape; inputs that were broadcast are left to it.
+    # output's shape; inputs that were broadcast are left to it. (Add and Sub were added
+    # with fast/backward_loop.py so that the two-layer step's sub stays on the array
+    # road; their own gain was not measured apart from the loop's.)
     shape_a, shape_b = ctx.shapes
     needs_a, needs_b = ctx.needs_input_grad
     if (needs_a and shape_a != g.shape) or (needs_b and shape_b != g.shape):

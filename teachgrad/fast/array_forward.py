@@ -9,10 +9,10 @@ unchanged, so here those cases do the same steps inline and everything else runs
 reference forward. The results are the same arrays, the same ctx.shapes and the same
 saved records (tests/test_fast_paths.py compares them case by case).
 
-What it buys, measured with timeit on a 3x3 float32 a * b that records a node
-(Python 3.11, NumPy 2.4, this project's 2-core machine): Mul.forward 3.3 -> 2.2 us, the
-whole a * b 5.5 -> 4.8 us; `python bench/fast_swaps.py` undoes it alone: about 14 us of
-the 140 us tiny two-layer step (its sub, and the two products of the update).
+What it buys, measured with `python bench/fast_swaps.py` (this module undone alone,
+best of 25 timings in turns, 2026-12-03): 0.22 us of the 5.9 us 3x3 a * b of
+bench/op_overhead.py (6.07 -> 5.85 us); on the tiny two-layer step (one sub, two
+products in the update) its gain is below that script's noise (about 2-3 us).
 """
 
 from __future__ import annotations

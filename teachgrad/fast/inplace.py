@@ -9,8 +9,9 @@ stride 0 in the tensor, every answer is known: this runs the same ufunc call wit
 same arguments inline. Anything else, and any error, goes to the reference, which
 runs its checks and raises its messages (NumPy checks shapes before it writes).
 
-What it buys, measured with timeit on `w -= lr * g` for a 3x4 float32 w under no_grad
-(Python 3.11, NumPy 2.4, this project's 2-core machine): see the comment at the end.
+What it buys, measured with `python bench/fast_swaps.py` (this module undone alone,
+best of 25 timings in turns, 2026-12-03): 2.2 us of the 123 us two-layer step on tiny
+sizes, which runs `w -= lr * w.grad` for its two weights.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ Same records, same order.
 What it buys, measured with timeit on a recorded MulBackward0 node saving a 3x3
 tensor and the number 2 (Python 3.11, NumPy 2.4, this project's 2-core machine):
 0.59-0.62 us against 1.40-1.62 us for the reference. Saving two tensors costs the
-same either way (within the noise: 0.55-0.79 us).
+same either way (within the noise: 0.55-0.79 us). The tiny two-layer step has one such
+op (Pow saves its exponent), too little for `python bench/fast_swaps.py` to resolve.
 """
 
 from __future__ import annotations
