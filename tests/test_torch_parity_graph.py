@@ -38,6 +38,10 @@ CASES = {
     "torch.rsub(b, 2)": lambda m, b: m.rsub(b, 2),
     "torch.rsub(b, c)": lambda m, b: m.rsub(b, b * 3),
     "b.reciprocal()": lambda m, b: b.reciprocal(),
+    # a number on the right has no edge either: PowBackward0 holds b's alone
+    "b ** 2": lambda m, b: b ** 2,
+    "b.pow(0.5) ** 0": lambda m, b: b.pow(0.5) ** 0,
+    "(b * 1).pow_(3)": lambda m, b: (b * 1).pow_(3),
     "3 - 2 / (1 + b)": lambda m, b: 3 - 2 / (1 + b),
     "in place, then number on the left": lambda m, b: 2 * (b * 1).mul_(3),
 }

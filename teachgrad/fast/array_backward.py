@@ -90,7 +90,7 @@ def _pow(ctx: Node, g: Any) -> tuple | None:
     if exponent != 2:
         return None
     # The reference's grad * exponent * x ** (exponent - 1), with x ** 1 == x exactly.
-    return (g * exponent * x._array, None)
+    return (g * exponent * x._array,)
 
 
 @_formula_for(Clamp)

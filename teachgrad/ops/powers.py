@@ -18,8 +18,8 @@ from teachgrad.ops.where import where
 from teachgrad.tensor import Tensor
 
 
-class Pow(Function):
-    """tensor ** number."""
+class Pow(TensorOnlyFunction):
+    """tensor ** number: torch's node has the tensor's edge only."""
 
     node_name = "PowBackward0"
 
@@ -37,8 +37,8 @@ class Pow(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple:
         x, exponent = ctx.saved_tensors
         if exponent == 0:
-            return grad * 0, None
-        return grad * exponent * x ** (exponent - 1), None
+            return grad * 0
+        return grad * exponent * x ** (exponent - 1)
 
 
 class PowTensor(Function):
