@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from oracle import assert_same, assert_same_error, grad_fn_name, torch
 from test_devices_ops import check_case
-from test_oracle_ops import Const, _hessian_vector, _pairs, run
+from test_oracle_ops import Const, _pairs, assert_same_second_order, run
 
 import teachgrad
 
@@ -295,15 +295,7 @@ def test_second_order_matches_torch(fn: Callable, args: tuple, options: dict,
     case_id = request.node.callspec.id.split("-", 1)[1]  # after the autograd mode's id
     if case_id in ZERO_NORM:
         pytest.skip("torch's second derivative at a zero norm is nan; teachgrad's is 0")
-    ours_in, theirs_in = _pairs(args)
-    ours = _hessian_vector(teachgrad, fn, ours_in)
-    theirs = _hessian_vector(torch, fn, theirs_in)
-    if isinstance(theirs, str):
-        assert ours == theirs
-        return
-    assert not isinstance(ours, str), ours
-    for mine, other in zip(ours, theirs):
-        np.testing.assert_allclose(mine, other, rtol=1e-6, atol=1e-6)
+    assert_same_second_order(fn, args)
 
 
 @pytest.mark.parametrize(("fn", "args", "options"), CASES)
