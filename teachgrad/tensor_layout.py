@@ -1,7 +1,7 @@
 """Tensor methods about memory layout, and torch's other names for dim() and numel().
 
 A tensor's values lie in one block of memory; `stride()` says how many elements to
-step over to move one place along each dim (lesson 02, views and strides).
+step over to move one place along each dim (lesson 03, views and strides).
 teachgrad/methods.py attaches each function here to Tensor under torch's name.
 """
 

@@ -41,7 +41,7 @@ from teachgrad.viz_drawing import INSTALL_HINT, GraphDrawing
 from teachgrad.viz_forward import forward_view
 from teachgrad.viz_stepper import BackwardStepper, Step, step_backward
 
-# The name lessons 03-05 call. Its arrows used to follow the data while its boxes were
+# The name lessons 04-06 call. Its arrows used to follow the data while its boxes were
 # backward nodes; it is now the backward view, arrows the way gradients flow.
 draw_graph = backward_view
 

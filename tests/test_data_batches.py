@@ -178,7 +178,7 @@ def test_reference_mode_has_no_batch_fetch_and_the_reference_collate() -> None:
     with speed_ups(True):
         assert getattr(tensor_dataset(teachgrad), "__getitems__", None)
         assert data_module.default_collate is fast_batches.default_collate
-        # What lesson 07 prints is still the reading path's default_collate.
+        # What lesson 09 prints is still the reading path's default_collate.
         assert inspect.getsource(data_module.default_collate) == inspect.getsource(reference)
 
 

@@ -1,159 +1,191 @@
-"""The checks of lesson 03's exercises pass the reference solutions and catch wrong ones."""
+"""The checks of lesson 03's exercises accept the reference answers and reject wrong ones."""
 
 from __future__ import annotations
 
 import pytest
-from exercise_verdicts import assert_wrong
+from exercise_verdicts import assert_not_attempted, assert_wrong
 
 import teachgrad
-from teachgrad.exercises.lesson03 import (
-    check_gradients_by_hand,
-    check_jacobian,
-    check_training_loop,
-)
+from teachgrad.exercises import lesson03
 
-# ------------------------------------------------------------------ gradients by hand
+# --- exercise 1: broadcast_shape -------------------------------------------------------
 
 
-def gradients_by_hand(x, y):
-    return 2 * x * y, x**2 + y.exp()
+def broadcast_shape(shape_a, shape_b):
+    ndim = max(len(shape_a), len(shape_b))
+    a = (1,) * (ndim - len(shape_a)) + tuple(shape_a)
+    b = (1,) * (ndim - len(shape_b)) + tuple(shape_b)
+    result = []
+    for size_a, size_b in zip(a, b):
+        if size_a != size_b and 1 not in (size_a, size_b):
+            return None
+        result.append(max(size_a, size_b))
+    return tuple(result)
 
 
-def test_by_hand_reference_passes(capsys):
-    check_gradients_by_hand(gradients_by_hand)
-    assert capsys.readouterr().out.startswith("Correct")
+def broadcast_shape_aligned_left(shape_a, shape_b):
+    """Wrong: pads on the right, i.e. compares shapes from the left."""
+    ndim = max(len(shape_a), len(shape_b))
+    a = tuple(shape_a) + (1,) * (ndim - len(shape_a))
+    b = tuple(shape_b) + (1,) * (ndim - len(shape_b))
+    result = []
+    for size_a, size_b in zip(a, b):
+        if size_a != size_b and 1 not in (size_a, size_b):
+            return None
+        result.append(max(size_a, size_b))
+    return tuple(result)
+
+
+def broadcast_shape_never_fails(shape_a, shape_b):
+    """Wrong: takes the larger size everywhere without checking the rule."""
+    ndim = max(len(shape_a), len(shape_b))
+    a = (1,) * (ndim - len(shape_a)) + tuple(shape_a)
+    b = (1,) * (ndim - len(shape_b)) + tuple(shape_b)
+    return tuple(max(x, y) for x, y in zip(a, b))
+
+
+def broadcast_shape_same_rank_only(shape_a, shape_b):
+    """Wrong: refuses shapes of different lengths."""
+    if len(shape_a) != len(shape_b):
+        return None
+    return broadcast_shape(shape_a, shape_b)
+
+
+def broadcast_shape_list(shape_a, shape_b):
+    result = broadcast_shape(shape_a, shape_b)
+    return None if result is None else list(result)
+
+
+def test_broadcast_shape_accepts_reference(capsys):
+    lesson03.check_broadcast_shape(broadcast_shape)
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_broadcast_shape_accepts_a_list_or_size():
+    lesson03.check_broadcast_shape(broadcast_shape_list)
+    lesson03.check_broadcast_shape(
+        lambda a, b: _or_none(lambda: teachgrad.broadcast_shapes(a, b))
+    )
+
+
+def _or_none(fn):
+    try:
+        return fn()
+    except RuntimeError:
+        return None
 
 
 @pytest.mark.parametrize(
     "wrong",
     [
-        lambda x, y: (2 * x, x**2 + y.exp()),  # forgot the factor y
-        lambda x, y: (2 * x * y, x**2),  # forgot the exp term
-        lambda x, y: (2 * x * y, 2 * x * y + y.exp()),  # differentiated x**2 instead
-        lambda x, y: [2 * x * y, x**2 + y.exp()],  # a list
+        broadcast_shape_aligned_left,
+        broadcast_shape_never_fails,
+        broadcast_shape_same_rank_only,
+        lambda a, b: "no idea",
     ],
-    ids=["no-y-factor", "no-exp", "wrong-term", "list"],
 )
-def test_by_hand_wrong_answers_fail(wrong):
-    assert_wrong(check_gradients_by_hand, wrong)
+def test_broadcast_shape_rejects(wrong):
+    assert_wrong(lesson03.check_broadcast_shape, wrong)
 
 
-# ------------------------------------------------------------------ jacobian
+def test_broadcast_shape_stub_fails():
+    def stub(shape_a, shape_b):
+        raise NotImplementedError("your turn")
+
+    assert_not_attempted(lesson03.check_broadcast_shape, stub)
 
 
-def jacobian(f, x):
-    y = f(x)
-    rows = []
-    for i in range(y.numel()):
-        x.grad = None
-        y.backward(gradient=teachgrad.eye(y.numel())[i], retain_graph=True)
-        rows.append(x.grad.clone())
-    return teachgrad.stack(rows)
+# --- exercise 2: normalize_rows ----------------------------------------------------------
 
 
-def jacobian_without_reset(f, x):
-    y = f(x)
-    rows = []
-    for i in range(y.numel()):
-        y.backward(gradient=teachgrad.eye(y.numel())[i], retain_graph=True)
-        rows.append(x.grad.clone())
-    return teachgrad.stack(rows)
+def normalize_rows(m):
+    return m / m.sum(dim=1, keepdim=True)
 
 
-def jacobian_transposed(f, x):
-    return jacobian(f, x).t()
+def normalize_rows_in_place(m):
+    m /= m.sum(dim=1, keepdim=True)
+    return m
 
 
-def jacobian_from_sum(f, x):
-    y = f(x)
-    y.sum().backward()
-    return teachgrad.stack([x.grad] * y.numel())  # every row the same: the sum of rows
+def normalize_rows_no_keepdim(m):
+    return m / m.sum(dim=1)  # wrong axis for square matrices, an error otherwise
 
 
-def test_jacobian_reference_passes(capsys):
-    check_jacobian(jacobian)
-    assert capsys.readouterr().out.startswith("Correct")
+def normalize_rows_by_column(m):
+    return m / m.sum(dim=0)
 
 
-@pytest.mark.parametrize("wrong", [jacobian_without_reset, jacobian_transposed, jacobian_from_sum])
-def test_jacobian_wrong_answers_fail(wrong):
-    assert_wrong(check_jacobian, wrong)
+def normalize_rows_by_total(m):
+    return m / m.sum()
 
 
-# ------------------------------------------------------------------ training loop
-
-
-def train(w, batches, lr):
-    losses = []
-    for x, y in batches:
-        loss = ((x @ w - y) ** 2).mean()
-        losses.append(loss.item())
-        loss.backward()
-        with teachgrad.no_grad():
-            w -= lr * w.grad
-        w.grad = None
-    return losses
-
-
-def train_without_zeroing(w, batches, lr):
-    losses = []
-    for x, y in batches:
-        loss = ((x @ w - y) ** 2).mean()
-        losses.append(loss.item())
-        loss.backward()
-        with teachgrad.no_grad():
-            w -= lr * w.grad
-    return losses
-
-
-def train_on_the_first_batch_only(w, batches, lr):
-    losses = []
-    x0, y0 = batches[0]
-    for _ in batches:
-        loss = ((x0 @ w - y0) ** 2).mean()
-        losses.append(loss.item())
-        loss.backward()
-        with teachgrad.no_grad():
-            w -= lr * w.grad
-        w.grad.zero_()
-    return losses
-
-
-def train_with_sum_loss(w, batches, lr):
-    losses = []
-    for x, y in batches:
-        loss = ((x @ w - y) ** 2).sum()  # sum, not mean: steps 8 times too long
-        losses.append(loss.item())
-        loss.backward()
-        with teachgrad.no_grad():
-            w -= lr * w.grad
-        w.grad.zero_()
-    return losses
-
-
-def test_training_loop_reference_passes(capsys):
-    check_training_loop(train)
-    assert capsys.readouterr().out.startswith("Correct")
+def test_normalize_rows_accepts_reference(capsys):
+    lesson03.check_normalize_rows(normalize_rows)
+    assert "Correct" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
-    "wrong", [train_without_zeroing, train_on_the_first_batch_only, train_with_sum_loss]
+    "wrong", [normalize_rows_in_place, normalize_rows_by_column, normalize_rows_by_total]
 )
-def test_training_loop_wrong_answers_fail(wrong):
-    assert_wrong(check_training_loop, wrong)
+def test_normalize_rows_rejects(wrong):
+    assert_wrong(lesson03.check_normalize_rows, wrong)
 
 
-def test_training_loop_hint_names_accumulation():
-    assert_wrong(check_training_loop, train_without_zeroing, match="Gradients accumulate")
+def test_normalize_rows_without_keepdim_fails():
+    # the first case is 3x5: the broadcast itself fails, as it would in the notebook
+    assert_wrong(lesson03.check_normalize_rows, normalize_rows_no_keepdim, match="must match")
 
 
-def test_training_loop_rejects_a_rebound_w():
-    def rebinds(w, batches, lr):
-        # `w = w - ...` makes a new, non-leaf tensor; the caller's w never changes.
-        x, y = batches[0]
-        loss = ((x @ w - y) ** 2).mean()
-        loss.backward()
-        w = w - lr * w.grad
-        return [loss.item()] * len(batches)
+def test_normalize_rows_without_keepdim_is_caught_on_square_matrices():
+    def only_square_cases(m):
+        if m.shape[0] != m.shape[1]:
+            return normalize_rows(m)
+        return normalize_rows_no_keepdim(m)
 
-    assert_wrong(check_training_loop, rebinds)
+    assert_wrong(lesson03.check_normalize_rows, only_square_cases, match="row sums")
+
+
+# --- exercise 3: zero_negatives ----------------------------------------------------------
+
+
+def zero_negatives(x):
+    result = x.clone()
+    result[x < 0] = 0
+    return result
+
+
+def zero_negatives_in_place(x):
+    x[x < 0] = 0
+    return x
+
+
+def zero_negatives_selects(x):
+    return x[x >= 0]
+
+
+def zero_negatives_as_float(x):
+    return x.float().clamp(min=0)
+
+
+def zero_negatives_wrong_sign(x):
+    result = x.clone()
+    result[x > 0] = 0
+    return result
+
+
+def test_zero_negatives_accepts_reference(capsys):
+    lesson03.check_zero_negatives(zero_negatives)
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_zero_negatives_accepts_clamp():
+    lesson03.check_zero_negatives(lambda x: x.clamp(min=0))
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [zero_negatives_in_place, zero_negatives_selects, zero_negatives_as_float,
+     zero_negatives_wrong_sign],
+)
+def test_zero_negatives_rejects(wrong):
+    assert_wrong(lesson03.check_zero_negatives, wrong)

@@ -1,175 +1,159 @@
-"""The checks of lesson 04's exercises accept the reference answers and reject wrong ones."""
+"""The checks of lesson 04's exercises pass the reference solutions and catch wrong ones."""
 
 from __future__ import annotations
 
 import pytest
-from exercise_verdicts import assert_not_attempted, assert_wrong
+from exercise_verdicts import assert_wrong
 
 import teachgrad
-from teachgrad.autograd import Function
-from teachgrad.exercises import lesson04
+from teachgrad.exercises.lesson04 import (
+    check_gradients_by_hand,
+    check_jacobian,
+    check_training_loop,
+)
 
-# --- exercise 1: MySigmoid ---------------------------------------------------------------
-
-
-class MySigmoid(Function):
-    @staticmethod
-    def forward(ctx, x):
-        s = 1 / (1 + (-x).exp())
-        ctx.save_for_backward(s)
-        return s
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (s,) = ctx.saved_tensors
-        return grad_output * s * (1 - s)
+# ------------------------------------------------------------------ gradients by hand
 
 
-class SigmoidSavingInput(Function):
-    """Also right: saves the input and recomputes the output in backward."""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return teachgrad.sigmoid(x)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (x,) = ctx.saved_tensors
-        s = teachgrad.sigmoid(x)
-        return grad_output * s * (1 - s)
+def gradients_by_hand(x, y):
+    return 2 * x * y, x**2 + y.exp()
 
 
-class SigmoidMissingOneMinus(MySigmoid):
-    @staticmethod
-    def backward(ctx, grad_output):
-        (s,) = ctx.saved_tensors
-        return grad_output * s
-
-
-class SigmoidIgnoringGradOutput(MySigmoid):
-    @staticmethod
-    def backward(ctx, grad_output):
-        (s,) = ctx.saved_tensors
-        return s * (1 - s)
-
-
-class SigmoidWrongForward(MySigmoid):
-    @staticmethod
-    def forward(ctx, x):
-        s = 1 / (1 + x.exp())  # sigmoid(-x)
-        ctx.save_for_backward(s)
-        return s
-
-
-class SigmoidWrongSign(MySigmoid):
-    @staticmethod
-    def backward(ctx, grad_output):
-        (s,) = ctx.saved_tensors
-        return -grad_output * s * (1 - s)
-
-
-def plain_sigmoid(x):
-    return teachgrad.sigmoid(x)
-
-
-@pytest.mark.parametrize("right", [MySigmoid, SigmoidSavingInput])
-def test_sigmoid_accepts(right, capsys):
-    lesson04.check_sigmoid(right)
-    assert "Correct" in capsys.readouterr().out
+def test_by_hand_reference_passes(capsys):
+    check_gradients_by_hand(gradients_by_hand)
+    assert capsys.readouterr().out.startswith("Correct")
 
 
 @pytest.mark.parametrize(
     "wrong",
-    [SigmoidMissingOneMinus, SigmoidIgnoringGradOutput, SigmoidWrongForward, SigmoidWrongSign,
-     plain_sigmoid],
+    [
+        lambda x, y: (2 * x, x**2 + y.exp()),  # forgot the factor y
+        lambda x, y: (2 * x * y, x**2),  # forgot the exp term
+        lambda x, y: (2 * x * y, 2 * x * y + y.exp()),  # differentiated x**2 instead
+        lambda x, y: [2 * x * y, x**2 + y.exp()],  # a list
+    ],
+    ids=["no-y-factor", "no-exp", "wrong-term", "list"],
 )
-def test_sigmoid_rejects(wrong):
-    assert_wrong(lesson04.check_sigmoid, wrong)
+def test_by_hand_wrong_answers_fail(wrong):
+    assert_wrong(check_gradients_by_hand, wrong)
 
 
-def test_sigmoid_stub_fails():
-    class Stub(Function):
-        @staticmethod
-        def forward(ctx, x):
-            raise NotImplementedError("your turn")
-
-    assert_not_attempted(lesson04.check_sigmoid, Stub)
+# ------------------------------------------------------------------ jacobian
 
 
-# --- exercise 2: Hypot --------------------------------------------------------------------
+def jacobian(f, x):
+    y = f(x)
+    rows = []
+    for i in range(y.numel()):
+        x.grad = None
+        y.backward(gradient=teachgrad.eye(y.numel())[i], retain_graph=True)
+        rows.append(x.grad.clone())
+    return teachgrad.stack(rows)
 
 
-class Hypot(Function):
-    @staticmethod
-    def forward(ctx, a, b):
-        h = (a * a + b * b).sqrt()
-        ctx.save_for_backward(a, b, h)
-        return h
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        a, b, h = ctx.saved_tensors
-        grad_a = grad_output * a / h if ctx.needs_input_grad[0] else None
-        grad_b = grad_output * b / h if ctx.needs_input_grad[1] else None
-        return grad_a, grad_b
+def jacobian_without_reset(f, x):
+    y = f(x)
+    rows = []
+    for i in range(y.numel()):
+        y.backward(gradient=teachgrad.eye(y.numel())[i], retain_graph=True)
+        rows.append(x.grad.clone())
+    return teachgrad.stack(rows)
 
 
-class HypotAlwaysBoth(Hypot):
-    """Also right: computes both gradients whether or not they are needed."""
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        a, b, h = ctx.saved_tensors
-        return grad_output * a / h, grad_output * b / h
+def jacobian_transposed(f, x):
+    return jacobian(f, x).t()
 
 
-class HypotSwapped(Hypot):
-    @staticmethod
-    def backward(ctx, grad_output):
-        a, b, h = ctx.saved_tensors
-        return grad_output * b / h, grad_output * a / h
+def jacobian_from_sum(f, x):
+    y = f(x)
+    y.sum().backward()
+    return teachgrad.stack([x.grad] * y.numel())  # every row the same: the sum of rows
 
 
-class HypotOneGradient(Hypot):
-    @staticmethod
-    def backward(ctx, grad_output):
-        a, b, h = ctx.saved_tensors
-        return grad_output * a / h
+def test_jacobian_reference_passes(capsys):
+    check_jacobian(jacobian)
+    assert capsys.readouterr().out.startswith("Correct")
 
 
-class HypotForgetsGradOutput(Hypot):
-    @staticmethod
-    def backward(ctx, grad_output):
-        a, b, h = ctx.saved_tensors
-        return a / h, b / h
+@pytest.mark.parametrize("wrong", [jacobian_without_reset, jacobian_transposed, jacobian_from_sum])
+def test_jacobian_wrong_answers_fail(wrong):
+    assert_wrong(check_jacobian, wrong)
 
 
-class HypotWrongDerivative(Hypot):
-    @staticmethod
-    def backward(ctx, grad_output):
-        a, b, h = ctx.saved_tensors
-        return grad_output * 2 * a, grad_output * 2 * b  # d(a^2 + b^2), not d sqrt(...)
+# ------------------------------------------------------------------ training loop
 
 
-class HypotWrongForward(Hypot):
-    @staticmethod
-    def forward(ctx, a, b):
-        h = a * a + b * b
-        ctx.save_for_backward(a, b, h)
-        return h
+def train(w, batches, lr):
+    losses = []
+    for x, y in batches:
+        loss = ((x @ w - y) ** 2).mean()
+        losses.append(loss.item())
+        loss.backward()
+        with teachgrad.no_grad():
+            w -= lr * w.grad
+        w.grad = None
+    return losses
 
 
-@pytest.mark.parametrize("right", [Hypot, HypotAlwaysBoth])
-def test_hypot_accepts(right, capsys):
-    lesson04.check_hypot(right)
-    assert "Correct" in capsys.readouterr().out
+def train_without_zeroing(w, batches, lr):
+    losses = []
+    for x, y in batches:
+        loss = ((x @ w - y) ** 2).mean()
+        losses.append(loss.item())
+        loss.backward()
+        with teachgrad.no_grad():
+            w -= lr * w.grad
+    return losses
+
+
+def train_on_the_first_batch_only(w, batches, lr):
+    losses = []
+    x0, y0 = batches[0]
+    for _ in batches:
+        loss = ((x0 @ w - y0) ** 2).mean()
+        losses.append(loss.item())
+        loss.backward()
+        with teachgrad.no_grad():
+            w -= lr * w.grad
+        w.grad.zero_()
+    return losses
+
+
+def train_with_sum_loss(w, batches, lr):
+    losses = []
+    for x, y in batches:
+        loss = ((x @ w - y) ** 2).sum()  # sum, not mean: steps 8 times too long
+        losses.append(loss.item())
+        loss.backward()
+        with teachgrad.no_grad():
+            w -= lr * w.grad
+        w.grad.zero_()
+    return losses
+
+
+def test_training_loop_reference_passes(capsys):
+    check_training_loop(train)
+    assert capsys.readouterr().out.startswith("Correct")
 
 
 @pytest.mark.parametrize(
-    "wrong",
-    [HypotSwapped, HypotOneGradient, HypotForgetsGradOutput, HypotWrongDerivative,
-     HypotWrongForward, MySigmoid],
+    "wrong", [train_without_zeroing, train_on_the_first_batch_only, train_with_sum_loss]
 )
-def test_hypot_rejects(wrong):
-    assert_wrong(lesson04.check_hypot, wrong)
+def test_training_loop_wrong_answers_fail(wrong):
+    assert_wrong(check_training_loop, wrong)
+
+
+def test_training_loop_hint_names_accumulation():
+    assert_wrong(check_training_loop, train_without_zeroing, match="Gradients accumulate")
+
+
+def test_training_loop_rejects_a_rebound_w():
+    def rebinds(w, batches, lr):
+        # `w = w - ...` makes a new, non-leaf tensor; the caller's w never changes.
+        x, y = batches[0]
+        loss = ((x @ w - y) ** 2).mean()
+        loss.backward()
+        w = w - lr * w.grad
+        return [loss.item()] * len(batches)
+
+    assert_wrong(check_training_loop, rebinds)

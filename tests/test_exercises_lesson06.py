@@ -2,192 +2,309 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from exercise_verdicts import assert_not_attempted, assert_wrong
 
 import teachgrad
+import teachgrad.nn as nn
+import teachgrad.nn.functional as F
 from teachgrad.exercises import lesson06
 
-# --- exercise 1: momentum, PyTorch's way --------------------------------------------------
+# --- exercise 1: parameter counts ---------------------------------------------------------
 
 
-class MomentumSGD:
-    """The reference answer (as in the notebook's hidden cell)."""
-
-    def __init__(self, params, lr, momentum=0.9, weight_decay=0.0):
-        self.params = list(params)
-        self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay
-        self.buffers = [teachgrad.zeros_like(p) for p in self.params]
-
-    def zero_grad(self):
-        for p in self.params:
-            p.grad = None
-
-    @teachgrad.no_grad()
-    def step(self):
-        for p, buf in zip(self.params, self.buffers):
-            g = p.grad + self.weight_decay * p
-            buf.mul_(self.momentum).add_(g)
-            p -= self.lr * buf
+def linear_count(in_features, out_features, bias=True):
+    return out_features * in_features + (out_features if bias else 0)
 
 
-def test_momentum_accepts_reference(capsys):
-    lesson06.check_momentum_sgd(MomentumSGD)
-    assert capsys.readouterr().out.startswith("Correct")
+def conv2d_count(in_channels, out_channels, kernel_size, bias=True):
+    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    return out_channels * in_channels * kh * kw + (out_channels if bias else 0)
 
 
-class TextbookMomentum(MomentumSGD):
-    @teachgrad.no_grad()
-    def step(self):
-        for p, buf in zip(self.params, self.buffers):
-            g = p.grad + self.weight_decay * p
-            buf.mul_(self.momentum).add_((1 - self.momentum) * g)
-            p -= self.lr * buf
+def test_counts_accept_reference(capsys):
+    lesson06.check_parameter_counts(linear_count, conv2d_count)
+    assert "61,706" in capsys.readouterr().out
 
 
-class RebindingMomentum(MomentumSGD):
-    """`buf = ...` creates a new tensor: the stored buffers stay zero."""
-
-    @teachgrad.no_grad()
-    def step(self):
-        for p, buf in zip(self.params, self.buffers):
-            g = p.grad + self.weight_decay * p
-            buf = self.momentum * buf + g
-            p -= self.lr * buf
+def linear_count_always_bias(in_features, out_features, bias=True):
+    return out_features * in_features + out_features
 
 
-class NoDecayMomentum(MomentumSGD):
-    @teachgrad.no_grad()
-    def step(self):
-        for p, buf in zip(self.params, self.buffers):
-            buf.mul_(self.momentum).add_(p.grad)
-            p -= self.lr * buf
+def linear_count_no_bias(in_features, out_features, bias=True):
+    return out_features * in_features
 
 
-class NoNoGradMomentum(MomentumSGD):
-    def step(self):
-        for p, buf in zip(self.params, self.buffers):
+def conv2d_count_ignores_in_channels(in_channels, out_channels, kernel_size, bias=True):
+    k = kernel_size if isinstance(kernel_size, int) else kernel_size[0]
+    return out_channels * k * k + (out_channels if bias else 0)
+
+
+def conv2d_count_square_only(in_channels, out_channels, kernel_size, bias=True):
+    k = kernel_size if isinstance(kernel_size, int) else kernel_size[0]
+    return out_channels * in_channels * k * k + (out_channels if bias else 0)
+
+
+@pytest.mark.parametrize(
+    ("linear", "conv"),
+    [
+        (linear_count_always_bias, conv2d_count),
+        (linear_count_no_bias, conv2d_count),
+        (linear_count, conv2d_count_ignores_in_channels),
+        (linear_count, conv2d_count_square_only),
+    ],
+)
+def test_counts_reject_wrong_formulas(linear, conv):
+    assert_wrong(lesson06.check_parameter_counts, linear, conv)
+
+
+# --- exercise 2: a small convolutional network -------------------------------------------
+
+
+class SmallConvNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, kernel_size=3, padding=1)
+        self.conv2 = nn.Conv2d(8, 16, kernel_size=3)
+        self.fc = nn.Linear(16 * 3 * 3, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        return self.fc(x.flatten(1))
+
+
+class SmallConvNetSequential(nn.Module):
+    """Also right: the same layers in a Sequential, with other names."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(144, 10),
+        )
+
+    def forward(self, x):
+        return self.body(x)
+
+
+@pytest.mark.parametrize("net_class", [SmallConvNet, SmallConvNetSequential])
+def test_convnet_accepts_reference(net_class, capsys):
+    lesson06.check_small_convnet(net_class)
+    assert "2,842" in capsys.readouterr().out
+
+
+class NoPadding(SmallConvNet):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, kernel_size=3)
+        self.fc = nn.Linear(16 * 2 * 2, 10)
+
+
+class LayersInAList(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = [nn.Conv2d(3, 8, 3, padding=1), nn.Conv2d(8, 16, 3), nn.Linear(144, 10)]
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.layers[0](x)), 2)
+        x = F.max_pool2d(F.relu(self.layers[1](x)), 2)
+        return self.layers[2](x.flatten(1))
+
+
+class FlattensTheBatch(SmallConvNet):
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        return self.fc(x.reshape(-1, 144)[:1])  # loses the batch
+
+
+class ReluAfterLast(SmallConvNet):
+    def forward(self, x):
+        return F.relu(super().forward(x))
+
+
+class SkipsSecondConv(SmallConvNet):
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(teachgrad.cat([x, x], dim=1)[:, :, :6, :6], 2)  # conv2 unused
+        return self.fc(x.flatten(1))
+
+
+class WrongOrder(SmallConvNet):
+    def forward(self, x):
+        x = F.relu(self.conv1(x))
+        x = F.max_pool2d(F.relu(self.conv2(x)), 4)
+        x = x[:, :, :3, :3]
+        return self.fc(x.flatten(1))
+
+
+@pytest.mark.parametrize(
+    "net_class",
+    [NoPadding, LayersInAList, FlattensTheBatch, ReluAfterLast, SkipsSecondConv, WrongOrder],
+)
+def test_convnet_rejects_wrong_models(net_class):
+    assert_wrong(lesson06.check_small_convnet, net_class)
+
+
+def test_convnet_rejects_an_instance():
+    assert_wrong(lesson06.check_small_convnet, SmallConvNet())
+
+
+def test_expected_count_is_the_formula():
+    assert lesson06.SMALL_CONVNET_COUNT == (3 * 8 * 9 + 8) + (8 * 16 * 9 + 16) + (144 * 10 + 10)
+
+
+# --- exercise 3: mini-batch SGD -------------------------------------------------------------
+
+
+def fit(model, loss_fn, x, y, lr, epochs, batch_size):
+    losses = []
+    for _ in range(epochs):
+        for start in range(0, len(x), batch_size):
+            x_batch, y_batch = x[start:start + batch_size], y[start:start + batch_size]
+            loss = loss_fn(model(x_batch), y_batch)
+            model.zero_grad()
+            loss.backward()
             with teachgrad.no_grad():
-                buf.mul_(self.momentum).add_(p.grad + self.weight_decay * p)
-            p -= self.lr * buf  # in place on a leaf that requires grad: autograd refuses
+                for p in model.parameters():
+                    p -= lr * p.grad
+            losses.append(loss.item())
+    return losses
 
 
-class ZeroGradDoesNothing(MomentumSGD):
-    def zero_grad(self):
-        pass
+def fit_zeroing_after_update(model, loss_fn, x, y, lr, epochs, batch_size):
+    """Also right: zero the gradients after the update instead of before backward."""
+    losses = []
+    n_batches = math.ceil(x.shape[0] / batch_size)
+    for _ in range(epochs):
+        for b in range(n_batches):
+            sl = slice(b * batch_size, (b + 1) * batch_size)
+            loss = loss_fn(model(x[sl]), y[sl])
+            loss.backward()
+            with teachgrad.no_grad():
+                for p in model.parameters():
+                    p.sub_(lr * p.grad)
+                    p.grad.zero_()
+            losses.append(float(loss))
+    return losses
+
+
+def test_fit_accepts_reference(capsys):
+    lesson06.check_fit(fit)
+    lesson06.check_fit(fit_zeroing_after_update)
+    assert "9 steps" in capsys.readouterr().out
+
+
+def fit_without_zero_grad(model, loss_fn, x, y, lr, epochs, batch_size):
+    losses = []
+    for _ in range(epochs):
+        for start in range(0, len(x), batch_size):
+            loss = loss_fn(model(x[start:start + batch_size]), y[start:start + batch_size])
+            loss.backward()
+            with teachgrad.no_grad():
+                for p in model.parameters():
+                    p -= lr * p.grad
+            losses.append(loss.item())
+    return losses
+
+
+def fit_without_no_grad(model, loss_fn, x, y, lr, epochs, batch_size):
+    losses = []
+    for _ in range(epochs):
+        for start in range(0, len(x), batch_size):
+            loss = loss_fn(model(x[start:start + batch_size]), y[start:start + batch_size])
+            model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p -= lr * p.grad
+            losses.append(loss.item())
+    return losses
+
+
+def fit_rebinding(model, loss_fn, x, y, lr, epochs, batch_size):
+    losses = []
+    for _ in range(epochs):
+        for start in range(0, len(x), batch_size):
+            loss = loss_fn(model(x[start:start + batch_size]), y[start:start + batch_size])
+            model.zero_grad()
+            loss.backward()
+            with teachgrad.no_grad():
+                for p in model.parameters():
+                    p = p - lr * p.grad  # the mistake being tested
+            losses.append(loss.item())
+    return losses
+
+
+def fit_dropping_last_batch(model, loss_fn, x, y, lr, epochs, batch_size):
+    losses = []
+    for _ in range(epochs):
+        for start in range(0, len(x) - batch_size + 1, batch_size):
+            loss = loss_fn(model(x[start:start + batch_size]), y[start:start + batch_size])
+            model.zero_grad()
+            loss.backward()
+            with teachgrad.no_grad():
+                for p in model.parameters():
+                    p -= lr * p.grad
+            losses.append(loss.item())
+    return losses
+
+
+def fit_gradient_ascent(model, loss_fn, x, y, lr, epochs, batch_size):
+    losses = []
+    for _ in range(epochs):
+        for start in range(0, len(x), batch_size):
+            loss = loss_fn(model(x[start:start + batch_size]), y[start:start + batch_size])
+            model.zero_grad()
+            loss.backward()
+            with teachgrad.no_grad():
+                for p in model.parameters():
+                    p += lr * p.grad
+            losses.append(loss.item())
+    return losses
+
+
+def fit_full_batch(model, loss_fn, x, y, lr, epochs, batch_size):
+    return fit(model, loss_fn, x, y, lr, epochs * math.ceil(len(x) / batch_size), len(x))
+
+
+def fit_returning_pairs(model, loss_fn, x, y, lr, epochs, batch_size):
+    """One pair per step instead of one number."""
+    out = []
+    for _ in range(epochs):
+        for start in range(0, len(x), batch_size):
+            loss = loss_fn(model(x[start:start + batch_size]), y[start:start + batch_size])
+            model.zero_grad()
+            loss.backward()
+            with teachgrad.no_grad():
+                for p in model.parameters():
+                    p -= lr * p.grad
+            out.append([loss.item(), loss.item()])
+    return out
 
 
 @pytest.mark.parametrize(
-    ("wrong", "message"),
+    "wrong",
     [
-        (TextbookMomentum, "running-average form"),
-        (RebindingMomentum, "not remembered"),
-        (NoDecayMomentum, "no weight decay"),
-        (NoNoGradMomentum, "no_grad"),
-        (ZeroGradDoesNothing, "zero_grad"),
+        fit_without_zero_grad,
+        fit_without_no_grad,
+        fit_rebinding,
+        fit_dropping_last_batch,
+        fit_gradient_ascent,
+        fit_full_batch,
+        fit_returning_pairs,
     ],
 )
-def test_momentum_rejects_wrong_answers(wrong, message):
-    assert_wrong(lesson06.check_momentum_sgd, wrong, match=message)
+def test_fit_rejects_wrong_loops(wrong):
+    assert_wrong(lesson06.check_fit, wrong)
 
 
-def test_momentum_stub_is_reported_as_not_done():
-    class Stub:
-        def __init__(self, params, lr, momentum=0.9, weight_decay=0.0):
-            raise NotImplementedError("your turn")
+def test_stubs_are_not_hidden():
+    def stub(*args, **kwargs):
+        raise NotImplementedError("your turn")
 
-    assert_not_attempted(lesson06.check_momentum_sgd, Stub)
-
-
-# --- exercise 2: AdamW ----------------------------------------------------------------------
-
-
-class HandAdamW:
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 *, correct=True, coupled=False, t_start=0):
-        self.params = list(params)
-        self.lr, (self.beta1, self.beta2) = lr, betas
-        self.eps, self.weight_decay = eps, weight_decay
-        self.correct, self.coupled, self.t = correct, coupled, t_start
-        self.m = [teachgrad.zeros_like(p) for p in self.params]
-        self.v = [teachgrad.zeros_like(p) for p in self.params]
-
-    @teachgrad.no_grad()
-    def step(self):
-        self.t += 1
-        for p, m, v in zip(self.params, self.m, self.v):
-            g = p.grad
-            if self.coupled:
-                g = g + self.weight_decay * p
-            else:
-                p.mul_(1 - self.lr * self.weight_decay)
-            m.mul_(self.beta1).add_((1 - self.beta1) * g)
-            v.mul_(self.beta2).add_((1 - self.beta2) * g**2)
-            if self.correct:
-                m_hat = m / (1 - self.beta1**self.t)
-                v_hat = v / (1 - self.beta2**self.t)
-            else:
-                m_hat, v_hat = m, v
-            p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)
-
-
-def test_adamw_accepts_reference(capsys):
-    lesson06.check_adamw(HandAdamW)
-    assert capsys.readouterr().out.startswith("Correct")
-
-
-def _variant(**options):
-    class Variant(HandAdamW):
-        def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
-            super().__init__(params, lr, betas, eps, weight_decay, **options)
-
-    return Variant
-
-
-@pytest.mark.parametrize(
-    ("options", "message"),
-    [
-        ({"correct": False}, "no bias correction"),
-        ({"coupled": True}, "L2 penalty"),
-        ({"t_start": -1}, "start at 0"),  # the first step is t = 0: divides by zero
-        ({"t_start": 1}, "differs from optim.AdamW"),  # counts from 2
-    ],
-    ids=["no-bias-correction", "adam-l2", "t-from-zero", "t-from-two"],
-)
-def test_adamw_rejects_wrong_answers(options, message):
-    assert_wrong(lesson06.check_adamw, _variant(**options), match=message)
-
-
-# --- exercise 3: a learning rate that converges ----------------------------------------------
-
-
-def pick_lr(curvatures):
-    return 2 / (min(curvatures) + max(curvatures))
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [pick_lr, lambda c: 1 / max(c), lambda c: 1.5 / max(c)],
-    ids=["optimal", "one-over-max", "below-limit"],
-)
-def test_pick_lr_accepts_good_answers(answer, capsys):
-    lesson06.check_pick_lr(answer)
-    assert capsys.readouterr().out.startswith("Correct")
-
-
-@pytest.mark.parametrize(
-    ("answer", "message"),
-    [
-        (lambda c: 0.1, "larger learning rate"),  # too slow on the gentlest bowl
-        (lambda c: 1.0, "diverges"),
-        (lambda c: 2 / max(c), "bounces"),
-        (lambda c: 1 / min(c), "diverges"),
-        (lambda c: 0.01 / max(c), "larger learning rate"),
-        (lambda c: -0.1, "positive"),
-        (lambda c: None, "positive"),
-    ],
-    ids=["constant", "constant-large", "at-the-limit", "one-over-min", "too-small", "negative",
-         "none"],
-)
-def test_pick_lr_rejects_wrong_answers(answer, message):
-    assert_wrong(lesson06.check_pick_lr, answer, match=message)
+    assert_not_attempted(lesson06.check_fit, stub)
+    assert_not_attempted(lesson06.check_parameter_counts, stub, stub)

@@ -96,9 +96,9 @@ def test_exercise_reader_rejects_a_solution_left_as_code():
         exercises(nb)
 
 
-def test_lesson02_zero_negatives_is_called_relus_forward_not_its_backward():
+def test_lesson03_zero_negatives_is_called_relus_forward_not_its_backward():
     # Statement 3 of the trust issue: zeroing negatives is ReLU's forward; the backward
     # masks grad_h by the sign of h.
-    text = (NOTEBOOKS / "02_tensors.md").read_text()
+    text = (NOTEBOOKS / "03_tensors.md").read_text()
     assert "exactly what the\nReLU's backward pass did" not in text
     assert "That is the ReLU's forward\npass" in text

@@ -67,10 +67,10 @@ def squeeze(text: str) -> str:
 FALSE_PHRASES = {
     # Two products per layer are twice the forward's one, not "about as much".
     "01_numpy_backprop": ["about as much as the forward pass"],
-    "03_autograd": ["about as much as the forward pass"],
+    "04_autograd": ["about as much as the forward pass"],
     # Lesson 01's network has 100 inputs and 50 hidden units.
-    "02_tensors": ["1000 features", "hidden layer of 100"],
-    "05_modules": ["1000 inputs", "100 hidden units",
+    "03_tensors": ["1000 features", "hidden layer of 100"],
+    "06_modules": ["1000 inputs", "100 hidden units",
                    # teachgrad.save / teachgrad.load exist (teachgrad/serialization.py).
                    "no file format of its own", "np.savez",
                    # True of teachgrad only: torch copies what fits before raising.
@@ -125,9 +125,9 @@ def network_problems(lesson01: str, other: str, *, training: bool) -> list[str]:
 
 
 @pytest.mark.parametrize(("name", "title", "training"), [
-    ("02_tensors", "Lesson 01's network, written with tensors", True),
-    ("03_autograd", "lesson 01's network with autograd", False),
-    ("05_modules", "`nn.Sequential`", False),
+    ("03_tensors", "Lesson 01's network, written with tensors", True),
+    ("04_autograd", "lesson 01's network with autograd", False),
+    ("06_modules", "`nn.Sequential`", False),
 ])
 def test_lesson01_network_comes_back_as_it_was(name: str, title: str, training: bool) -> None:
     lesson01 = md("01_numpy_backprop")
@@ -284,7 +284,7 @@ def test_look_inside_check_finds_the_old_wording() -> None:
         assert expected in text, problems
 
 
-# ------------------------------------------------------- lesson 05: saving and loading
+# ------------------------------------------------------- lesson 06: saving and loading
 
 
 def saving_problems(text: str) -> list[str]:
@@ -304,9 +304,9 @@ def saving_problems(text: str) -> list[str]:
     return problems
 
 
-def test_lesson05_saving_matches_teachgrad() -> None:
+def test_lesson06_saving_matches_teachgrad() -> None:
     assert callable(teachgrad.save) and callable(teachgrad.load)
-    assert saving_problems(md("05_modules")) == []
+    assert saving_problems(md("06_modules")) == []
 
 
 def test_saving_check_finds_the_old_wording() -> None:
@@ -348,7 +348,7 @@ def markdown_after(name: str, marker: str) -> str:
     ("01_numpy_backprop", "backward_cost =", "all 5500 derivatives",
      "derivatives from one backward pass: 5500"),
     # 02 section 12: how far the loss fell.
-    ("02_tensors", "orders of magnitude it fell", "more than 6 orders of magnitude",
+    ("03_tensors", "orders of magnitude it fell", "more than 6 orders of magnitude",
      "orders of magnitude it fell, at least: 6"),
 ])
 def test_printed_number_is_the_one_in_the_prose(name: str, marker: str, in_prose: str,
@@ -357,14 +357,14 @@ def test_printed_number_is_the_one_in_the_prose(name: str, marker: str, in_prose
     assert printed in printed_output(name, marker)
 
 
-def test_printed_sizes_of_lesson05_sequential_are_lesson01s() -> None:
+def test_printed_sizes_of_lesson06_sequential_are_lesson01s() -> None:
     _, d_in, hidden, d_out = sizes(md("01_numpy_backprop"))
-    shown = printed_output("05_modules", "model = nn.Sequential(")
+    shown = printed_output("06_modules", "model = nn.Sequential(")
     assert f"Linear(in_features={d_in}, out_features={hidden}, bias=True)" in shown
     assert f"Linear(in_features={hidden}, out_features={d_out}, bias=True)" in shown
 
 
 def test_printed_failed_load_left_the_model_as_it_was() -> None:
     # 05 section 10 says so; the cell prints whether the model still computes the same.
-    shown = printed_output("05_modules", "# still the trained values")
+    shown = printed_output("06_modules", "# still the trained values")
     assert shown.splitlines()[-1] == "True"

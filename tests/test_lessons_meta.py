@@ -43,20 +43,20 @@ NOTEBOOKS = ROOT / "notebooks"
 # The seven lessons of the design, in order.
 ALL_LESSONS = (
     "01_numpy_backprop",
-    "02_tensors",
-    "03_autograd",
-    "04_custom_functions",
-    "05_modules",
-    "06_optimizers",
-    "07_capstone",
+    "03_tensors",
+    "04_autograd",
+    "05_custom_functions",
+    "06_modules",
+    "08_optimizers",
+    "09_capstone",
 )
 
 # Lessons that must be present (both .md and .ipynb). Lesson authors extend this as they
 # commit their lesson; once it lists all seven, the test also requires that nothing else
 # is in notebooks/.
 EXPECTED_LESSONS: tuple[str, ...] = (
-    "01_numpy_backprop", "02_tensors", "03_autograd", "04_custom_functions", "05_modules",
-    "06_optimizers", "07_capstone",
+    "01_numpy_backprop", "03_tensors", "04_autograd", "05_custom_functions", "06_modules",
+    "08_optimizers", "09_capstone",
 )
 
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -269,7 +269,7 @@ def test_checks_accept_a_good_lesson():
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("/notebooks/01_numpy_backprop.ipynb", "/notebooks/02_tensors.ipynb"),
+        ("/notebooks/01_numpy_backprop.ipynb", "/notebooks/03_tensors.ipynb"),
         ("github/teachgrad/teachgrad", "github/someone/teachgrad"),
         (COLAB_BADGE_IMAGE, "https://example.com/badge.svg"),
     ],

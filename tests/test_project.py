@@ -524,9 +524,9 @@ def test_lab_extra_check_catches_a_missing_package(tmp_path):
 
 
 def test_lab_extra_check_follows_teachgrad_and_allows_optional_imports(tmp_path):
-    """Issue 13's case: lesson 07 imports only teachgrad, whose datasets module imports
+    """Issue 13's case: lesson 09 imports only teachgrad, whose datasets module imports
     scikit-learn inside load_digits (a handler that re-raises still needs it). An import
-    whose ImportError handler carries on, like lesson 07's torch, is optional."""
+    whose ImportError handler carries on, like lesson 09's torch, is optional."""
     package = tmp_path / "teachgrad"
     package.mkdir()
     (package / "__init__.py").write_text("from . import datasets\nfrom .core import x\n")

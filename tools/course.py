@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Course maintenance, run from the repository root with the project's Python:
 
-    .venv/bin/python tools/course.py execute notebooks/03_autograd.md [...]
+    .venv/bin/python tools/course.py execute notebooks/04_autograd.md [...]
     .venv/bin/python tools/course.py retarget https://github.com/OWNER/REPO
 
 execute: runs each lesson's .md top to bottom in a fresh kernel (cwd notebooks/) and

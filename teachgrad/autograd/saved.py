@@ -1,7 +1,7 @@
 """What save_for_backward keeps for an input, and the check that it is unchanged.
 
 Each tensor forward saves is kept with its version: the count of in-place writes to
-its memory (lesson 02). Before backward uses it, saved_tensors compares that count
+its memory (lesson 03). Before backward uses it, saved_tensors compares that count
 with the one now: a tensor written in place since would give a wrong gradient, so
 that is an error, as in torch. save_for_backward and saved_tensors themselves are
 methods of the ctx, in teachgrad/autograd/function.py; an output that forward saved

@@ -1,8 +1,7 @@
-"""Checks for the exercises of lesson 03 (autograd).
+"""Checks for the exercises of lesson 03 (tensors).
 
-Each check calls the learner's function on fixed inputs, raises AssertionError with a
-hint on the first wrong answer, and returns a confirmation when everything is right. The
-expected answers come from formulas worked out by hand, computed here in NumPy.
+Each check calls the learner's function on several inputs, raises AssertionError
+with a hint on the first wrong answer, and returns a confirmation when every case passes.
 """
 
 from __future__ import annotations
@@ -14,122 +13,126 @@ import numpy as np
 import teachgrad
 from teachgrad.exercises.verdict import exercise
 
-
-def _values(value: object, what: str) -> np.ndarray:
-    """A tensor's or an array's values as float64 NumPy (detached, on the CPU)."""
-    if isinstance(value, teachgrad.Tensor):
-        return np.array(value.detach().cpu().numpy(), dtype=np.float64)
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{what} is {type(value).__name__}, not a tensor") from None
-
-
-def _compare(got: object, expected: np.ndarray, what: str, hint: str) -> None:
-    got = _values(got, what)
-    if got.shape != expected.shape:
-        raise AssertionError(f"{what} has shape {got.shape}, expected {expected.shape}. {hint}")
-    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
-        worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
-        raise AssertionError(
-            f"{what} is wrong: at index {tuple(int(i) for i in worst)} you give "
-            f"{got[worst]:.6g}, expected {expected[worst]:.6g}. {hint}"
-        )
-
-
-# ------------------------------------------------------------------ exercise 1
+# (shape a, shape b, expected result or None when they cannot broadcast)
+_BROADCAST_CASES = [
+    ((3, 1), (1, 4), (3, 4)),
+    ((2, 3, 2), (3, 2), (2, 3, 2)),
+    ((2, 3, 2), (1, 3, 2), (2, 3, 2)),
+    ((2, 3, 2), (2,), (2, 3, 2)),
+    ((5,), (5,), (5,)),
+    ((), (2, 3), (2, 3)),
+    ((4, 1, 3), (2, 1), (4, 2, 3)),
+    ((1,), (7, 1, 5), (7, 1, 5)),
+    ((8, 1, 6, 1), (7, 1, 5), (8, 7, 6, 5)),
+    ((2, 3, 2), (3, 3), None),
+    ((3,), (4,), None),
+    ((2, 1), (8, 4, 3), None),
+    ((4, 3), (4,), None),
+]
 
 
 @exercise
-def check_gradients_by_hand(fn: Callable) -> str:
-    """fn(x, y) -> (grad_x, grad_y) for f(x, y) = (x**2 * y + y.exp()).sum()."""
-    rng = np.random.default_rng(301)
-    for _ in range(3):
-        x_values, y_values = rng.standard_normal(4), rng.standard_normal(4)
-        x = teachgrad.tensor(x_values)
-        y = teachgrad.tensor(y_values)
-        result = fn(x, y)
-        if not isinstance(result, tuple) or len(result) != 2:
-            raise AssertionError("return a tuple (grad_x, grad_y)")
-        grad_x, grad_y = result
-        _compare(grad_x, 2 * x_values * y_values, "grad_x",
-                 "x appears only in x**2 * y; treat y as a constant and differentiate.")
-        _compare(grad_y, x_values**2 + np.exp(y_values), "grad_y",
-                 "y appears in two terms; their derivatives add up.")
-    return "Correct: your formulas match autograd for f = sum(x**2 * y + exp(y))."
+def check_broadcast_shape(fn: Callable) -> str:
+    """fn(shape_a, shape_b) -> the broadcast shape as a tuple, or None if there is none."""
+    for shape_a, shape_b, expected in _BROADCAST_CASES:
+        got = fn(shape_a, shape_b)
+        if got is not None:
+            try:
+                got = tuple(int(size) for size in got)
+            except (TypeError, ValueError):
+                raise AssertionError(
+                    f"broadcast_shape({shape_a}, {shape_b}) returned {got!r}: return a tuple "
+                    "of ints, or None when the shapes cannot broadcast"
+                ) from None
+        if expected is None and got is not None:
+            raise AssertionError(
+                f"broadcast_shape({shape_a}, {shape_b}) returned {got}, but these shapes cannot "
+                "broadcast: line them up from the right; two sizes must be equal or one of "
+                "them must be 1"
+            )
+        if expected is not None and got != expected:
+            raise AssertionError(
+                f"broadcast_shape({shape_a}, {shape_b}) returned {got}, expected {expected}. "
+                "Compare sizes from the last dimension backwards; a missing dimension counts "
+                "as size 1"
+            )
+        # the table above must agree with teachgrad itself
+        if expected is not None:
+            assert tuple(teachgrad.broadcast_shapes(shape_a, shape_b)) == expected
+    return f"Correct: all {len(_BROADCAST_CASES)} pairs of shapes give the right answer."
 
 
-# ------------------------------------------------------------------ exercise 2
+def _positive_matrix(rows: int, cols: int, seed: int) -> teachgrad.Tensor:
+    rng = np.random.default_rng(seed)
+    return teachgrad.tensor(rng.uniform(0.5, 5.0, size=(rows, cols)).astype(np.float32))
 
 
-def _jacobian_cases() -> list:
-    weights = np.array([[1.0, 2.0, 0.0, -1.0], [0.0, 1.0, 3.0, 1.0], [2.0, -2.0, 0.5, 1.0]])
-    w = teachgrad.tensor(weights, dtype=teachgrad.float32)
-    return [
-        ("f(x) = x**2", lambda x: x**2, lambda v: np.diag(2 * v)),
-        ("f(x) = W @ x", lambda x: w @ x, lambda v: weights),
-        ("f(x) = x * x.sum()", lambda x: x * x.sum(),
-         lambda v: np.eye(len(v)) * v.sum() + v[:, None]),
+@exercise
+def check_normalize_rows(fn: Callable) -> str:
+    """fn(m) -> a new tensor like m whose rows each sum to 1 (each row divided by its sum)."""
+    for rows, cols, seed in [(3, 5, 0), (4, 4, 1), (1, 6, 2), (6, 2, 3)]:
+        m = _positive_matrix(rows, cols, seed)
+        before = m.clone()
+        try:
+            out = fn(m)
+        except RuntimeError as error:
+            raise AssertionError(
+                f"normalize_rows failed on a {rows}x{cols} matrix with {type(error).__name__}: "
+                f"{error}. A sum over dim=1 has shape (rows,), which lines up with the columns; "
+                "keepdim=True keeps it as a column, shape (rows, 1)"
+            ) from error
+        if not isinstance(out, teachgrad.Tensor):
+            raise AssertionError(f"normalize_rows returned {type(out).__name__}, not a Tensor")
+        if not teachgrad.equal(m, before):
+            raise AssertionError("normalize_rows changed its input: return a new tensor instead "
+                                 "of dividing in place")
+        if out.shape != m.shape:
+            raise AssertionError(
+                f"for a matrix of shape {tuple(m.shape)} the result has shape {tuple(out.shape)}: "
+                "it should have the same shape as the input"
+            )
+        expected = m.numpy() / m.numpy().sum(axis=1, keepdims=True)
+        if not np.allclose(out.numpy(), expected, atol=1e-6):
+            sums = out.numpy().sum(axis=1)
+            raise AssertionError(
+                f"for a {rows}x{cols} matrix the row sums are "
+                f"{[round(float(v), 4) for v in sums]}, not "
+                "all 1: divide each row by its own sum. A sum over dim=1 has shape (rows,); "
+                "keepdim=True makes it (rows, 1), which broadcasts along each row"
+            )
+    return "Correct: every row sums to 1 and the input is untouched."
+
+
+@exercise
+def check_zero_negatives(fn: Callable) -> str:
+    """fn(x) -> a copy of x with its negative entries set to 0; x itself unchanged."""
+    rng = np.random.default_rng(0)
+    cases = [
+        teachgrad.tensor([-2.0, 0.5, -0.1, 3.0]),
+        teachgrad.tensor(rng.standard_normal((3, 4)).astype(np.float32)),
+        teachgrad.tensor([[1, -1], [-3, 4]]),
+        teachgrad.tensor([1.0, 2.0]),
     ]
-
-
-@exercise
-def check_jacobian(fn: Callable) -> str:
-    """fn(f, x) -> the Jacobian of f at x, shape (outputs, inputs); row i = grad of y[i]."""
-    x_values = np.array([0.5, -1.0, 2.0, 1.5])
-    for name, f, expected in _jacobian_cases():
-        x = teachgrad.tensor(x_values, dtype=teachgrad.float32, requires_grad=True)
-        got = fn(f, x)
-        _compare(got, expected(x_values), f"jacobian for {name}",
-                 "Row i is x.grad after y.backward(gradient=e_i), e_i being 1 at i and 0 "
-                 "elsewhere. Reset x.grad before each backward: gradients accumulate.")
-    return f"Correct: your Jacobians are right for all {len(_jacobian_cases())} functions."
-
-
-# ------------------------------------------------------------------ exercise 3
-
-
-def _sgd_reference(w0: np.ndarray, batches: list, lr: float,
-                   accumulate: bool = False) -> tuple[np.ndarray, list]:
-    """SGD on mean squared error; accumulate=True mimics a loop that never zeroes .grad."""
-    w, losses, grad = w0.copy(), [], np.zeros_like(w0)
-    for x, y in batches:
-        error = x @ w - y
-        losses.append(float(np.mean(error**2)))
-        grad = (grad if accumulate else 0) + 2 * x.T @ error / len(y)
-        w = w - lr * grad
-    return w, losses
-
-
-@exercise
-def check_training_loop(fn: Callable) -> str:
-    """fn(w, batches, lr) -> losses; one SGD step per (x, y) batch on mean((x @ w - y)**2)."""
-    rng = np.random.default_rng(303)
-    true_w = np.array([2.0, -1.0, 0.5])
-    batches = []
-    for _ in range(6):
-        x = rng.standard_normal((8, 3))
-        batches.append((x, x @ true_w + 0.1 * rng.standard_normal(8)))
-    lr = 0.1
-    expected_w, expected_losses = _sgd_reference(np.zeros(3), batches, lr)
-
-    w = teachgrad.zeros(3, dtype=teachgrad.float64, requires_grad=True)
-    tensors = [(teachgrad.tensor(x), teachgrad.tensor(y)) for x, y in batches]
-    losses = fn(w, tensors, lr)
-    if not (w.is_leaf and w.requires_grad):
-        raise AssertionError(
-            "w is no longer a leaf that requires grad: update it in place inside "
-            "`with teachgrad.no_grad():` (w -= lr * w.grad) instead of writing w = w - ..."
-        )
-    if np.allclose(_values(w, "w"), _sgd_reference(np.zeros(3), batches, lr, True)[0]):
-        raise AssertionError(
-            "Gradients accumulate in w.grad: zero it (w.grad.zero_() or w.grad = None) after "
-            "every update, or each step also applies all the earlier gradients again."
-        )
-    if losses is None or len(losses) != len(batches):
-        raise AssertionError(f"return the list of the {len(batches)} losses, one per batch")
-    _compare([float(loss) for loss in losses], np.array(expected_losses), "the losses",
-             "Record loss.item() for each batch, before updating w.")
-    _compare(w, expected_w, "w after training",
-             "One step per batch: w -= lr * w.grad, with the gradient of the mean loss.")
-    return "Correct: every step used only its own batch's gradient."
+    for x in cases:
+        before = x.clone()
+        out = fn(x)
+        if not isinstance(out, teachgrad.Tensor):
+            raise AssertionError(f"zero_negatives returned {type(out).__name__}, not a Tensor")
+        if not teachgrad.equal(x, before):
+            raise AssertionError(
+                "zero_negatives changed its input: clone() it first, then write into the copy"
+            )
+        if out.shape != x.shape:
+            raise AssertionError(
+                f"for an input of shape {tuple(x.shape)} the result has shape {tuple(out.shape)}: "
+                "x[mask] picks out the selected entries (a 1-D result); assign through the mask "
+                "instead, copy[mask] = 0"
+            )
+        if out.dtype != x.dtype:
+            raise AssertionError(f"the result is {out.dtype} but the input was {x.dtype}")
+        expected = np.where(x.numpy() < 0, 0, x.numpy())
+        if not np.array_equal(out.numpy(), expected):
+            raise AssertionError(
+                f"zero_negatives({x.tolist()}) gave {out.tolist()}, expected {expected.tolist()}"
+            )
+    return "Correct: negatives are zeroed in a copy and the input is untouched."

@@ -1,110 +1,135 @@
-"""Checks for the exercises of lesson 04 (custom autograd Functions).
+"""Checks for the exercises of lesson 04 (autograd).
 
-Each check runs the learner's Function forward and backward against teachgrad's own
-ops and against gradcheck, raises AssertionError with a hint on the first problem,
-and returns a confirmation when everything agrees.
+Each check calls the learner's function on fixed inputs, raises AssertionError with a
+hint on the first wrong answer, and returns a confirmation when everything is right. The
+expected answers come from formulas worked out by hand, computed here in NumPy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 import teachgrad
-from teachgrad.autograd import Function, gradcheck
 from teachgrad.exercises.verdict import exercise
 
 
-def _require_function(fn_class: type, name: str) -> None:
-    if not (isinstance(fn_class, type) and issubclass(fn_class, Function)):
-        raise AssertionError(
-            f"{name} should be a class that subclasses teachgrad.autograd.Function (got "
-            f"{fn_class!r}); it is then called as {name}.apply(...)"
-        )
-
-
-def _values(seed: int, shape: tuple, low: float, high: float) -> np.ndarray:
-    return np.random.default_rng(seed).uniform(low, high, size=shape)
-
-
-def _run(description: str, thunk):
-    """Run thunk(); turn an autograd error into an AssertionError that says where it happened."""
+def _values(value: object, what: str) -> np.ndarray:
+    """A tensor's or an array's values as float64 NumPy (detached, on the CPU)."""
+    if isinstance(value, teachgrad.Tensor):
+        return np.array(value.detach().cpu().numpy(), dtype=np.float64)
     try:
-        return thunk()
-    except NotImplementedError:
-        raise  # the stub, not yet written
-    except (RuntimeError, TypeError, ValueError) as error:  # GradcheckError is a RuntimeError
-        raise AssertionError(f"{description} failed: {type(error).__name__}: {error}") from error
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{what} is {type(value).__name__}, not a tensor") from None
+
+
+def _compare(got: object, expected: np.ndarray, what: str, hint: str) -> None:
+    got = _values(got, what)
+    if got.shape != expected.shape:
+        raise AssertionError(f"{what} has shape {got.shape}, expected {expected.shape}. {hint}")
+    if not np.allclose(got, expected, rtol=1e-5, atol=1e-6):
+        worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
+        raise AssertionError(
+            f"{what} is wrong: at index {tuple(int(i) for i in worst)} you give "
+            f"{got[worst]:.6g}, expected {expected[worst]:.6g}. {hint}"
+        )
+
+
+# ------------------------------------------------------------------ exercise 1
 
 
 @exercise
-def check_sigmoid(fn_class: type) -> str:
-    """fn_class: a Function computing 1 / (1 + exp(-x)) with a correct backward."""
-    _require_function(fn_class, "MySigmoid")
-    x_values = _values(0, (2, 5), -6.0, 6.0)
-    upstream = teachgrad.tensor(_values(1, (2, 5), -2.0, 2.0))  # not all ones, on purpose
+def check_gradients_by_hand(fn: Callable) -> str:
+    """fn(x, y) -> (grad_x, grad_y) for f(x, y) = (x**2 * y + y.exp()).sum()."""
+    rng = np.random.default_rng(301)
+    for _ in range(3):
+        x_values, y_values = rng.standard_normal(4), rng.standard_normal(4)
+        x = teachgrad.tensor(x_values)
+        y = teachgrad.tensor(y_values)
+        result = fn(x, y)
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise AssertionError("return a tuple (grad_x, grad_y)")
+        grad_x, grad_y = result
+        _compare(grad_x, 2 * x_values * y_values, "grad_x",
+                 "x appears only in x**2 * y; treat y as a constant and differentiate.")
+        _compare(grad_y, x_values**2 + np.exp(y_values), "grad_y",
+                 "y appears in two terms; their derivatives add up.")
+    return "Correct: your formulas match autograd for f = sum(x**2 * y + exp(y))."
 
-    x = teachgrad.tensor(x_values, requires_grad=True)
-    out = _run("MySigmoid.apply(x)", lambda: fn_class.apply(x))
-    expected = teachgrad.sigmoid(x.detach())
-    if not isinstance(out, teachgrad.Tensor) or out.shape != x.shape:
-        raise AssertionError("forward should return a tensor of the input's shape")
-    if not teachgrad.allclose(out.detach(), expected, atol=1e-6):
-        def show(values):
-            return [round(float(v), 4) for v in values]
 
-        raise AssertionError(
-            f"forward gives {show(out.detach()[0, :3])} for inputs {show(x_values[0, :3])}, "
-            f"but sigmoid is {show(expected[0, :3])}"
-        )
-    if out.grad_fn is None:
-        raise AssertionError("the output has no grad_fn: call MySigmoid.apply(x), not forward")
+# ------------------------------------------------------------------ exercise 2
 
-    _run("backward", lambda: out.backward(upstream))
-    reference = teachgrad.tensor(x_values, requires_grad=True)
-    teachgrad.sigmoid(reference).backward(upstream)
-    if x.grad is None or not teachgrad.allclose(x.grad, reference.grad, atol=1e-6):
-        raise AssertionError(
-            "backward disagrees with teachgrad.sigmoid's gradient. Remember to multiply by "
-            "grad_output, and that d sigmoid/dx = s * (1 - s) where s is the output"
-        )
 
-    x64 = teachgrad.tensor(_values(2, (6,), -4.0, 4.0), requires_grad=True)
-    _run("gradcheck", lambda: gradcheck(fn_class.apply, (x64,)))
-    return ("Correct: MySigmoid matches teachgrad.sigmoid forward and backward, and passes "
-            "gradcheck.")
+def _jacobian_cases() -> list:
+    weights = np.array([[1.0, 2.0, 0.0, -1.0], [0.0, 1.0, 3.0, 1.0], [2.0, -2.0, 0.5, 1.0]])
+    w = teachgrad.tensor(weights, dtype=teachgrad.float32)
+    return [
+        ("f(x) = x**2", lambda x: x**2, lambda v: np.diag(2 * v)),
+        ("f(x) = W @ x", lambda x: w @ x, lambda v: weights),
+        ("f(x) = x * x.sum()", lambda x: x * x.sum(),
+         lambda v: np.eye(len(v)) * v.sum() + v[:, None]),
+    ]
 
 
 @exercise
-def check_hypot(fn_class: type) -> str:
-    """fn_class: a Function of two tensors, sqrt(a**2 + b**2), with a gradient for each."""
-    _require_function(fn_class, "Hypot")
-    a_values = _values(3, (3, 4), 0.5, 3.0) * np.where(_values(4, (3, 4), 0, 1) > 0.5, 1, -1)
-    b_values = _values(5, (3, 4), -3.0, 3.0)
+def check_jacobian(fn: Callable) -> str:
+    """fn(f, x) -> the Jacobian of f at x, shape (outputs, inputs); row i = grad of y[i]."""
+    x_values = np.array([0.5, -1.0, 2.0, 1.5])
+    for name, f, expected in _jacobian_cases():
+        x = teachgrad.tensor(x_values, dtype=teachgrad.float32, requires_grad=True)
+        got = fn(f, x)
+        _compare(got, expected(x_values), f"jacobian for {name}",
+                 "Row i is x.grad after y.backward(gradient=e_i), e_i being 1 at i and 0 "
+                 "elsewhere. Reset x.grad before each backward: gradients accumulate.")
+    return f"Correct: your Jacobians are right for all {len(_jacobian_cases())} functions."
 
-    a = teachgrad.tensor(a_values, requires_grad=True)
-    b = teachgrad.tensor(b_values, requires_grad=True)
-    out = _run("Hypot.apply(a, b)", lambda: fn_class.apply(a, b))
-    expected = np.sqrt(a_values**2 + b_values**2)
-    if not isinstance(out, teachgrad.Tensor) or tuple(out.shape) != expected.shape:
-        raise AssertionError("forward should return one tensor of the inputs' shape")
-    if not np.allclose(out.detach().numpy(), expected):
-        raise AssertionError("forward does not compute sqrt(a**2 + b**2)")
 
-    upstream = teachgrad.tensor(_values(6, (3, 4), -2.0, 2.0))
-    _run("backward", lambda: out.backward(upstream))
-    for name, tensor, values in (("a", a, a_values), ("b", b, b_values)):
-        wanted = upstream.numpy() * values / expected
-        if tensor.grad is None or not np.allclose(tensor.grad.numpy(), wanted):
-            raise AssertionError(
-                f"the gradient for {name} is wrong: d hypot / d {name} = {name} / hypot, times "
-                "grad_output. backward returns one gradient per input, in the order of forward's "
-                "arguments"
-            )
+# ------------------------------------------------------------------ exercise 3
 
-    a64 = teachgrad.tensor(_values(7, (5,), 0.5, 2.0), requires_grad=True)
-    b64 = teachgrad.tensor(_values(8, (5,), -2.0, -0.5), requires_grad=True)
-    _run("gradcheck with both inputs", lambda: gradcheck(fn_class.apply, (a64, b64)))
-    constant = teachgrad.tensor(_values(9, (5,), 0.5, 2.0))
-    _run("gradcheck with b a constant",
-         lambda: gradcheck(fn_class.apply, (a64, constant)))
-    return "Correct: Hypot's forward and both gradients are right, and it passes gradcheck."
+
+def _sgd_reference(w0: np.ndarray, batches: list, lr: float,
+                   accumulate: bool = False) -> tuple[np.ndarray, list]:
+    """SGD on mean squared error; accumulate=True mimics a loop that never zeroes .grad."""
+    w, losses, grad = w0.copy(), [], np.zeros_like(w0)
+    for x, y in batches:
+        error = x @ w - y
+        losses.append(float(np.mean(error**2)))
+        grad = (grad if accumulate else 0) + 2 * x.T @ error / len(y)
+        w = w - lr * grad
+    return w, losses
+
+
+@exercise
+def check_training_loop(fn: Callable) -> str:
+    """fn(w, batches, lr) -> losses; one SGD step per (x, y) batch on mean((x @ w - y)**2)."""
+    rng = np.random.default_rng(303)
+    true_w = np.array([2.0, -1.0, 0.5])
+    batches = []
+    for _ in range(6):
+        x = rng.standard_normal((8, 3))
+        batches.append((x, x @ true_w + 0.1 * rng.standard_normal(8)))
+    lr = 0.1
+    expected_w, expected_losses = _sgd_reference(np.zeros(3), batches, lr)
+
+    w = teachgrad.zeros(3, dtype=teachgrad.float64, requires_grad=True)
+    tensors = [(teachgrad.tensor(x), teachgrad.tensor(y)) for x, y in batches]
+    losses = fn(w, tensors, lr)
+    if not (w.is_leaf and w.requires_grad):
+        raise AssertionError(
+            "w is no longer a leaf that requires grad: update it in place inside "
+            "`with teachgrad.no_grad():` (w -= lr * w.grad) instead of writing w = w - ..."
+        )
+    if np.allclose(_values(w, "w"), _sgd_reference(np.zeros(3), batches, lr, True)[0]):
+        raise AssertionError(
+            "Gradients accumulate in w.grad: zero it (w.grad.zero_() or w.grad = None) after "
+            "every update, or each step also applies all the earlier gradients again."
+        )
+    if losses is None or len(losses) != len(batches):
+        raise AssertionError(f"return the list of the {len(batches)} losses, one per batch")
+    _compare([float(loss) for loss in losses], np.array(expected_losses), "the losses",
+             "Record loss.item() for each batch, before updating w.")
+    _compare(w, expected_w, "w after training",
+             "One step per batch: w -= lr * w.grad, with the gradient of the mean loss.")
+    return "Correct: every step used only its own batch's gradient."

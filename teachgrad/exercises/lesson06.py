@@ -1,308 +1,234 @@
-"""Checks for the exercises of lesson 06 (optimizers).
+"""Checks for the exercises of lesson 06 (modules).
 
-Each check trains with the learner's optimizer (or learning rate) and with
-teachgrad.optim from the same start, raises AssertionError with a hint on the first
-difference (naming the classic mistake when it recognises one), and returns a confirmation
-when everything agrees.
+Each check runs the learner's code against teachgrad's own modules (or a reference
+written here), raises AssertionError with a hint on the first problem, and returns a
+confirmation when everything is right.
 """
 
 from __future__ import annotations
 
-import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 import teachgrad
-from teachgrad import nn, optim
+from teachgrad import nn
 from teachgrad.exercises.verdict import exercise
 
-STEPS = 10
 
-
-def _run(description: str, thunk: Callable[[], Any]) -> Any:
-    """Run thunk(); turn an error into an AssertionError that says where it happened."""
+def _run(description: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call fn(*args, **kwargs); turn an error into an AssertionError that says where."""
     try:
-        return thunk()
+        return fn(*args, **kwargs)
     except NotImplementedError:
         raise  # the stub, not yet written
-    except (RuntimeError, TypeError, ValueError, IndexError, AttributeError,
-            ZeroDivisionError) as error:
-        hint = ""
-        if "leaf" in str(error) and "no_grad" not in str(error):
-            hint = " (update the parameters inside `with teachgrad.no_grad():`)"
-        raise AssertionError(
-            f"{description} failed: {type(error).__name__}: {error}{hint}"
-        ) from error
+    except (RuntimeError, TypeError, ValueError, IndexError, AttributeError) as error:
+        raise AssertionError(f"{description} failed: {type(error).__name__}: {error}") from error
 
 
-def _data() -> tuple[teachgrad.Tensor, teachgrad.Tensor]:
-    rng = np.random.default_rng(6)
-    x = teachgrad.tensor(rng.normal(size=(12, 3)), dtype=teachgrad.float32)
-    y = teachgrad.tensor(rng.normal(size=(12, 2)), dtype=teachgrad.float32)
-    return x, y
-
-
-def _model() -> nn.Module:
-    teachgrad.manual_seed(6)
-    return nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2))
-
-
-def _train(make: Callable[[list], Any], steps: int = STEPS, name: str = "your optimizer"
-           ) -> list[np.ndarray]:
-    """Parameters (as arrays) of a small network after `steps` steps of make(params)."""
-    x, y = _data()
-    model = _model()
-    params = list(model.parameters())
-    opt = _run(f"creating {name}", lambda: make(params))
-    loss_fn = nn.MSELoss()
-    for _ in range(steps):
-        for p in params:
-            p.grad = None
-        loss_fn(model(x), y).backward()
-        _run(f"{name}.step()", opt.step)
-    return [p.detach().numpy().copy() for p in params]
-
-
-def _same(a: list[np.ndarray], b: list[np.ndarray], tol: float = 1e-6) -> bool:
-    return all(u.shape == v.shape and np.allclose(u, v, rtol=1e-5, atol=tol) for u, v in zip(a, b))
-
-
-def _largest_difference(a: list[np.ndarray], b: list[np.ndarray]) -> float:
-    return max(float(np.max(np.abs(u - v))) for u, v in zip(a, b))
-
-
-class _Rule:
-    """A hand-written reference optimizer: update(p, grad, state, t) for each parameter."""
-
-    def __init__(self, params: list, update: Callable[..., None]) -> None:
-        self.params, self.update = params, update
-        self.state: list[dict] = [{} for _ in params]
-        self.t = 0
-
-    @teachgrad.no_grad()
-    def step(self) -> None:
-        self.t += 1
-        for p, state in zip(self.params, self.state):
-            self.update(p, p.grad, state, self.t)
-
-
-def _buffer(state: dict, p: teachgrad.Tensor, key: str) -> teachgrad.Tensor:
-    if key not in state:
-        state[key] = teachgrad.zeros_like(p)
-    return state[key]
+def _count(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
 
 
 # ------------------------------------------------------------------ exercise 1
 
 
-def _momentum_mistakes(lr: float, momentum: float, weight_decay: float
-                       ) -> dict[str, Callable[[list], Any]]:
-    def textbook(p, g, state, t):
-        v = _buffer(state, p, "v")
-        v.mul_(momentum).add_((1 - momentum) * (g + weight_decay * p))
-        p -= lr * v
-
-    def no_decay(p, g, state, t):
-        v = _buffer(state, p, "v")
-        v.mul_(momentum).add_(g)
-        p -= lr * v
-
-    def decay_outside(p, g, state, t):
-        v = _buffer(state, p, "v")
-        v.mul_(momentum).add_(g)
-        p -= lr * (v + weight_decay * p)
-
-    def forgets(p, g, state, t):
-        p -= lr * (g + weight_decay * p)
-
-    def decays_grad(p, g, state, t):
-        v = _buffer(state, p, "v")
-        v.mul_(momentum).add_(g - weight_decay * p)
-        p -= lr * v
-
-    hints = {
-        "the running-average form v = momentum * v + (1 - momentum) * g: PyTorch's buffer has no "
-        "(1 - momentum) factor (section 3.2)": textbook,
-        "no weight decay: add weight_decay * p to the gradient first": no_decay,
-        "the weight decay is applied outside the buffer: add weight_decay * p to the "
-        "gradient *before* it goes into v": decay_outside,
-        "the parameters move by the gradient alone: the velocity is not remembered "
-        "between steps. Create one buffer per parameter in __init__ and change it in "
-        "place in step() (v.mul_(...).add_(...)); `v = momentum * v + g` only rebinds a "
-        "local name": forgets,
-        "the weight decay has the wrong sign: it is + weight_decay * p (the gradient of "
-        "weight_decay / 2 * |p|^2)": decays_grad,
-    }
-    return {hint: functools.partial(_Rule, update=rule) for hint, rule in hints.items()}
-
-
 @exercise
-def check_momentum_sgd(optimizer_class: type) -> str:
-    """optimizer_class(params, lr, momentum=0.9, weight_decay=0.0): SGD with momentum,
-    PyTorch's convention, with step() and zero_grad()."""
-    if not isinstance(optimizer_class, type):
-        raise AssertionError(f"pass the class itself, MomentumSGD (got {optimizer_class!r})")
-    cases = [(0.05, 0.9, 0.0), (0.02, 0.8, 0.1)]
-    for lr, momentum, weight_decay in cases:
-        call = f"MomentumSGD(params, lr={lr}, momentum={momentum}, weight_decay={weight_decay})"
+def check_parameter_counts(linear_count: Callable[..., int],
+                           conv2d_count: Callable[..., int]) -> str:
+    """linear_count(in_features, out_features, bias=True) and
+    conv2d_count(in_channels, out_channels, kernel_size, bias=True): parameter counts."""
+    linear_cases = [(3, 5, True), (400, 120, True), (7, 1, False), (1, 1, True)]
+    for in_features, out_features, bias in linear_cases:
+        expected = _count(nn.Linear(in_features, out_features, bias=bias))
+        call = f"linear_count({in_features}, {out_features}, bias={bias})"
+        got = _run(call, linear_count, in_features, out_features, bias=bias)
+        if got != expected:
+            hint = ("a Linear layer has a weight of shape (out_features, in_features)"
+                    + (" and one bias per output" if bias else ", and no bias here"))
+            raise AssertionError(f"{call} returned {got!r}, expected {expected}: {hint}")
 
-        settings = dict(lr=lr, momentum=momentum, weight_decay=weight_decay)
-        got = _train(functools.partial(optimizer_class, **settings), name=call)
-        expected = _train(functools.partial(optim.SGD, **settings))
-        if _same(got, expected):
-            continue
-        for hint, mistake in _momentum_mistakes(lr, momentum, weight_decay).items():
-            if _same(got, _train(mistake)):
-                raise AssertionError(f"{call} after {STEPS} steps: {hint}")
-        raise AssertionError(
-            f"{call} after {STEPS} steps differs from optim.SGD with the same settings (largest "
-            f"difference {_largest_difference(got, expected):.2g}). The rule: g = p.grad + "
-            "weight_decay * p; v = momentum * v + g (v starts at zero); p -= lr * v"
-        )
+    conv_cases = [(1, 6, 5, True), (6, 16, 5, True), (3, 8, (3, 5), True), (4, 2, 3, False)]
+    for in_channels, out_channels, kernel_size, bias in conv_cases:
+        expected = _count(nn.Conv2d(in_channels, out_channels, kernel_size, bias=bias))
+        call = f"conv2d_count({in_channels}, {out_channels}, {kernel_size}, bias={bias})"
+        got = _run(call, conv2d_count, in_channels, out_channels, kernel_size, bias=bias)
+        if got != expected:
+            hint = ("each of the out_channels filters has in_channels * kh * kw weights"
+                    + (", plus one bias per filter" if bias else "; there is no bias here"))
+            if not isinstance(kernel_size, int):
+                hint += ". kernel_size may be a pair (kh, kw)"
+            raise AssertionError(f"{call} returned {got!r}, expected {expected}: {hint}")
 
-    # zero_grad() clears what backward() accumulated
-    x, y = _data()
-    model = _model()
-    params = list(model.parameters())
-    opt = optimizer_class(params, lr=0.1)
-    nn.MSELoss()(model(x), y).backward()
-    _run("MomentumSGD.zero_grad()", opt.zero_grad)
-    if any(p.grad is not None and bool((p.grad != 0).any()) for p in params):
-        raise AssertionError("after zero_grad() every parameter's .grad should be None (or zero)")
-    return (f"Correct: MomentumSGD matches optim.SGD(momentum=...) after {STEPS} steps, with and "
-            "without weight decay.")
+    lenet = (linear_count(400, 120) + linear_count(120, 84) + linear_count(84, 10)
+             + conv2d_count(1, 6, 5) + conv2d_count(6, 16, 5))
+    return f"Correct: both formulas match teachgrad's layers (LeNet: {lenet:,} parameters)."
 
 
 # ------------------------------------------------------------------ exercise 2
 
-
-def _adamw_rule(lr: float, betas: tuple[float, float], eps: float, weight_decay: float,
-                *, correct: bool = True, coupled: bool = False) -> Callable[[list], Any]:
-    beta1, beta2 = betas
-
-    def update(p, g, state, t):
-        m, v = _buffer(state, p, "m"), _buffer(state, p, "v")
-        if coupled:
-            g = g + weight_decay * p
-        else:
-            p.mul_(1 - lr * weight_decay)
-        m.mul_(beta1).add_((1 - beta1) * g)
-        v.mul_(beta2).add_((1 - beta2) * g * g)
-        if correct:
-            m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-        else:
-            m_hat, v_hat = m, v
-        p -= lr * m_hat / (v_hat.sqrt() + eps)
-
-    return lambda ps: _Rule(ps, update)
+# The architecture of exercise 2, as (parameter shape) for each parameter tensor.
+SMALL_CONVNET_SHAPES = [(8, 3, 3, 3), (8,), (16, 8, 3, 3), (16,), (10, 144), (10,)]
+SMALL_CONVNET_COUNT = sum(math.prod(shape) for shape in SMALL_CONVNET_SHAPES)  # 2842
 
 
 @exercise
-def check_adamw(optimizer_class: type) -> str:
-    """optimizer_class(params, lr, betas, eps, weight_decay) with step(): AdamW."""
-    if not isinstance(optimizer_class, type):
-        raise AssertionError(f"pass the class itself, HandAdamW (got {optimizer_class!r})")
-    cases = [(0.01, (0.9, 0.999), 1e-8, 0.1), (0.03, (0.8, 0.99), 1e-6, 0.5)]
-    for lr, betas, eps, weight_decay in cases:
-        call = f"HandAdamW(params, lr={lr}, betas={betas}, eps={eps}, weight_decay={weight_decay})"
-
-        settings = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
-        got = _train(functools.partial(optimizer_class, **settings), name=call)
-        expected = _train(functools.partial(optim.AdamW, **settings))
-        if _same(got, expected):
-            continue
-        if not all(np.isfinite(values).all() for values in got):
-            raise AssertionError(
-                f"{call}: after {STEPS} steps some parameters are NaN or infinite. Does the step "
-                "counter start at 0 on the first step? With t = 0, 1 - beta**t is 0 and the "
-                "bias correction divides by zero: count the step first (t += 1), so the first "
-                "step has t = 1"
-            )
-        mistakes = {
-            "no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t), with t "
-            "the number of steps taken so far, counting this one":
-                dict(correct=False),
-            "Adam's L2 penalty (weight_decay * p added to the gradient): AdamW shrinks the "
-            "weight directly, p *= 1 - lr * weight_decay, and keeps the decay out of m and v":
-                dict(coupled=True),
-            "no bias correction and no decoupled decay (that is plain Adam's L2 without the "
-            "hats)": dict(correct=False, coupled=True),
-        }
-        for hint, options in mistakes.items():
-            if _same(got, _train(_adamw_rule(lr, betas, eps, weight_decay, **options))):
-                raise AssertionError(f"{call} after {STEPS} steps: {hint}")
+def check_small_convnet(net_class: type) -> str:
+    """net_class(): a Module mapping (N, 3, 16, 16) images to (N, 10) class scores."""
+    if not (isinstance(net_class, type) and issubclass(net_class, nn.Module)):
         raise AssertionError(
-            f"{call} after {STEPS} steps differs from optim.AdamW with the same settings "
-            f"(largest difference {_largest_difference(got, expected):.2g}). Per step: t += 1; "
-            "p *= 1 - lr * weight_decay; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; "
-            "p -= lr * m_hat / (sqrt(v_hat) + eps) with m_hat = m / (1 - b1**t), "
-            "v_hat = v / (1 - b2**t)"
+            f"pass the class itself, a subclass of nn.Module (got {net_class!r})"
         )
-    return (f"Correct: HandAdamW matches optim.AdamW after {STEPS} steps, bias correction and "
-            "decoupled weight decay included.")
+    net = _run(f"{net_class.__name__}()", net_class)
+    params = list(net.named_parameters())
+    if not params:
+        raise AssertionError(
+            "the model has no parameters at all: assign the layers as attributes in "
+            "__init__ (self.conv1 = nn.Conv2d(...)), after super().__init__(). Layers kept in "
+            "a plain Python list are not registered"
+        )
+    shapes = sorted(tuple(p.shape) for _, p in params)
+    if shapes != sorted(SMALL_CONVNET_SHAPES):
+        listing = ", ".join(f"{name} {tuple(p.shape)}" for name, p in params)
+        raise AssertionError(
+            f"the parameters are [{listing}] ({_count(net):,} numbers); expected tensors of "
+            f"shapes {SMALL_CONVNET_SHAPES} ({SMALL_CONVNET_COUNT:,} numbers). Check "
+            "in_channels/out_channels of each layer, and the flattened size that goes into "
+            "the Linear layer (follow the shapes through the network)"
+        )
+
+    generator = np.random.default_rng(5)
+    for batch in (4, 1):
+        x = teachgrad.tensor(generator.standard_normal((batch, 3, 16, 16)).astype(np.float32))
+        out = _run(f"forward on a batch of shape {list(x.shape)}", net, x)
+        if not isinstance(out, teachgrad.Tensor) or tuple(out.shape) != (batch, 10):
+            got = tuple(out.shape) if isinstance(out, teachgrad.Tensor) else type(out).__name__
+            raise AssertionError(
+                f"for input of shape {tuple(x.shape)} forward returned {got}, expected "
+                f"{(batch, 10)}: one row of 10 scores per image (flatten with x.flatten(1), "
+                "which keeps the batch dimension)"
+            )
+
+    net.zero_grad()
+    _run("backward", out.sum().backward)
+    unused = [name for name, p in params if p.grad is None]
+    if unused:
+        raise AssertionError(
+            f"no gradient reached {unused}: forward must use every layer"
+        )
+
+    reference = _reference_convnet(net, x)
+    if not np.allclose(out.detach().numpy(), reference, rtol=1e-4, atol=1e-5):
+        raise AssertionError(
+            "the output shape is right but the values are not: check the order "
+            "conv -> ReLU -> max-pool (2x2) for each block, the padding (1 for the first "
+            "convolution, none for the second), and that there is no activation after "
+            "the Linear layer"
+        )
+    return (f"Correct: (N, 3, 16, 16) -> (N, 10), {SMALL_CONVNET_COUNT:,} parameters, and every "
+            "layer is used in the right order.")
+
+
+def _reference_convnet(net: nn.Module, x: teachgrad.Tensor) -> np.ndarray:
+    """The expected output, computed with the learner's own parameters found by shape."""
+    F = nn.functional  # noqa: N806 - torch's name
+    by_shape = {tuple(p.shape): p for p in net.parameters()}
+    with teachgrad.no_grad():
+        h = F.conv2d(x, by_shape[(8, 3, 3, 3)], by_shape[(8,)], padding=1)
+        h = F.max_pool2d(F.relu(h), 2)
+        h = F.conv2d(h, by_shape[(16, 8, 3, 3)], by_shape[(16,)])
+        h = F.max_pool2d(F.relu(h), 2)
+        h = F.linear(h.flatten(1), by_shape[(10, 144)], by_shape[(10,)])
+    return h.numpy()
 
 
 # ------------------------------------------------------------------ exercise 3
 
-# Bowls f(p) = 1/2 sum_i c_i p_i^2, from gentle to steep; largest/smallest ratio <= 10.
-BOWLS = [[1.0, 10.0], [0.1, 1.0], [5.0, 50.0], [2.0, 2.0], [0.3, 1.0, 3.0], [40.0, 100.0, 200.0]]
-LR_STEPS = 100
-LR_TOLERANCE = 1e-3
+
+def _reference_fit(model: nn.Module, loss_fn: Callable, x: teachgrad.Tensor,
+                   y: teachgrad.Tensor, lr: float, epochs: int, batch_size: int) -> list[float]:
+    losses = []
+    for _ in range(epochs):
+        for start in range(0, x.shape[0], batch_size):
+            loss = loss_fn(model(x[start:start + batch_size]), y[start:start + batch_size])
+            model.zero_grad()
+            loss.backward()
+            with teachgrad.no_grad():
+                for p in model.parameters():
+                    p -= lr * p.grad
+            losses.append(loss.item())
+    return losses
 
 
-def _descend(curvatures: list[float], lr: float) -> tuple[np.ndarray, int | None]:
-    """Run optim.SGD on the bowl; return the final |p_i| and the first step where all
-    coordinates were below the tolerance (None if never)."""
-    c = teachgrad.tensor(curvatures, dtype=teachgrad.float64)
-    p = teachgrad.ones(len(curvatures), dtype=teachgrad.float64, requires_grad=True)
-    opt = optim.SGD([p], lr=lr)
-    reached = None
-    for step in range(1, LR_STEPS + 1):
-        opt.zero_grad()
-        (0.5 * (c * p * p).sum()).backward()
-        opt.step()
-        if reached is None and bool((p.detach().abs() < LR_TOLERANCE).all()):
-            reached = step
-    return np.abs(p.detach().numpy()), reached
+def _toy_problem() -> tuple[nn.Module, nn.Module, teachgrad.Tensor, teachgrad.Tensor]:
+    """Two identical small models (same starting values) and 10 samples of a regression."""
+    generator = np.random.default_rng(11)
+    x = teachgrad.tensor(generator.uniform(-1, 1, (10, 2)).astype(np.float32))
+    y = teachgrad.tensor(generator.uniform(-1, 1, (10, 1)).astype(np.float32))
+
+    def make() -> nn.Module:
+        return nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1))
+
+    learner_model, reference_model = make(), make()
+    with teachgrad.no_grad():
+        for p, q in zip(learner_model.parameters(), reference_model.parameters()):
+            values = generator.uniform(-0.8, 0.8, tuple(p.shape)).astype(np.float32)
+            p.copy_(teachgrad.tensor(values))
+            q.copy_(teachgrad.tensor(values))
+    return learner_model, reference_model, x, y
 
 
 @exercise
-def check_pick_lr(pick_lr: Callable[[list[float]], float]) -> str:
-    """pick_lr(curvatures) -> a learning rate with which plain gradient descent converges."""
-    slowest = 0
-    for curvatures in BOWLS:
-        call = f"pick_lr({curvatures})"
-        lr = _run(call, functools.partial(pick_lr, list(curvatures)))
-        if isinstance(lr, teachgrad.Tensor):
-            lr = lr.item()
-        if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
-            raise AssertionError(f"{call} returned {lr!r}: return a positive number")
-        final, reached = _descend(curvatures, float(lr))
-        if reached is not None:
-            slowest = max(slowest, reached)
-            continue
-        worst = max(curvatures)
-        if lr * worst > 2 + 1e-9:
-            raise AssertionError(
-                f"{call} returned {lr:.4g}: gradient descent diverges, because the coordinate "
-                f"with curvature {worst:g} is multiplied by 1 - lr * {worst:g} = "
-                f"{1 - lr * worst:.3g} at every step, which is beyond -1. Keep lr below "
-                "2 / max(curvatures)"
-            )
-        if abs(lr * worst - 2) <= 1e-9:
-            raise AssertionError(
-                f"{call} returned {lr:.4g} = 2 / max(curvatures): the steepest coordinate is "
-                "multiplied by exactly -1 at every step, so it bounces forever. Stay strictly "
-                "below that limit"
-            )
+def check_fit(fit: Callable[..., list]) -> str:
+    """fit(model, loss_fn, x, y, lr, epochs, batch_size) -> one loss (float) per step."""
+    lr, epochs, batch_size = 0.2, 3, 4  # 10 samples: batches of 4, 4 and 2 per epoch
+    model, reference_model, x, y = _toy_problem()
+    loss_fn = nn.MSELoss()
+    originals = [id(p) for p in model.parameters()]
+    start_values = [p.detach().clone() for p in model.parameters()]
+
+    losses = _run("fit(...)", fit, model, loss_fn, x, y, lr, epochs, batch_size)
+    expected = _reference_fit(reference_model, loss_fn, x, y, lr, epochs, batch_size)
+
+    if [id(p) for p in model.parameters()] != originals:
         raise AssertionError(
-            f"{call} returned {lr:.4g}: stable, but after {LR_STEPS} steps the largest "
-            f"coordinate is still {final.max():.3g} (needed below {LR_TOLERANCE:g}). The "
-            f"coordinate with curvature {min(curvatures):g} shrinks by only "
-            f"1 - lr * {min(curvatures):g} = {1 - lr * min(curvatures):.3g} per step: a "
-            "larger learning rate would help, as long as it stays below 2 / max(curvatures)"
+            "the model's Parameters were replaced by new objects: update them in place "
+            "(p -= lr * p.grad inside `with teachgrad.no_grad():`)"
         )
-    return (f"Correct: gradient descent converges on all {len(BOWLS)} bowls (the slowest took "
-            f"{slowest} of {LR_STEPS} steps).")
+    if all(teachgrad.equal(p.detach(), v) for p, v in zip(model.parameters(), start_values)):
+        raise AssertionError(
+            "the parameters did not change. `p = p - lr * p.grad` only rebinds the name p; "
+            "update in place: p -= lr * p.grad (inside `with teachgrad.no_grad():`)"
+        )
+    if not isinstance(losses, (list, tuple)) or len(losses) != len(expected):
+        count = len(losses) if isinstance(losses, (list, tuple)) else type(losses).__name__
+        raise AssertionError(
+            f"fit should return a list with one loss per step: {epochs} epochs of "
+            f"{math.ceil(x.shape[0] / batch_size)} batches = {len(expected)} values, got "
+            f"{count}. With 10 samples and batch_size=4 the last batch of each epoch has 2 "
+            "samples: x[8:12] gives just those"
+        )
+    try:
+        got = np.array([float(v) for v in losses])
+    except (TypeError, ValueError):
+        raise AssertionError("each entry of the returned list should be a number: use "
+                             "loss.item()") from None
+    if not np.allclose(got, expected, rtol=1e-4, atol=1e-6):
+        step = int(np.argmax(~np.isclose(got, expected, rtol=1e-4, atol=1e-6)))
+        hint = ("the first loss is already different: compute it as loss_fn(model(x_batch), "
+                "y_batch), on the batches in order" if step == 0 else
+                "the first steps agree but later ones do not. Forgot model.zero_grad() before "
+                "backward (gradients add up)? Or the sign of the update (p -= lr * p.grad)?")
+        raise AssertionError(
+            f"loss at step {step} is {got[step]:.6f}, expected {expected[step]:.6f}: {hint}"
+        )
+    for (name, p), q in zip(model.named_parameters(), reference_model.parameters()):
+        if not teachgrad.allclose(p.detach(), q.detach(), rtol=1e-4, atol=1e-6):
+            raise AssertionError(
+                f"the losses are right but {name} ends at different values: take the last "
+                "step's update too (update after every batch, including the last)"
+            )
+    return (f"Correct: {len(expected)} steps of mini-batch SGD, loss {expected[0]:.4f} -> "
+            f"{expected[-1]:.4f}, parameters as expected.")

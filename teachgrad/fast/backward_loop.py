@@ -17,7 +17,7 @@ common case of each written inline:
 
 It is entered from Tensor.backward only (backward_fast, below, swapped in for it), for
 loss.backward() on a one-element tensor: engine._run itself stays the reference loop,
-which lesson 03 prints. teachgrad.autograd.backward, autograd.grad, backward(inputs=...),
+which lesson 04 prints. teachgrad.autograd.backward, autograd.grad, backward(inputs=...),
 a given gradient and create_graph=True run the reference loop: they are rarer, and this
 keeps the inlined copy to the common case.
 

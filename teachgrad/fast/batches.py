@@ -54,7 +54,7 @@ def fetch_batch(self: data.TensorDataset, indices: list) -> collections.abc.Sequ
 
 
 # functools.wraps keeps the reference's name, docstring and source for help() and
-# inspect.getsource (lesson 07 prints data.default_collate): this adds one case to it.
+# inspect.getsource (lesson 09 prints data.default_collate): this adds one case to it.
 @functools.wraps(_reference_collate)
 def default_collate(batch: Any) -> Any:
     if isinstance(batch, SampleBatch):  # fetch_batch's samples: already one tensor a field

@@ -1,4 +1,4 @@
-"""Checks for the exercises of lesson 07 (capstone: a digit classifier, end to end).
+"""Checks for the exercises of lesson 09 (capstone: a digit classifier, end to end).
 
 Each check runs the learner's function on data where the right answer is known,
 raises AssertionError with a hint on the first problem (naming the classic mistake
@@ -207,7 +207,7 @@ TUNE_EPOCHS, TUNE_TARGET, TUNE_BATCH = 5, 0.93, 64
 
 @functools.lru_cache(maxsize=1)
 def _tuning_data() -> tuple:
-    """Lesson 07's training and validation sets (the same seeds as in the lesson)."""
+    """Lesson 09's training and validation sets (the same seeds as in the lesson)."""
     split = teachgrad.datasets.load_digits(test_fraction=0.2, seed=0)
     train_set, val_set = random_split(TensorDataset(split.x_train, split.y_train), [0.8, 0.2],
                                       generator=teachgrad.Generator().manual_seed(0))
@@ -261,10 +261,10 @@ def check_fast_optimizer(make_optimizer: Callable[[Any], Any]) -> str:
                     "lower the learning rate.")
         elif loss > 1.0:
             hint = ("the loss is still high, so the steps are too small: raise the learning "
-                    "rate, add momentum, or use Adam (lesson 06).")
+                    "rate, add momentum, or use Adam (lesson 08).")
         else:
             hint = ("the loss came down but not far enough: try momentum, or Adam with a "
-                    "larger learning rate than its default (lesson 06).")
+                    "larger learning rate than its default (lesson 08).")
         raise AssertionError(f"validation accuracy {accuracy:.1%} after {TUNE_EPOCHS} epochs "
                              f"(last batch loss {loss:.3f}), below {TUNE_TARGET:.0%}: {hint}")
     return (f"Correct: the MLP reaches {TUNE_TARGET:.0%} validation accuracy or more within "

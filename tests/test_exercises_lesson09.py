@@ -1,4 +1,4 @@
-"""The checks of lesson 07's exercises accept the reference answers and reject wrong ones."""
+"""The checks of lesson 09's exercises accept the reference answers and reject wrong ones."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from exercise_verdicts import assert_not_attempted, assert_wrong
 import teachgrad
 import teachgrad.nn.functional as F
 from teachgrad import optim
-from teachgrad.exercises import lesson07
+from teachgrad.exercises import lesson09
 
 pytest.importorskip("sklearn", reason="exercise 3 trains on the digits, which scikit-learn ships")
 
@@ -27,7 +27,7 @@ def evaluate(model, loader):
 
 
 def test_evaluate_accepts_reference(capsys):
-    lesson07.check_evaluate(evaluate)
+    lesson09.check_evaluate(evaluate)
     assert capsys.readouterr().out.startswith("Correct")
 
 
@@ -97,14 +97,14 @@ def evaluate_never_calls(model, loader):
     ids=lambda v: getattr(v, "__name__", None),
 )
 def test_evaluate_rejects(wrong, message):
-    assert message in assert_wrong(lesson07.check_evaluate, wrong).message
+    assert message in assert_wrong(lesson09.check_evaluate, wrong).message
 
 
 def test_evaluate_stub_raises_not_implemented():
     def stub(model, loader):
         raise NotImplementedError("your turn")
 
-    assert_not_attempted(lesson07.check_evaluate, stub)
+    assert_not_attempted(lesson09.check_evaluate, stub)
 
 
 # --- exercise 2: confusion matrix -----------------------------------------------------------
@@ -124,7 +124,7 @@ def confusion_matrix_by_index(predicted, labels, num_classes):
 
 @pytest.mark.parametrize("answer", [confusion_matrix, confusion_matrix_by_index])
 def test_confusion_accepts_reference(answer, capsys):
-    lesson07.check_confusion_matrix(answer)
+    lesson09.check_confusion_matrix(answer)
     assert capsys.readouterr().out.startswith("Correct")
 
 
@@ -158,7 +158,7 @@ def confusion_diagonal_only(predicted, labels, num_classes):
     ids=lambda v: getattr(v, "__name__", None),
 )
 def test_confusion_rejects(wrong, message):
-    assert message in assert_wrong(lesson07.check_confusion_matrix, wrong).message
+    assert message in assert_wrong(lesson09.check_confusion_matrix, wrong).message
 
 
 # --- exercise 3: an optimizer fast enough ---------------------------------------------------
@@ -170,12 +170,12 @@ def make_optimizer(params):
 
 
 def test_fast_optimizer_accepts_reference(capsys):
-    lesson07.check_fast_optimizer(make_optimizer)
+    lesson09.check_fast_optimizer(make_optimizer)
     assert capsys.readouterr().out.startswith("Correct")
 
 
 def test_fast_optimizer_accepts_momentum(capsys):
-    lesson07.check_fast_optimizer(lambda params: optim.SGD(params, lr=0.1, momentum=0.9))
+    lesson09.check_fast_optimizer(lambda params: optim.SGD(params, lr=0.1, momentum=0.9))
     assert capsys.readouterr().out.startswith("Correct")
 
 
@@ -191,4 +191,4 @@ def test_fast_optimizer_accepts_momentum(capsys):
     ids=["sgd-0.01", "adam-default", "sgd-50", "sgd-1e10", "not-an-optimizer"],
 )
 def test_fast_optimizer_rejects(wrong, message):
-    assert message in assert_wrong(lesson07.check_fast_optimizer, wrong).message
+    assert message in assert_wrong(lesson09.check_fast_optimizer, wrong).message

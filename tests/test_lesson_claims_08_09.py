@@ -1,13 +1,13 @@
-"""Claims of lessons 06 and 07 that were once false (issue 13), held to what the lessons print.
+"""Claims of lessons 08 and 09 that were once false (issue 13), held to what the lessons print.
 
 Two kinds of guard:
 - the prose of the lesson's .md must not say again what was false: momentum's zig-zag
   "gone", the loss that "tells the same story", the (1 - beta) momentum of "most
   textbooks", the CNN that needs "half as many epochs", the digits as "photographs";
 - the committed .ipynb outputs of the cells that print the numbers must bear out what
-  the prose says now: on the bowl of lesson 06, tuned momentum and Adam end closer to
+  the prose says now: on the bowl of lesson 08, tuned momentum and Adam end closer to
   the minimum than tuned SGD (and so on, claim by claim, in `race_problems`); in lesson
-  07, the CNN, trained with the MLP's recipe, fits better and validates higher.
+  09, the CNN, trained with the MLP's recipe, fits better and validates higher.
 
 Each checker returns the list of claims that its input contradicts, so the tests below
 also show that each checker rejects the old outputs and text (the guards can fail).
@@ -26,14 +26,14 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 # Phrases of the false claims, lower case, compared after collapsing whitespace, so a
 # phrase split over two lines of the .md is still found.
 FALSE_CLAIMS = {
-    "06_optimizers": (
+    "08_optimizers": (
         "zig-zag is gone",       # tuned or not, momentum swings across the valley
         "no zig-zag",
         "tells the same story",  # the old loss plot disagreed with the old text
         "most textbooks",        # Polyak, Sutskever et al., Goodfellow et al., d2l: no (1 - beta)
         "textbook convention",
     ),
-    "07_capstone": (
+    "09_capstone": (
         "half as many epochs",   # the old CNN simply got half the epochs
         "needs twice as many",
         "photographs of handwritten",  # 4x4-block counts of scanned bitmaps, not photographs
@@ -59,7 +59,7 @@ def printed_by(notebook: Path, marker: str) -> str:
     return text
 
 
-# ---------------------------------------------------------------- lesson 06: the bowl
+# ---------------------------------------------------------------- lesson 08: the bowl
 
 LIMIT_LINE = re.compile(r"y shrinks only if lr < 2 / \S+ = (?P<limit>\S+);")
 RACE_LINE = re.compile(r"^(?P<name>\w+)\s+(?P<settings>lr=.*?)\s+widest swing in y\s+"
@@ -81,7 +81,7 @@ def parse_race(text: str) -> dict[str, dict[str, float]]:
 
 
 def race_problems(limit_text: str, race_text: str, lookahead_text: str) -> list[str]:
-    """The claims of lesson 06, sections 2, 4 and 5, that the printed numbers contradict."""
+    """The claims of lesson 08, sections 2, 4 and 5, that the printed numbers contradict."""
     limit_match = LIMIT_LINE.search(limit_text)
     look = LOOKAHEAD_LINE.search(lookahead_text)
     race = parse_race(race_text)
@@ -148,14 +148,14 @@ RMSprop  lr=0.1                   widest swing in y  1.00   distance after 50 st
 
 
 def test_lesson_06_prints_what_its_race_prose_claims():
-    notebook = NOTEBOOKS / "06_optimizers.ipynb"
+    notebook = NOTEBOOKS / "08_optimizers.ipynb"
     problems = race_problems(printed_by(notebook, "y shrinks only if"),
                              printed_by(notebook, "contestants = {"),
                              printed_by(notebook, "def lookahead_momentum"))
-    assert problems == [], f"06_optimizers.ipynb prints numbers that contradict: {problems}"
+    assert problems == [], f"08_optimizers.ipynb prints numbers that contradict: {problems}"
 
 
-# ---------------------------------------------------------------- lesson 07: MLP and CNN
+# ---------------------------------------------------------------- lesson 09: MLP and CNN
 
 MODEL_LINE = re.compile(r"^(?P<name>MLP|CNN): final training loss (?P<loss>\S+), best validation "
                         r"accuracy (?P<val>\S+)% at epoch \d+ of (?P<epochs>\d+)$", re.M)
@@ -164,7 +164,7 @@ FAR_BELOW = 10  # "far below": at least ten times lower (the scratch run: about 
 
 
 def comparison_problems(text: str) -> list[str]:
-    """The claims of lesson 07, section 8 and the summary, that the printed numbers contradict."""
+    """The claims of lesson 09, section 8 and the summary, that the printed numbers contradict."""
     models = {m["name"]: m for m in MODEL_LINE.finditer(text)}
     ahead = AHEAD_LINE.search(text)
     if set(models) != {"MLP", "CNN"} or ahead is None:
@@ -207,9 +207,9 @@ epochs where the CNN's validation accuracy is above the MLP's: 5 of 6
 
 
 def test_lesson_07_prints_what_its_comparison_prose_claims():
-    text = printed_by(NOTEBOOKS / "07_capstone.ipynb", "validation accuracy is above the MLP's")
+    text = printed_by(NOTEBOOKS / "09_capstone.ipynb", "validation accuracy is above the MLP's")
     problems = comparison_problems(text)
-    assert problems == [], f"07_capstone.ipynb prints numbers that contradict: {problems}"
+    assert problems == [], f"09_capstone.ipynb prints numbers that contradict: {problems}"
 
 
 # ---------------------------------------------------------------- the prose
@@ -226,7 +226,7 @@ def test_false_claim_finder_catches_the_old_sentences():
               "the zig-zag is gone. ... The formula above is the one found in most textbooks")
     old_07 = ("it reaches its best accuracy in\n  about half as many epochs ... real data: "
               "photographs of handwritten digits")
-    assert false_claims_in(old_06, FALSE_CLAIMS["06_optimizers"]) == ["zig-zag is gone",
+    assert false_claims_in(old_06, FALSE_CLAIMS["08_optimizers"]) == ["zig-zag is gone",
                                                                       "most textbooks"]
-    assert false_claims_in(old_07, FALSE_CLAIMS["07_capstone"]) == [
+    assert false_claims_in(old_07, FALSE_CLAIMS["09_capstone"]) == [
         "half as many epochs", "photographs of handwritten"]
