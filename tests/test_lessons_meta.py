@@ -40,19 +40,21 @@ else:  # pragma: no cover - Python 3.10
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
-# The seven lessons of the design, in order.
+# The nine lessons of the design, in order.
 ALL_LESSONS = (
     "01_numpy_backprop",
+    "02_build_autograd",
     "03_tensors",
     "04_autograd",
     "05_custom_functions",
     "06_modules",
+    "07_convnets",
     "08_optimizers",
     "09_capstone",
 )
 
 # Lessons that must be present (both .md and .ipynb). Lesson authors extend this as they
-# commit their lesson; once it lists all seven, the test also requires that nothing else
+# commit their lesson; once it lists all nine, the test also requires that nothing else
 # is in notebooks/.
 EXPECTED_LESSONS: tuple[str, ...] = (
     "01_numpy_backprop", "03_tensors", "04_autograd", "05_custom_functions", "06_modules",
