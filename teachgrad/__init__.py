@@ -85,6 +85,7 @@ from teachgrad.ops.compare import (
 from teachgrad.ops.convert import clone
 from teachgrad.ops.exp_log import exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, rsqrt
 from teachgrad.ops.extrema import all, amax, amin, any, argmax, argmin, max, min
+from teachgrad.ops.index_shape_api import FUNCTIONS as _INDEX_AND_SHAPE
 from teachgrad.ops.indexing import (
     flip,
     fliplr,
@@ -193,5 +194,8 @@ from teachgrad.tensor import Size, Tensor
 
 __version__ = "0.1.0"
 
+# torch's indexing and shaping breadth (scatter, einsum, tril, ...), registered in one place.
+globals().update(_INDEX_AND_SHAPE)
+
 # Last: the speed-ups replace reference functions of the modules imported above.
-from teachgrad import fast
+from teachgrad import fast  # noqa: E402 - after the registrations above

@@ -112,6 +112,9 @@ def attach(tensor_class: type) -> None:
         "abs_": inplace.abs_, "neg_": inplace.neg_, "floor_divide_": inplace.floor_divide_,
         "remainder_": inplace.remainder_, "masked_fill_": inplace.masked_fill_,
     }
+    from teachgrad.ops.index_shape_api import TENSOR_METHODS
+
+    methods.update(TENSOR_METHODS)
     for name, function in methods.items():
         setattr(tensor_class, name, function)
 

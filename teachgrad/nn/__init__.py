@@ -42,9 +42,12 @@ from teachgrad.nn.loss import (
     NLLLoss,
 )
 from teachgrad.nn.module import Module
+from teachgrad.nn.more_functional import MODULES as _MORE_MODULES
 from teachgrad.nn.normalization import BatchNorm1d, BatchNorm2d
 from teachgrad.nn.parameter import Parameter
 from teachgrad.nn.pooling import AvgPool2d, MaxPool2d
+
+globals().update(_MORE_MODULES)
 
 __all__ = [
     "CELU", "ELU", "SELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "Mish",
@@ -53,5 +56,5 @@ __all__ = [
     "CrossEntropyLoss", "Dropout", "Embedding", "Flatten", "Identity", "L1Loss", "LeakyReLU",
     "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module", "ModuleDict", "ModuleList",
     "NLLLoss", "Parameter", "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "functional",
-    "init",
+    "init", *_MORE_MODULES,
 ]

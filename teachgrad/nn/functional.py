@@ -571,3 +571,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
         )
     return _loss.BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight,
                                                     reduction)
+
+
+# torch.nn.functional's breadth (pad, interpolate, conv1d, ...), registered in one place.
+from teachgrad.nn.more_functional import FUNCTIONAL as _MORE  # noqa: E402
+
+globals().update(_MORE)

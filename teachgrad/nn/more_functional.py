@@ -1,0 +1,13 @@
+"""Where the breadth of torch.nn.functional and its layers is registered.
+
+Padding, resizing, 1-d and 3-d convolution and pooling, unpooling, attention and
+normalisation live in modules by concept (off the reading path). Listed here once, they
+become names of teachgrad.nn.functional (FUNCTIONAL) and of teachgrad.nn (MODULES).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FUNCTIONAL: dict[str, Any] = {}
+MODULES: dict[str, Any] = {}
