@@ -9,5 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-FUNCTIONAL: dict[str, Any] = {}
-MODULES: dict[str, Any] = {}
+from teachgrad.nn import padding as _padding
+
+FUNCTIONAL: dict[str, Any] = {
+    "pad": _padding.pad,
+}
+MODULES: dict[str, Any] = {
+    **_padding.LAYERS,
+}
