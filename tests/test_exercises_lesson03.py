@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from exercise_verdicts import assert_not_attempted, assert_wrong
 
@@ -189,3 +190,70 @@ def test_zero_negatives_accepts_clamp():
 )
 def test_zero_negatives_rejects(wrong):
     assert_wrong(lesson03.check_zero_negatives, wrong)
+
+
+# --- exercise 4: offset ----------------------------------------------------------------
+
+
+def offset(index, strides, storage_offset):
+    position = storage_offset
+    for i, stride in zip(index, strides):
+        position += i * stride
+    return position
+
+
+def offset_without_storage_offset(index, strides, storage_offset):
+    return sum(i * s for i, s in zip(index, strides))
+
+
+def offset_from_the_shape(index, strides, storage_offset):
+    """Wrong: assumes a fresh row-major tensor (the strides of view(3, 4) are (4, 1))."""
+    return storage_offset + sum(i * s for i, s in zip(index, (4, 1)[-len(index):]))
+
+
+def offset_strides_reversed(index, strides, storage_offset):
+    return storage_offset + sum(i * s for i, s in zip(index, reversed(strides)))
+
+
+def offset_as_a_list(index, strides, storage_offset):
+    return [storage_offset + sum(i * s for i, s in zip(index, strides))]
+
+
+def test_offset_accepts_reference(capsys):
+    lesson03.check_offset(offset)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [offset_without_storage_offset, offset_from_the_shape, offset_strides_reversed,
+     offset_as_a_list],
+)
+def test_offset_rejects(wrong):
+    assert_wrong(lesson03.check_offset, wrong)
+
+
+def test_offset_hint_names_the_missing_storage_offset():
+    assert_wrong(lesson03.check_offset, offset_without_storage_offset, match="storage_offset")
+
+
+def test_offset_stub_fails():
+    def stub(index, strides, storage_offset):
+        raise NotImplementedError("your turn")
+
+    assert_not_attempted(lesson03.check_offset, stub)
+
+
+def test_offset_cases_are_what_torch_says():
+    # Each view's values are its memory positions, and its offset is torch's storage_offset().
+    torch = pytest.importorskip("torch")
+    for made, view, base in lesson03._offset_cases():
+        start = lesson03._memory_offset(view, base)
+        values = view.numpy()
+        flat = base.numpy()
+        for index in np.ndindex(*view.shape):
+            assert flat[offset(index, view.stride(), start)] == values[index], made
+        expression = made.split(" (")[0].replace("arange", "torch.arange")
+        theirs = eval(expression, {"torch": torch})
+        assert theirs.storage_offset() == start, made
+        assert tuple(theirs.stride()) == tuple(view.stride()), made

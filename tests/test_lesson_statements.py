@@ -125,13 +125,57 @@ def network_problems(lesson01: str, other: str, *, training: bool) -> list[str]:
 
 
 @pytest.mark.parametrize(("name", "title", "training"), [
-    ("03_tensors", "Lesson 01's network, written with tensors", True),
     ("04_autograd", "lesson 01's network with autograd", False),
     ("06_modules", "`nn.Sequential`", False),
 ])
 def test_lesson01_network_comes_back_as_it_was(name: str, title: str, training: bool) -> None:
     lesson01 = md("01_numpy_backprop")
     assert network_problems(lesson01, section(md(name), title), training=training) == []
+
+
+def shared_problem_problems(text: str, previous: str) -> list[str]:
+    """How a section that brings lesson 01's network back strays from two_layer's problem.
+
+    It must take lesson 01's data, weights, learning rate and steps from
+    teachgrad.exercises.two_layer (float64 tensors by from_numpy), draw its curve over
+    lesson `previous`'s, and draw no random numbers of its own.
+    """
+    body = code(text)
+    problems = []
+    for needed, why in [("two_layer.problem()", "does not take lesson 01's data and weights"),
+                        ("teachgrad.from_numpy(", "does not keep them as float64 (from_numpy)"),
+                        ("two_layer.LEARNING_RATE", "does not use lesson 01's learning rate"),
+                        ("range(two_layer.STEPS)", "does not take lesson 01's number of steps"),
+                        (f'two_layer.curve("{previous}")',
+                         f"does not draw over lesson {previous}'s curve")]:
+        if needed not in body:
+            problems.append(why)
+    if re.search(r"\b(randn|rand|manual_seed)\(", body):
+        problems.append("draws random numbers of its own")
+    return problems
+
+
+@pytest.mark.parametrize(("name", "title", "previous"), [
+    ("03_tensors", "Lesson 01's network, written with tensors", "01"),
+])
+def test_lesson01_network_comes_back_with_lesson01s_problem(name: str, title: str,
+                                                            previous: str) -> None:
+    assert shared_problem_problems(section(md(name), title), previous) == []
+    # and the numbers two_layer hands out are lesson 01's own
+    from teachgrad.exercises import two_layer
+
+    lesson01 = md("01_numpy_backprop")
+    assert sizes(lesson01) == (two_layer.N, two_layer.D_IN, two_layer.H, two_layer.D_OUT)
+    assert float(re.search(r"train\(learning_rate=([^,)]+)\)", lesson01).group(1)) \
+        == two_layer.LEARNING_RATE
+    assert f"def train(learning_rate, steps={two_layer.STEPS})" in lesson01
+
+
+def test_shared_problem_check_finds_the_old_copy() -> None:
+    old = ("```python\nN, D_in, H, D_out = 64, 100, 50, 10\nlearning_rate = 1e-3\n\n"
+           "teachgrad.manual_seed(0)\nx = teachgrad.randn(N, D_in).to(device)\n"
+           "for step in range(300):\n    pass\n```\n")
+    assert len(shared_problem_problems(old, "01")) == 6
 
 
 def test_network_check_finds_the_old_copy() -> None:
@@ -347,9 +391,13 @@ def markdown_after(name: str, marker: str) -> str:
      "backward / forward multiplications: 1.09"),
     ("01_numpy_backprop", "backward_cost =", "all 5500 derivatives",
      "derivatives from one backward pass: 5500"),
-    # 02 section 12: how far the loss fell.
-    ("03_tensors", "orders of magnitude it fell", "more than 6 orders of magnitude",
-     "orders of magnitude it fell, at least: 6"),
+    # 03 section 12: where the loss starts, how far it falls, and lesson 01's curve again.
+    ("03_tensors", "orders of magnitude it fell", "a loss of about 893",
+     "loss at the start: 893"),
+    ("03_tensors", "orders of magnitude it fell", "more than 7 orders of magnitude",
+     "orders of magnitude it fell, at least: 7"),
+    ("03_tensors", 'lesson01 = two_layer.curve("01")', "The curves lie on top of each other",
+     "largest relative gap below 1e-9: True"),
 ])
 def test_printed_number_is_the_one_in_the_prose(name: str, marker: str, in_prose: str,
                                                 printed: str) -> None:

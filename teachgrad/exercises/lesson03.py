@@ -136,3 +136,76 @@ def check_zero_negatives(fn: Callable) -> str:
                 f"zero_negatives({x.tolist()}) gave {out.tolist()}, expected {expected.tolist()}"
             )
     return "Correct: negatives are zeroed in a copy and the input is untouched."
+
+
+# ------------------------------------------------------------------ exercise 4
+
+
+def _memory_offset(view: teachgrad.Tensor, base: teachgrad.Tensor) -> int:
+    """Where view's first element sits in base's memory, in elements (torch: storage_offset()).
+
+    teachgrad has no storage_offset(); the distance between the two data pointers says it.
+    """
+    return (view.data_ptr() - base.data_ptr()) // view.element_size()
+
+
+def _offset_cases() -> list[tuple[str, teachgrad.Tensor, teachgrad.Tensor]]:
+    """(how the view was made, the view, its base): each base is arange, so every value is
+    its own position in memory."""
+    flat = teachgrad.arange(60)
+    cube = flat.view(3, 4, 5)
+    matrix = flat.view(6, 10)
+    return [
+        ("arange(60).view(6, 10)", matrix, flat),
+        ("arange(60).view(6, 10).t()", matrix.t(), flat),
+        ("arange(60).view(6, 10)[2:5, 1:8:3]", matrix[2:5, 1:8:3], flat),
+        ("arange(60).view(3, 4, 5).permute(2, 0, 1)", cube.permute(2, 0, 1), flat),
+        ("arange(60).view(3, 4, 5)[1:, ::2, 3]", cube[1:, ::2, 3], flat),
+        ("arange(60)[7:19].view(3, 4)[1:, 1:]", flat[7:19].view(3, 4)[1:, 1:], flat),
+        ("arange(60)[5:8].view(3, 1).expand(3, 4)", flat[5:8].view(3, 1).expand(3, 4), flat),
+        ("arange(60)[17] (rank 0)", flat[17], flat),
+    ]
+
+
+def _contiguous_strides(shape: tuple) -> tuple:
+    strides, step = [], 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= size
+    return tuple(reversed(strides))
+
+
+@exercise
+def check_offset(fn: Callable) -> str:
+    """fn(index, strides, storage_offset) -> the memory position of element `index`."""
+    cases = _offset_cases()
+    for made, view, base in cases:
+        strides = tuple(view.stride())
+        start = _memory_offset(view, base)
+        values = view.numpy()
+        for index in np.ndindex(*view.shape):
+            expected = int(values[index])  # base is arange: a value is its position
+            got = fn(index, strides, start)
+            try:
+                position = int(got)
+                exact = position == got
+            except (TypeError, ValueError):
+                exact = False
+            where = (f"for element {index} of {made} (strides {strides}, "
+                     f"storage offset {start})")
+            if not exact:
+                raise AssertionError(f"{where} you returned {got!r}: return the position as "
+                                     "an int")
+            if position == expected:
+                continue
+            hint = "add index[d] * strides[d] over every dim d to storage_offset"
+            if position == expected - start:
+                hint = "you left out storage_offset: the view starts that far into memory"
+            elif position == start + sum(i * s for i, s in
+                                         zip(index, _contiguous_strides(view.shape))):
+                hint = ("you used the strides a fresh tensor of this shape would have; "
+                        "use the strides you were given")
+            raise AssertionError(f"{where} you returned {position}, but it sits at "
+                                 f"{expected}: {hint}")
+    return (f"Correct: every element of all {len(cases)} views is where your formula "
+            "says.")
