@@ -168,3 +168,133 @@ def test_pad_layers() -> None:
         same_repr(ours, theirs)
         dims = int(name[-2])
         check(ours, theirs, [randn(2, *[3] * (dims + 1))])
+
+
+# ------------------------------------------------------------------ conv1d, conv_transpose
+
+CONV1D_CASES = [
+    ((2, 3, 9), (4, 3, 3), {}),
+    ((2, 4, 9), (6, 2, 3), {"stride": 2, "padding": 1, "dilation": 2, "groups": 2}),
+    ((3, 8), (2, 3, 4), {"padding": "same"}),
+    ((1, 2, 6), (3, 2, 2), {"padding": "valid", "stride": (3,)}),
+]
+
+
+@pytest.mark.parametrize(("x_shape", "w_shape", "kwargs"), CONV1D_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_conv1d(x_shape: tuple, w_shape: tuple, kwargs: dict, dtype: Any) -> None:
+    ours, theirs = both_libraries(lambda lib, x, w, b: lib.conv1d(x, w, b, **kwargs))
+    check(ours, theirs, [randn(*x_shape, dtype=dtype), randn(*w_shape, dtype=dtype),
+                         randn(w_shape[0], dtype=dtype)])
+    ours, theirs = both_libraries(lambda lib, x, w: lib.conv1d(x, w, **kwargs))
+    check(ours, theirs, [randn(*x_shape, dtype=dtype), randn(*w_shape, dtype=dtype)])
+
+
+CONV_T_CASES = [
+    ((2, 3, 4, 4), (3, 2, 2, 2), {"stride": 2}),
+    ((2, 3, 4, 5), (3, 4, 3, 3), {"stride": 2, "padding": 1, "output_padding": 1}),
+    ((1, 2, 3, 3), (2, 3, 3, 2), {"dilation": 2, "padding": (2, 1)}),
+    ((2, 4, 3, 4), (4, 1, 2, 3), {"stride": (2, 3), "output_padding": (1, 2), "groups": 2}),
+    ((3, 4, 4), (3, 2, 3, 3), {"stride": 3, "padding": 1, "dilation": (1, 2),
+                               "output_padding": (2, 1)}),
+]
+
+
+@pytest.mark.parametrize(("x_shape", "w_shape", "kwargs"), CONV_T_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_conv_transpose2d(x_shape: tuple, w_shape: tuple, kwargs: dict, dtype: Any) -> None:
+    out_channels = w_shape[1] * kwargs.get("groups", 1)
+    ours, theirs = both_libraries(lambda lib, x, w, b: lib.conv_transpose2d(x, w, b, **kwargs))
+    check(ours, theirs, [randn(*x_shape, dtype=dtype), randn(*w_shape, dtype=dtype),
+                         randn(out_channels, dtype=dtype)])
+
+
+def test_conv3d_and_transposed_1d_3d() -> None:
+    ours, theirs = both_libraries(lambda lib, x, w, b: lib.conv3d(x, w, b, stride=(1, 2, 1),
+                                                                   padding=1))
+    check(ours, theirs, [randn(2, 2, 3, 4, 3), randn(3, 2, 2, 3, 2), randn(3)])
+    ours, theirs = both_libraries(lambda lib, x, w: lib.conv_transpose1d(
+        x, w, stride=2, padding=1, output_padding=1))
+    check(ours, theirs, [randn(2, 3, 5), randn(3, 2, 3)])
+    ours, theirs = both_libraries(lambda lib, x, w: lib.conv_transpose3d(x, w, stride=2))
+    check(ours, theirs, [randn(1, 2, 2, 3, 2), randn(2, 2, 2, 1, 2)])
+
+
+@pytest.mark.parametrize(("call", "shapes"), [
+    (lambda lib, x, w: lib.conv1d(x, w), [(7,), (4, 3, 3)]),
+    (lambda lib, x, w: lib.conv1d(x, w), [(2, 3, 7), (4, 2, 3)]),
+    (lambda lib, x, w: lib.conv1d(x, w), [(2, 3, 7), (4, 3)]),
+    (lambda lib, x, w: lib.conv1d(x, w), [(2, 3, 7), (4, 3, 9)]),
+    (lambda lib, x, w: lib.conv1d(x, w, padding="same", stride=2), [(2, 3, 7), (4, 3, 3)]),
+    (lambda lib, x, w: lib.conv1d(x, w, padding="foo"), [(2, 3, 7), (4, 3, 3)]),
+    (lambda lib, x, w: lib.conv1d(x, w, stride=0), [(2, 3, 7), (4, 3, 3)]),
+    (lambda lib, x, w: lib.conv1d(x, w, padding=-1), [(2, 3, 7), (4, 3, 3)]),
+    (lambda lib, x, w: lib.conv1d(x, w, stride=(1, 2)), [(2, 3, 7), (4, 3, 3)]),
+    (lambda lib, x, w: lib.conv_transpose2d(x, w, stride=2, output_padding=2),
+     [(2, 3, 5, 5), (3, 4, 3, 3)]),
+    (lambda lib, x, w: lib.conv_transpose2d(x, w, padding="same"), [(2, 3, 5, 5), (3, 4, 3, 3)]),
+    (lambda lib, x, w: lib.conv_transpose2d(x, w), [(2, 2, 5, 5), (3, 4, 3, 3)]),
+    (lambda lib, x, w: lib.conv_transpose2d(x, w, groups=2), [(2, 3, 5, 5), (3, 4, 3, 3)]),
+    (lambda lib, x, w: lib.conv_transpose2d(x, w), [(5, 5), (3, 4, 3, 3)]),
+])
+def test_conv_errors(call: Callable, shapes: list) -> None:
+    ours, theirs = both_libraries(call)
+    same_error(ours, [randn(*shape) for shape in shapes], theirs)
+
+
+def test_conv_bias_and_dtype_errors() -> None:
+    ours, theirs = both_libraries(lambda lib, x, w, b: lib.conv1d(x, w, b))
+    same_error(ours, [randn(2, 3, 7), randn(4, 3, 3), randn(3)], theirs)
+    same_error(ours, [randn(2, 3, 7), randn(4, 3, 3, dtype=np.float32), randn(4)], theirs)
+    ours, theirs = both_libraries(lambda lib, x, w, b: lib.conv_transpose2d(x, w, b))
+    same_error(ours, [randn(2, 3, 5, 5), randn(3, 4, 3, 3), randn(3)], theirs)
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs", "shape"), [
+    ("Conv1d", (2, 3, 3), {}, (2, 2, 6)),
+    ("Conv1d", (2, 4, 3), {"padding": "same", "groups": 2, "padding_mode": "circular"},
+     (2, 2, 6)),
+    ("Conv1d", (2, 4, 3), {"padding": 2, "padding_mode": "reflect", "bias": False}, (2, 5)),
+    ("Conv1d", (3, 3, 2), {"stride": 2, "dilation": 2, "padding_mode": "replicate",
+                           "padding": 1}, (1, 3, 7)),
+    ("Conv3d", (2, 3, 2), {"stride": (1, 2, 1)}, (1, 2, 3, 4, 3)),
+    ("ConvTranspose2d", (2, 3, 2, 2), {}, (2, 2, 3, 3)),
+    ("ConvTranspose2d", (2, 3, 3, 2, 1, 1), {"bias": False, "dilation": 2}, (1, 2, 3, 3)),
+    ("ConvTranspose2d", (4, 2, (2, 3)), {"groups": 2, "stride": (1, 2)}, (4, 3, 3)),
+    ("ConvTranspose1d", (2, 3, 3), {"stride": 2}, (2, 2, 4)),
+])
+def test_conv_layers(name: str, args: tuple, kwargs: dict, shape: tuple) -> None:
+    torch.manual_seed(0)
+    theirs = getattr(torch.nn, name)(*args, **kwargs)
+    ours = getattr(tnn, name)(*args, **kwargs)
+    same_repr(ours, theirs)
+    assert [tuple(p.shape) for p in ours.parameters()] == \
+        [tuple(p.shape) for p in theirs.parameters()]
+    # torch's default init: weight and bias uniform within 1/sqrt(fan_in), fan_in from the
+    # weight's dim 1 and kernel; a sample of that size spreads over most of the range.
+    weight = theirs.weight
+    bound = 1 / np.sqrt(weight.shape[1] * int(np.prod(weight.shape[2:])))
+    for mine in ours.parameters():
+        spread = float(mine.detach().abs().max())
+        assert spread <= bound + 1e-7
+        assert mine.numel() < 8 or spread > bound / 2
+    ours.load_state_dict({k: teachgrad.tensor(v.detach().numpy().copy())
+                          for k, v in theirs.state_dict().items()})
+    check(ours, theirs, [randn(*shape, dtype=np.float32)], grad_fn=True)
+
+
+def test_conv_transpose_output_size() -> None:
+    theirs = torch.nn.ConvTranspose2d(3, 4, 3, stride=2)
+    ours = tnn.ConvTranspose2d(3, 4, 3, stride=2)
+    ours.load_state_dict({k: teachgrad.tensor(v.detach().numpy().copy())
+                          for k, v in theirs.state_dict().items()})
+    x = randn(2, 3, 5, 5, dtype=np.float32)
+    for size in ([12, 12], [2, 4, 11, 12]):
+        check(lambda t, s=size: ours(t, output_size=s), lambda t, s=size: theirs(t, output_size=s),
+              [x])
+    same_error(lambda t: ours(t, output_size=[14, 14]), [x],
+               lambda t: theirs(t, output_size=[14, 14]))
+    assert_same_error(lambda: tnn.ConvTranspose2d(3, 4, 3, padding_mode="reflect"),
+                      lambda: torch.nn.ConvTranspose2d(3, 4, 3, padding_mode="reflect"))
+    assert_same_error(lambda: tnn.Conv1d(3, 4, 3, stride=2, padding="same"),
+                      lambda: torch.nn.Conv1d(3, 4, 3, stride=2, padding="same"))

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from teachgrad.nn import conv_nd as _conv_nd
 from teachgrad.nn import padding as _padding
 
 FUNCTIONAL: dict[str, Any] = {
     "pad": _padding.pad,
+    **_conv_nd.FUNCTIONS,
 }
 MODULES: dict[str, Any] = {
     **_padding.LAYERS,
+    **_conv_nd.LAYERS,
 }

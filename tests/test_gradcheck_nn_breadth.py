@@ -1,0 +1,90 @@
+"""Finite-difference gradient checks (float64) for nn.functional's breadth.
+
+Each case is small: gradcheck perturbs every input element twice. Values that a max
+could tie on are drawn distinct, so finite differences see one winner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+import teachgrad
+import teachgrad.nn.functional as F
+from teachgrad.autograd import gradcheck
+
+RNG = np.random.default_rng(7)
+
+
+def leaf(*shape: int) -> teachgrad.Tensor:
+    return teachgrad.tensor(RNG.standard_normal(shape), requires_grad=True)
+
+
+def distinct(*shape: int) -> teachgrad.Tensor:
+    count = int(np.prod(shape))
+    values = RNG.permutation(count).reshape(shape) * 0.37 - count * 0.15
+    return teachgrad.tensor(values.astype(np.float64), requires_grad=True)
+
+
+CASES: dict[str, tuple[Callable, Callable]] = {
+    "pad-constant": (lambda x: F.pad(x, (1, -1, 2, 0), value=0.5), lambda: [leaf(2, 3, 3)]),
+    "pad-reflect": (lambda x: F.pad(x, (2, 1, 0, 2), mode="reflect"), lambda: [leaf(1, 3, 4)]),
+    "pad-replicate": (lambda x: F.pad(x, (2, -1), mode="replicate"), lambda: [leaf(2, 3)]),
+    "pad-circular": (lambda x: F.pad(x, (1, 2, 1, 0, 1, 1), mode="circular"),
+                     lambda: [leaf(1, 2, 2, 3)]),
+    "conv1d": (lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1, dilation=2, groups=2),
+               lambda: [leaf(2, 4, 7), leaf(4, 2, 2), leaf(4)]),
+    "conv3d": (lambda x, w: F.conv3d(x, w, padding=(1, 0, 1)),
+               lambda: [leaf(1, 2, 3, 2, 3), leaf(2, 2, 2, 2, 2)]),
+    "conv_transpose2d": (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1,
+                                                            output_padding=1, dilation=(1, 2)),
+                         lambda: [leaf(2, 2, 3, 2), leaf(2, 3, 2, 2), leaf(3)]),
+    "conv_transpose2d-groups": (lambda x, w: F.conv_transpose2d(x, w, stride=(1, 2), groups=2),
+                                lambda: [leaf(1, 4, 2, 3), leaf(4, 1, 2, 2)]),
+}
+
+
+def case(name: str) -> Callable:
+    def register(builder: Callable) -> Callable:
+        CASES[name] = builder()
+        return builder
+
+    return register
+
+
+def second_order(fn: Callable, inputs: list) -> None:
+    """Gradients of the gradient: backward of the op's backward, also by differences."""
+    weights = teachgrad.tensor(RNG.standard_normal(tuple(fn(*inputs).shape)))
+
+    def grads(*xs: teachgrad.Tensor) -> tuple:
+        with teachgrad.enable_grad():  # gradcheck's differences run without recording
+            xs = tuple(x if x.requires_grad else x.detach().requires_grad_() for x in xs)
+            out = (fn(*xs) * weights).sum()
+            return teachgrad.autograd.grad(out, xs, create_graph=True)
+
+    assert gradcheck(grads, inputs)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_gradcheck(name: str) -> None:
+    fn, make = CASES[name]
+    assert gradcheck(fn, make())
+
+
+# Convolutions are linear in each input: their second derivatives are the cross terms
+# (x with w), which run backward's own ops (Im2Col/Col2Im and products) backwards.
+SECOND_ORDER = {
+    "conv1d": (lambda x, w: F.conv1d(x, w, stride=2, padding=1, groups=2),
+               lambda: [leaf(1, 4, 5), leaf(2, 2, 2)]),
+    "conv_transpose2d": (lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1,
+                                                         output_padding=1),
+                         lambda: [leaf(1, 2, 2, 2), leaf(2, 2, 2, 2)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_ORDER))
+def test_second_order(name: str) -> None:
+    fn, make = SECOND_ORDER[name]
+    second_order(fn, make())
