@@ -157,6 +157,7 @@ def shared_problem_problems(text: str, previous: str) -> list[str]:
 
 @pytest.mark.parametrize(("name", "title", "previous"), [
     ("03_tensors", "Lesson 01's network, written with tensors", "01"),
+    ("05_custom_functions", "A first Function: ReLU", "04"),
 ])
 def test_lesson01_network_comes_back_with_lesson01s_problem(name: str, title: str,
                                                             previous: str) -> None:
@@ -392,6 +393,10 @@ def markdown_after(name: str, marker: str) -> str:
     ("01_numpy_backprop", "backward_cost =", "all 5500 derivatives",
      "derivatives from one backward pass: 5500"),
     # 03 section 12: where the loss starts, how far it falls, and lesson 01's curve again.
+    # 05 section 1: MyReLU's curve against lesson 04's, the same to the bit.
+    ("05_custom_functions", 'lesson04_losses = two_layer.curve("04")',
+     "the largest difference is 0.0",
+     "largest difference between the two loss curves, over 300 steps: 0.0"),
     ("03_tensors", "orders of magnitude it fell", "a loss of about 893",
      "loss at the start: 893"),
     ("03_tensors", "orders of magnitude it fell", "more than 7 orders of magnitude",
