@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
-from exercise_verdicts import assert_not_attempted, assert_wrong
+from exercise_verdicts import assert_correct, assert_not_attempted, assert_wrong
 
 import teachgrad
 from teachgrad.exercises import lesson08
+
+LESSON = Path(__file__).resolve().parents[1] / "notebooks" / "08_optimizers.md"
 
 # --- exercise 1: momentum, PyTorch's way --------------------------------------------------
 
@@ -191,3 +196,113 @@ def test_pick_lr_accepts_good_answers(answer, capsys):
 )
 def test_pick_lr_rejects_wrong_answers(answer, message):
     assert_wrong(lesson08.check_pick_lr, answer, match=message)
+
+
+# --- exercise 4: Adagrad on lesson 01's network ----------------------------------------------
+
+
+class HandAdagrad:
+    """The reference answer (as folded in the lesson; the test below runs the lesson's copy)."""
+
+    def __init__(self, params, lr=1e-2, eps=1e-10):
+        self.params = list(params)
+        self.lr, self.eps = lr, eps
+        self.sums = [teachgrad.zeros_like(p) for p in self.params]
+
+    @teachgrad.no_grad()
+    def step(self):
+        for p, s in zip(self.params, self.sums):
+            s.add_(p.grad**2)
+            p -= self.lr * p.grad / (s.sqrt() + self.eps)
+
+
+def folded_solution(check_name: str) -> str:
+    """The reference solution folded under the lesson's cell that calls check_name."""
+    text = LESSON.read_text()
+    call = text.index(f"lesson08.{check_name}(")
+    folded = re.compile(r"<details>\n<summary>Reference solution</summary>\n\n"
+                        r"```python\n(.*?)\n```", re.S).search(text, call)
+    assert folded, f"no folded reference solution after {check_name}"
+    return folded.group(1)
+
+
+def test_adagrad_accepts_the_lessons_folded_solution():
+    namespace = {"teachgrad": teachgrad}
+    exec(folded_solution("check_adagrad"), namespace)
+    assert_correct(lesson08.check_adagrad, namespace["HandAdagrad"])
+
+
+def test_adagrad_accepts_reference(capsys):
+    lesson08.check_adagrad(HandAdagrad)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def _adagrad(update):
+    class Variant(HandAdagrad):
+        @teachgrad.no_grad()
+        def step(self):
+            for i, p in enumerate(self.params):
+                update(self, i, p, p.grad)
+
+    return Variant
+
+
+def _running_average(self, i, p, g):
+    self.sums[i].mul_(0.99).add_(0.01 * g**2)
+    p -= self.lr * g / (self.sums[i].sqrt() + self.eps)
+
+
+def _rebinds(self, i, p, g):
+    s = self.sums[i]
+    s = s + g**2  # a new tensor: the stored sum stays zero
+    p -= self.lr * g / (s.sqrt() + self.eps)
+
+
+def _sums_abs(self, i, p, g):
+    self.sums[i].add_(g.abs())
+    p -= self.lr * g / (self.sums[i].sqrt() + self.eps)
+
+
+def _divides_first(self, i, p, g):
+    p -= self.lr * g / (self.sums[i].sqrt() + self.eps)
+    self.sums[i].add_(g**2)
+
+
+def _no_sqrt(self, i, p, g):
+    self.sums[i].add_(g**2)
+    p -= self.lr * g / (self.sums[i] + self.eps)
+
+
+def _eps_inside(self, i, p, g):
+    self.sums[i].add_(g**2)
+    p -= self.lr * g / (self.sums[i] + self.eps).sqrt()
+
+
+def _wrong_sign(self, i, p, g):
+    self.sums[i].add_(g**2)
+    p += self.lr * g / (self.sums[i].sqrt() + self.eps)
+
+
+@pytest.mark.parametrize(
+    ("update", "message"),
+    [
+        (_running_average, "RMSprop"),
+        (_rebinds, "not remembered"),
+        (_sums_abs, r"\|g\|"),
+        (_divides_first, "add g\\*\\*2 to s first"),
+        (_no_sqrt, "square root"),
+        (_eps_inside, "inside the square root"),
+        (_wrong_sign, "optim.Adagrad it is"),
+    ],
+    ids=lambda v: getattr(v, "__name__", None),
+)
+def test_adagrad_rejects_wrong_answers(update, message):
+    assert_wrong(lesson08.check_adagrad, _adagrad(update), match=message)
+
+
+def test_adagrad_stub_is_not_attempted():
+    class Stub:
+        def __init__(self, params, lr=1e-2, eps=1e-10):
+            raise NotImplementedError("your turn")
+
+    assert_not_attempted(lesson08.check_adagrad, Stub)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import numpy as np
 import pytest
-from exercise_verdicts import assert_not_attempted, assert_wrong
+from exercise_verdicts import assert_correct, assert_not_attempted, assert_wrong
 
 import teachgrad
 import teachgrad.nn.functional as F
@@ -11,6 +15,157 @@ from teachgrad import optim
 from teachgrad.exercises import lesson09
 
 pytest.importorskip("sklearn", reason="exercise 3 trains on the digits, which scikit-learn ships")
+
+LESSON = Path(__file__).resolve().parents[1] / "notebooks" / "09_capstone.md"
+
+# --- section 3: a DataLoader of your own ----------------------------------------------------
+
+
+class MyDataLoader:
+    """The reference answer (as folded in the lesson; the test below runs the lesson's copy)."""
+
+    def __init__(self, dataset, batch_size, shuffle=False, generator=None):
+        self.dataset, self.batch_size = dataset, batch_size
+        self.shuffle, self.generator = shuffle, generator
+
+    def __len__(self):
+        return -(-len(self.dataset) // self.batch_size)
+
+    def __iter__(self):
+        n = len(self.dataset)
+        if self.shuffle:
+            order = teachgrad.randperm(n, generator=self.generator).tolist()
+        else:
+            order = list(range(n))
+        for start in range(0, n, self.batch_size):
+            samples = [self.dataset[i] for i in order[start:start + self.batch_size]]
+            yield [teachgrad.stack(field) for field in zip(*samples)]
+
+
+def folded_solution(check_name: str) -> str:
+    """The reference solution folded under the lesson's cell that calls check_name."""
+    text = LESSON.read_text()
+    call = text.index(f"lesson09.{check_name}(")
+    folded = re.compile(r"<details>\n<summary>Reference solution</summary>\n\n"
+                        r"```python\n(.*?)\n```", re.S).search(text, call)
+    assert folded, f"no folded reference solution after {check_name}"
+    return folded.group(1)
+
+
+def test_data_loader_accepts_the_lessons_folded_solution():
+    namespace = {"teachgrad": teachgrad}
+    exec(folded_solution("check_data_loader"), namespace)
+    assert_correct(lesson09.check_data_loader, namespace["MyDataLoader"])
+
+
+class IndexedAtOnce(MyDataLoader):
+    """Also right: TensorDataset indexes each tensor with the whole list of indices."""
+
+    def __iter__(self):
+        n = len(self.dataset)
+        order = (teachgrad.randperm(n, generator=self.generator) if self.shuffle
+                 else teachgrad.arange(n))
+        for start in range(0, n, self.batch_size):
+            yield self.dataset[order[start:start + self.batch_size]]
+
+
+@pytest.mark.parametrize("answer", [MyDataLoader, IndexedAtOnce])
+def test_data_loader_accepts_reference(answer, capsys):
+    lesson09.check_data_loader(answer)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+class DropsLast(MyDataLoader):
+    def __len__(self):
+        return len(self.dataset) // self.batch_size
+
+    def __iter__(self):
+        for batch in super().__iter__():
+            if len(batch[1]) == self.batch_size:
+                yield batch
+
+
+class LenRoundsDown(MyDataLoader):
+    def __len__(self):
+        return len(self.dataset) // self.batch_size
+
+
+class IgnoresShuffle(MyDataLoader):
+    def __init__(self, dataset, batch_size, shuffle=False, generator=None):
+        super().__init__(dataset, batch_size, False, generator)
+
+
+class GlobalGenerator(MyDataLoader):
+    def __iter__(self):
+        self.generator = None  # teachgrad.randperm then draws from the global generator
+        return super().__iter__()
+
+
+class NumpyShuffle(MyDataLoader):
+    def __iter__(self):
+        n = len(self.dataset)
+        order = np.random.default_rng(42).permutation(n).tolist() if self.shuffle else range(n)
+        order = list(order)
+        for start in range(0, n, self.batch_size):
+            samples = [self.dataset[i] for i in order[start:start + self.batch_size]]
+            yield [teachgrad.stack(field) for field in zip(*samples)]
+
+
+class ShufflesOnce(MyDataLoader):
+    def __init__(self, dataset, batch_size, shuffle=False, generator=None):
+        super().__init__(dataset, batch_size, shuffle, generator)
+        n = len(dataset)
+        self.order = (teachgrad.randperm(n, generator=generator).tolist() if shuffle
+                      else list(range(n)))
+
+    def __iter__(self):
+        for start in range(0, len(self.order), self.batch_size):
+            samples = [self.dataset[i] for i in self.order[start:start + self.batch_size]]
+            yield [teachgrad.stack(field) for field in zip(*samples)]
+
+
+class NotCollated(MyDataLoader):
+    def __iter__(self):
+        for images, labels in super().__iter__():
+            yield list(zip(images, labels))
+
+
+class Concatenated(MyDataLoader):
+    """cat instead of stack: a batch of scalar labels cannot be concatenated."""
+
+    def __iter__(self):
+        for images, labels in super().__iter__():
+            yield [images.reshape(-1), labels]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "message"),
+    [
+        (DropsLast, "never came"),
+        (LenRoundsDown, "round up"),
+        (IgnoresShuffle, "in order"),
+        (GlobalGenerator, "own generator"),
+        (NumpyShuffle, "own generator"),
+        (ShufflesOnce, "second pass"),
+        (NotCollated, "collate"),
+        (Concatenated, "shape"),
+    ],
+    ids=lambda v: getattr(v, "__name__", None),
+)
+def test_data_loader_rejects(wrong, message):
+    assert_wrong(lesson09.check_data_loader, wrong, match=message)
+
+
+def test_data_loader_stub_is_not_attempted():
+    class Stub:
+        def __init__(self, dataset, batch_size, shuffle=False, generator=None):
+            raise NotImplementedError("your turn")
+
+        def __iter__(self):
+            raise NotImplementedError("your turn")
+
+    assert_not_attempted(lesson09.check_data_loader, Stub)
+
 
 # --- exercise 1: evaluate -------------------------------------------------------------------
 

@@ -6,8 +6,10 @@ Two kinds of guard:
   textbooks", the CNN that needs "half as many epochs", the digits as "photographs";
 - the committed .ipynb outputs of the cells that print the numbers must bear out what
   the prose says now: on the bowl of lesson 08, tuned momentum and Adam end closer to
-  the minimum than tuned SGD (and so on, claim by claim, in `race_problems`); in lesson
-  09, the CNN, trained with the MLP's recipe, fits better and validates higher.
+  the minimum than tuned SGD (and so on, claim by claim, in `race_problems`); lesson 01's
+  network trained by optim.SGD gives lesson 06's losses, and optim.Adam at 1e-2 beats it
+  where Adam at SGD's 1e-3 does not (`two_layer_problems`); in lesson 09, the CNN,
+  trained with the MLP's recipe, fits better and validates higher.
 
 Each checker returns the list of claims that its input contradicts, so the tests below
 also show that each checker rejects the old outputs and text (the guards can fail).
@@ -147,11 +149,71 @@ RMSprop  lr=0.1                   widest swing in y  1.00   distance after 50 st
     assert race_problems(old_limit, old_output, SCRATCH_LOOKAHEAD) != []
 
 
-def test_lesson_06_prints_what_its_race_prose_claims():
+def test_lesson_08_prints_what_its_race_prose_claims():
     notebook = NOTEBOOKS / "08_optimizers.ipynb"
     problems = race_problems(printed_by(notebook, "y shrinks only if"),
                              printed_by(notebook, "contestants = {"),
                              printed_by(notebook, "def lookahead_momentum"))
+    assert problems == [], f"08_optimizers.ipynb prints numbers that contradict: {problems}"
+
+
+# ---------------------------------------------------------------- lesson 08: lesson 01's network
+
+SGD_GAP_LINE = re.compile(r"largest difference from lesson 06's losses: (?P<gap>\S+)$", re.M)
+TABLE_LINE = re.compile(r"^(?P<name>SGD lr=1e-3|Adam lr=1e-3|Adam lr=1e-2)\s+(?P<losses>[^(]+)"
+                        r"\(the loss rose at (?P<rises>\d+) steps\)$", re.M)
+
+
+def two_layer_problems(sgd_text: str, adam_text: str) -> list[str]:
+    """The claims of lesson 08, sections 1 and 3.6 and the summary, that the output contradicts."""
+    gap = SGD_GAP_LINE.search(sgd_text)
+    table = {m["name"]: ([float(v) for v in m["losses"].split()], int(m["rises"]))
+             for m in TABLE_LINE.finditer(adam_text)}
+    if gap is None or len(table) != 3:
+        return ["the SGD/lesson 06 gap or the SGD/Adam table is not printed in the expected form"]
+    (sgd, sgd_rises), (slow, slow_rises), (adam, adam_rises) = (
+        table[name] for name in ("SGD lr=1e-3", "Adam lr=1e-3", "Adam lr=1e-2"))
+    claims = {
+        "optim.SGD gives lesson 06's losses exactly": float(gap["gap"]) == 0,
+        "Adam at 1e-2 is ahead of SGD at every step of the table":
+            all(a < s for a, s in zip(adam, sgd)),
+        "Adam at 1e-2 ends more than six orders of magnitude below SGD":
+            adam[-1] * 1e6 < sgd[-1],
+        "Adam at 1e-3 is behind SGD at every step of the table":
+            all(a > s for a, s in zip(slow, sgd)),
+        "neither loss ever rose": sgd_rises == adam_rises == slow_rises == 0,
+    }
+    return [claim for claim, holds in claims.items() if not holds]
+
+
+SCRATCH_SGD = "largest difference from lesson 06's losses: 0.0\n"
+SCRATCH_ADAM = """\
+loss before step:        10        50       100       300
+SGD lr=1e-3             191      3.06     0.145  4.89e-05   (the loss rose at 0 steps)
+Adam lr=1e-3            671       221      39.4    0.0594   (the loss rose at 0 steps)
+Adam lr=1e-2            120      1.04   0.00605   5.9e-12   (the loss rose at 0 steps)
+"""
+
+
+def test_two_layer_checker_accepts_the_scratch_run():
+    assert two_layer_problems(SCRATCH_SGD, SCRATCH_ADAM) == []
+
+
+def test_two_layer_checker_rejects_a_gap_and_an_adam_that_lags():
+    assert two_layer_problems("largest difference from lesson 06's losses: 1e-12\n",
+                              SCRATCH_ADAM) == ["optim.SGD gives lesson 06's losses exactly"]
+    lagging = SCRATCH_ADAM.replace("120      1.04   0.00605   5.9e-12   (the loss rose at 0",
+                                   "120      1.04   0.00605   1.2e-05   (the loss rose at 3")
+    assert two_layer_problems(SCRATCH_SGD, lagging) == [
+        "Adam at 1e-2 ends more than six orders of magnitude below SGD",
+        "neither loss ever rose"]
+    assert two_layer_problems(SCRATCH_SGD, "") != []
+
+
+def test_lesson_08_prints_what_its_two_layer_prose_claims():
+    notebook = NOTEBOOKS / "08_optimizers.ipynb"
+    problems = two_layer_problems(printed_by(notebook, "largest difference from lesson 06"),
+                                  printed_by(notebook, "adam_losses = {"))
     assert problems == [], f"08_optimizers.ipynb prints numbers that contradict: {problems}"
 
 
@@ -206,7 +268,7 @@ epochs where the CNN's validation accuracy is above the MLP's: 5 of 6
     assert comparison_problems(old.replace("98.3%", "96.0%")) != []
 
 
-def test_lesson_07_prints_what_its_comparison_prose_claims():
+def test_lesson_09_prints_what_its_comparison_prose_claims():
     text = printed_by(NOTEBOOKS / "09_capstone.ipynb", "validation accuracy is above the MLP's")
     problems = comparison_problems(text)
     assert problems == [], f"09_capstone.ipynb prints numbers that contradict: {problems}"

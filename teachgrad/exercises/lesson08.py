@@ -1,7 +1,8 @@
 """Checks for the exercises of lesson 08 (optimizers).
 
 Each check trains with the learner's optimizer (or learning rate) and with
-teachgrad.optim from the same start, raises AssertionError with a hint on the first
+teachgrad.optim from the same start (a small float32 network, or for Adagrad lesson 01's
+two-layer network in float64), raises AssertionError with a hint on the first
 difference (naming the classic mistake when it recognises one), and returns a confirmation
 when everything agrees.
 """
@@ -16,6 +17,7 @@ import numpy as np
 
 import teachgrad
 from teachgrad import nn, optim
+from teachgrad.exercises import two_layer
 from teachgrad.exercises.verdict import exercise
 
 STEPS = 10
@@ -306,3 +308,99 @@ def check_pick_lr(pick_lr: Callable[[list[float]], float]) -> str:
         )
     return (f"Correct: gradient descent converges on all {len(BOWLS)} bowls (the slowest took "
             f"{slowest} of {LR_STEPS} steps).")
+
+
+# ------------------------------------------------------------------ exercise 4
+
+ADAGRAD_STEPS = 20
+
+
+def _train_two_layer(make: Callable[[list], Any], name: str = "your optimizer"
+                     ) -> tuple[list[np.ndarray], float]:
+    """Lesson 01's network (float64, lesson 01's starting weights) after ADAGRAD_STEPS steps
+    of make(params): its parameters as arrays, and its loss at the end."""
+    x, y, _, _ = (teachgrad.from_numpy(array) for array in two_layer.problem())
+    model = two_layer.two_layer_model()
+    params = list(model.parameters())
+    opt = _run(f"creating {name}", lambda: make(params))
+    loss_fn = nn.MSELoss(reduction="sum")
+    for _ in range(ADAGRAD_STEPS):
+        for p in params:
+            p.grad = None
+        loss_fn(model(x), y).backward()
+        _run(f"{name}.step()", opt.step)
+    with teachgrad.no_grad():
+        loss = loss_fn(model(x), y).item()
+    return [p.detach().numpy().copy() for p in params], loss
+
+
+def _same64(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    """Equal to float64 rounding (tight enough to tell sqrt(s) + eps from sqrt(s + eps))."""
+    return all(u.shape == v.shape and np.allclose(u, v, rtol=1e-10, atol=1e-13)
+               for u, v in zip(a, b))
+
+
+def _adagrad_rule(lr: float, eps: float, mistake: str) -> Callable[[list], Any]:
+    def update(p, g, state, t):
+        s = _buffer(state, p, "s")
+        if mistake == "average":
+            s.mul_(0.99).add_(0.01 * g * g)
+        elif mistake == "forgets":
+            s.copy_(g * g)
+        elif mistake == "abs":
+            s.add_(g.abs())
+        elif mistake != "late":
+            s.add_(g * g)
+        if mistake == "no sqrt":
+            p -= lr * g / (s + eps)
+        elif mistake == "eps inside":
+            p -= lr * g / (s + eps).sqrt()
+        else:
+            p -= lr * g / (s.sqrt() + eps)
+        if mistake == "late":
+            s.add_(g * g)
+
+    return lambda ps: _Rule(ps, update)
+
+
+_ADAGRAD_HINTS = {
+    "average": "s is a running average of g**2 (that is RMSprop): Adagrad keeps the *sum* of "
+               "every past g**2, s += g**2, so its steps only ever shrink",
+    "forgets": "s holds only this step's g**2: it is not remembered between steps. Create one "
+               "sum per parameter in __init__ and add to it in place (s.add_(...)); "
+               "`s = s + g**2` only rebinds a local name",
+    "abs": "s adds up |g|: Adagrad adds up the squares, s += g**2",
+    "late": "the division uses the sum from before this step: add g**2 to s first, then divide "
+            "(on the first step s is still 0 and the step is huge)",
+    "no sqrt": "the gradient is divided by s itself: divide by its square root, sqrt(s) + eps",
+    "eps inside": "eps is added inside the square root: Adagrad divides by sqrt(s) + eps",
+}
+
+
+@exercise
+def check_adagrad(optimizer_class: type) -> str:
+    """optimizer_class(params, lr=1e-2, eps=1e-10) with step(): Adagrad, as optim.Adagrad."""
+    if not isinstance(optimizer_class, type):
+        raise AssertionError(f"pass the class itself, HandAdagrad (got {optimizer_class!r})")
+    for lr, eps in ((0.01, 1e-10), (0.003, 1e-3)):
+        call = f"HandAdagrad(params, lr={lr}, eps={eps})"
+        got, loss = _train_two_layer(functools.partial(optimizer_class, lr=lr, eps=eps),
+                                     name=call)
+        expected, expected_loss = _train_two_layer(
+            functools.partial(optim.Adagrad, lr=lr, eps=eps))
+        if _same64(got, expected):
+            continue
+        if not all(np.isfinite(values).all() for values in got):
+            raise AssertionError(f"{call}: after {ADAGRAD_STEPS} steps some weights are NaN or "
+                                 "infinite. " + _ADAGRAD_HINTS["late"])
+        for mistake, hint in _ADAGRAD_HINTS.items():
+            if _same64(got, _train_two_layer(_adagrad_rule(lr, eps, mistake))[0]):
+                raise AssertionError(f"{call}, {ADAGRAD_STEPS} steps on lesson 01's network: "
+                                     f"{hint}")
+        raise AssertionError(
+            f"{call}: after {ADAGRAD_STEPS} steps on lesson 01's network the loss is {loss:.6g}; "
+            f"with optim.Adagrad it is {expected_loss:.6g} (largest weight difference "
+            f"{_largest_difference(got, expected):.2g}). Per step: s += g**2 (s starts at "
+            "zero); p -= lr * g / (sqrt(s) + eps)")
+    return (f"Correct: HandAdagrad takes optim.Adagrad's steps on lesson 01's network; after "
+            f"{ADAGRAD_STEPS} steps with lr=0.003 the loss is {expected_loss:.4g}.")

@@ -2,7 +2,9 @@
 
 Each check runs the learner's function on data where the right answer is known,
 raises AssertionError with a hint on the first problem (naming the classic mistake
-when it recognises one), and returns a confirmation when everything is right.
+when it recognises one), and returns a confirmation when everything is right. The
+first, check_data_loader (section 3), compares the learner's DataLoader with
+teachgrad's, batch by batch, for the same seed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from teachgrad import nn
 from teachgrad.exercises.verdict import exercise
 from teachgrad.utils.data import DataLoader, TensorDataset, random_split
 
+LOADER_SAMPLES = 10
+
 
 def _run(description: str, thunk: Callable[[], Any]) -> Any:
     """Run thunk(); turn an error into an AssertionError that says where it happened."""
@@ -30,6 +34,116 @@ def _run(description: str, thunk: Callable[[], Any]) -> Any:
     except (RuntimeError, TypeError, ValueError, IndexError, AttributeError, KeyError,
             ZeroDivisionError) as error:
         raise AssertionError(f"{description} failed: {type(error).__name__}: {error}") from error
+
+
+# --------------------------------------------------------------- exercise 0: a DataLoader
+
+
+def _loader_dataset() -> TensorDataset:
+    """Ten samples whose label is their index, so a batch's labels show which samples came."""
+    rng = np.random.default_rng(9)
+    x = teachgrad.tensor(rng.normal(size=(LOADER_SAMPLES, 3)), dtype=teachgrad.float32)
+    return TensorDataset(x, teachgrad.arange(LOADER_SAMPLES))
+
+
+def _fields(batch: Any, where: str) -> tuple[teachgrad.Tensor, teachgrad.Tensor]:
+    """The (inputs, labels) tensors of one batch, or an AssertionError that says what is off."""
+    if isinstance(batch, (list, tuple)) and len(batch) == 2 \
+            and all(isinstance(field, teachgrad.Tensor) for field in batch):
+        return batch[0], batch[1]
+    if isinstance(batch, (list, tuple)) and batch and isinstance(batch[0], (list, tuple)):
+        raise AssertionError(
+            f"{where} is a list of {len(batch)} (input, label) samples: collate them into one "
+            "batch, [inputs, labels], by stacking each field: "
+            "[teachgrad.stack(field) for field in zip(*samples)]")
+    raise AssertionError(f"{where} is a {type(batch).__name__}: each batch should be "
+                         "[inputs, labels], two tensors whose first dimension is the batch")
+
+
+def _labels(batches: list, name: str) -> list[list[int]]:
+    """Which samples each batch holds (a sample's label is its index)."""
+    found = []
+    for number, batch in enumerate(batches):
+        _, labels = _fields(batch, f"batch {number} of {name}")
+        found.append(labels.tolist())
+    return found
+
+
+def _compare_batches(got: list, expected: list, call: str) -> None:
+    """Raise an AssertionError with a hint at the first batch where got and expected differ."""
+    got_labels = _labels(got, call)
+    expected_labels = _labels(expected, "DataLoader")
+    flat = [i for labels in got_labels for i in labels]
+    if len(got_labels) < len(expected_labels) and flat == \
+            [i for labels in expected_labels[:len(got_labels)] for i in labels]:
+        left_out = len(expected_labels[-1])
+        raise AssertionError(
+            f"{call} gave {len(got_labels)} batches; DataLoader gives {len(expected_labels)}: "
+            f"the last {left_out} samples never came. A last, smaller batch of {left_out} is "
+            "still a batch (DataLoader drops it only with drop_last=True)")
+    for number, (mine, theirs) in enumerate(zip(got_labels, expected_labels)):
+        if mine != theirs:
+            raise AssertionError(
+                f"{call}: batch {number} holds the samples {mine}; DataLoader's holds {theirs}")
+    if len(got_labels) != len(expected_labels):
+        raise AssertionError(f"{call} gave {len(got_labels)} batches, DataLoader "
+                             f"{len(expected_labels)} (batch sizes {[len(b) for b in got_labels]})")
+    for number, (mine, theirs) in enumerate(zip(got, expected)):
+        for field, a, b in zip(("inputs", "labels"), _fields(mine, ""), theirs):
+            if a.dtype != b.dtype or tuple(a.shape) != tuple(b.shape) \
+                    or not np.array_equal(a.detach().cpu().numpy(), b.numpy()):
+                raise AssertionError(
+                    f"{call}: the {field} of batch {number} are {a.dtype} of shape "
+                    f"{list(a.shape)}; DataLoader's are {b.dtype} of shape {list(b.shape)}, the "
+                    "samples' own values stacked along a new first dimension (teachgrad.stack)")
+
+
+def _epoch(loader: Any, call: str) -> list:
+    return _run(f"iterating over {call}", lambda: list(loader))
+
+
+@exercise
+def check_data_loader(loader_class: type) -> str:
+    """loader_class(dataset, batch_size, shuffle=False, generator=None): iterating gives the
+    batches teachgrad's DataLoader gives for the same settings (and seed); len() counts them."""
+    if not isinstance(loader_class, type):
+        raise AssertionError(f"pass the class itself, MyDataLoader (got {loader_class!r})")
+    dataset = _loader_dataset()
+
+    call = "MyDataLoader(dataset, batch_size=4)"
+    loader = _run(call, lambda: loader_class(dataset, 4))
+    _compare_batches(_epoch(loader, call), list(DataLoader(dataset, batch_size=4)), call)
+    size = _run(f"len({call})", lambda: len(loader))
+    if size != 3:
+        hint = " (round up: the last, smaller batch counts)" if size == 2 else ""
+        raise AssertionError(f"len({call}) is {size!r}; it gives 3 batches{hint}")
+
+    for seed, batch_size in ((0, 4), (3, 3)):
+        call = (f"MyDataLoader(dataset, batch_size={batch_size}, shuffle=True, "
+                f"generator=teachgrad.Generator().manual_seed({seed}))")
+        loader = _run(call, lambda s=seed, b=batch_size: loader_class(
+            dataset, b, shuffle=True, generator=teachgrad.Generator().manual_seed(s)))
+        first = _epoch(loader, call)
+        expected = list(DataLoader(dataset, batch_size=batch_size, shuffle=True,
+                                   generator=teachgrad.Generator().manual_seed(seed)))
+        order = [i for labels in _labels(first, call) for i in labels]
+        if order == list(range(LOADER_SAMPLES)):
+            raise AssertionError(f"{call} gave the samples in order: with shuffle=True, draw a "
+                                 "random order of the indices first")
+        if sorted(order) == list(range(LOADER_SAMPLES)) and order != \
+                [i for labels in _labels(expected, "DataLoader") for i in labels]:
+            raise AssertionError(
+                f"{call} shuffles, but not as DataLoader does with the same seed: draw the "
+                "order with teachgrad.randperm(len(dataset), generator=self.generator), from "
+                "the loader's own generator (not NumPy's, nor the global one)")
+        _compare_batches(first, expected, call)
+        second = _epoch(loader, call)
+        if _labels(second, call) == _labels(first, call):
+            raise AssertionError(
+                f"{call}: the second pass gave the same batches as the first. Draw a new order "
+                "at the start of every pass (in __iter__, not once in __init__)")
+    return ("Correct: your loader gives DataLoader's batches, in order and shuffled with the "
+            "same seed, with a smaller last batch, and a new order each pass.")
 
 
 # --------------------------------------------------------------- exercise 1: evaluate
