@@ -3,162 +3,259 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
-from exercise_verdicts import assert_not_attempted, assert_wrong
+from exercise_verdicts import assert_correct, assert_not_attempted, assert_wrong
 
 import teachgrad
 import teachgrad.nn as nn
 import teachgrad.nn.functional as F
 from teachgrad.exercises import lesson06
 
-# --- exercise 1: parameter counts ---------------------------------------------------------
+# --- exercise 1: a Module and a Linear layer, built by hand ------------------------------
 
 
-def linear_count(in_features, out_features, bias=True):
-    return out_features * in_features + (out_features if bias else 0)
+class Module:
+    def __init__(self):
+        self._parameters = {}
+        self._modules = {}
+
+    def __setattr__(self, name, value):
+        if isinstance(value, nn.Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        super().__setattr__(name, value)
+
+    def __call__(self, *args):
+        return self.forward(*args)
+
+    def parameters(self):
+        found = list(self._parameters.values())
+        for module in self._modules.values():
+            found += module.parameters()
+        return found
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = None
 
 
-def conv2d_count(in_channels, out_channels, kernel_size, bias=True):
-    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
-    return out_channels * in_channels * kh * kw + (out_channels if bias else 0)
+class MyLinear(Module):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        bound = 1 / math.sqrt(in_features)
+        self.weight = nn.Parameter((2 * teachgrad.rand(out_features, in_features) - 1) * bound)
+        self.bias = nn.Parameter((2 * teachgrad.rand(out_features) - 1) * bound) if bias else None
+
+    def forward(self, x):
+        out = x @ self.weight.T
+        return out if self.bias is None else out + self.bias
 
 
-def test_counts_accept_reference(capsys):
-    lesson06.check_parameter_counts(linear_count, conv2d_count)
-    assert "61,706" in capsys.readouterr().out
+class GeneratorModule:
+    """Also right: dicts set with object.__setattr__, a generator, zeroed gradients,
+    and the layer written with nn.init and F.linear."""
+
+    def __init__(self):
+        object.__setattr__(self, "_params", {})
+        object.__setattr__(self, "_children", {})
+
+    def __setattr__(self, name, value):
+        if isinstance(value, nn.Parameter):
+            self._params[name] = value
+        if isinstance(value, GeneratorModule):
+            self._children[name] = value
+        object.__setattr__(self, name, value)
+
+    def __call__(self, x):
+        return self.forward(x)
+
+    def parameters(self):
+        yield from self._params.values()
+        for child in self._children.values():
+            yield from child.parameters()
+
+    def zero_grad(self):
+        for p in self.parameters():
+            if p.grad is not None:
+                p.grad.zero_()
 
 
-def linear_count_always_bias(in_features, out_features, bias=True):
-    return out_features * in_features + out_features
+class GeneratorLinear(GeneratorModule):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        bound = 1 / math.sqrt(in_features)
+        self.weight = nn.Parameter(teachgrad.empty(out_features, in_features))
+        nn.init.uniform_(self.weight, -bound, bound)
+        self.bias = None
+        if bias:
+            self.bias = nn.Parameter(teachgrad.empty(out_features))
+            nn.init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x):
+        return F.linear(x, self.weight, self.bias)
 
 
-def linear_count_no_bias(in_features, out_features, bias=True):
-    return out_features * in_features
+@pytest.mark.parametrize(("module", "linear"),
+                         [(Module, MyLinear), (GeneratorModule, GeneratorLinear)])
+def test_module_accepts_reference(module, linear, capsys):
+    lesson06.check_module_and_linear(module, linear)
+    assert capsys.readouterr().out.startswith("Correct: ")
 
 
-def conv2d_count_ignores_in_channels(in_channels, out_channels, kernel_size, bias=True):
-    k = kernel_size if isinstance(kernel_size, int) else kernel_size[0]
-    return out_channels * k * k + (out_channels if bias else 0)
+def test_module_solution_in_the_lesson_is_the_one_tested():
+    text = (Path(__file__).resolve().parents[1] / "notebooks" / "06_modules.md").read_text()
+    solution = text.split("<summary>Reference solution</summary>", 1)[1].split("</details>")[0]
+    namespace = {}
+    exec("import math\nimport teachgrad\nimport teachgrad.nn as nn\n"
+         + solution.replace("```python", "").replace("```", ""), namespace)
+    assert_correct(lesson06.check_module_and_linear, namespace["Module"], namespace["MyLinear"])
 
 
-def conv2d_count_square_only(in_channels, out_channels, kernel_size, bias=True):
-    k = kernel_size if isinstance(kernel_size, int) else kernel_size[0]
-    return out_channels * in_channels * k * k + (out_channels if bias else 0)
+class RegistersEveryTensor(Module):
+    def __setattr__(self, name, value):
+        if isinstance(value, teachgrad.Tensor):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+
+class ShallowParameters(Module):
+    def parameters(self):
+        return list(self._parameters.values())
+
+
+class ForgetsToStore(Module):
+    def __setattr__(self, name, value):
+        if isinstance(value, nn.Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+
+
+class ClearsOnlyItsOwn(Module):
+    def zero_grad(self):
+        for p in self._parameters.values():
+            p.grad = None
+
+
+class NotCallable(Module):
+    __call__ = None
+
+
+def linear_on(base):
+    class Linear(base):
+        def __init__(self, in_features, out_features, bias=True):
+            super().__init__()
+            bound = 1 / math.sqrt(in_features)
+            self.weight = nn.Parameter((2 * teachgrad.rand(out_features, in_features) - 1)
+                                       * bound)
+            self.bias = (nn.Parameter((2 * teachgrad.rand(out_features) - 1) * bound)
+                         if bias else None)
+
+        def forward(self, x):
+            out = x @ self.weight.T
+            return out if self.bias is None else out + self.bias
+
+    return Linear
+
+
+class TransposedWeight(MyLinear):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__(in_features, out_features, bias)
+        self.weight = nn.Parameter(self.weight.detach().T.clone())
+
+    def forward(self, x):
+        return x @ self.weight + self.bias
+
+
+class RandnStart(MyLinear):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__(in_features, out_features, bias)
+        self.weight = nn.Parameter(teachgrad.randn(out_features, in_features))
+
+
+class ZeroBias(MyLinear):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__(in_features, out_features, bias)
+        if bias:
+            self.bias = nn.Parameter(teachgrad.zeros(out_features))
+
+
+class AlwaysBias(MyLinear):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__(in_features, out_features, True)
+
+
+class ThroughNumPy(MyLinear):
+    def forward(self, x):
+        out = x.numpy() @ self.weight.detach().numpy().T + self.bias.detach().numpy()
+        return teachgrad.tensor(out)
+
+
+class WrongBound(MyLinear):
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__(in_features, out_features, bias)
+        with teachgrad.no_grad():
+            self.weight.mul_(2.0)
+
+
+class SwappedAlready(nn.Module):
+    pass
 
 
 @pytest.mark.parametrize(
-    ("linear", "conv"),
+    ("module", "linear"),
     [
-        (linear_count_always_bias, conv2d_count),
-        (linear_count_no_bias, conv2d_count),
-        (linear_count, conv2d_count_ignores_in_channels),
-        (linear_count, conv2d_count_square_only),
+        (RegistersEveryTensor, linear_on(RegistersEveryTensor)),
+        (ShallowParameters, linear_on(ShallowParameters)),
+        (ForgetsToStore, linear_on(ForgetsToStore)),
+        (ClearsOnlyItsOwn, linear_on(ClearsOnlyItsOwn)),
+        (NotCallable, linear_on(NotCallable)),
+        (Module, TransposedWeight),
+        (Module, RandnStart),
+        (Module, ZeroBias),
+        (Module, AlwaysBias),
+        (Module, ThroughNumPy),
+        (Module, WrongBound),
+        (SwappedAlready, nn.Linear),
+        (nn.Module, nn.Linear),
+        (Module, nn.Linear),
+        (Module(), MyLinear),
     ],
+    ids=["every-tensor", "shallow", "forgets-to-store", "clears-own", "not-callable",
+         "transposed", "randn", "zero-bias", "always-bias", "numpy", "wrong-bound",
+         "subclass-of-nn", "nn-itself", "linear-not-on-module", "instance"],
 )
-def test_counts_reject_wrong_formulas(linear, conv):
-    assert_wrong(lesson06.check_parameter_counts, linear, conv)
+def test_module_rejects_wrong_answers(module, linear):
+    assert_wrong(lesson06.check_module_and_linear, module, linear)
 
 
-# --- exercise 2: a small convolutional network -------------------------------------------
+def test_module_hints_name_the_fault():
+    assert_wrong(lesson06.check_module_and_linear, RegistersEveryTensor,
+                 linear_on(RegistersEveryTensor), match="plain tensor")
+    assert_wrong(lesson06.check_module_and_linear, ShallowParameters,
+                 linear_on(ShallowParameters), match="sub-modules")
+    assert_wrong(lesson06.check_module_and_linear, Module, RandnStart, match="uniformly")
 
 
-class SmallConvNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 8, kernel_size=3, padding=1)
-        self.conv2 = nn.Conv2d(8, 16, kernel_size=3)
-        self.fc = nn.Linear(16 * 3 * 3, 10)
+def test_module_stub_is_not_attempted():
+    class StubModule:
+        def __init__(self):
+            raise NotImplementedError("your turn")
 
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        return self.fc(x.flatten(1))
+    class StubLinear(StubModule):
+        def __init__(self, in_features, out_features, bias=True):
+            super().__init__()
+            raise NotImplementedError("your turn")
 
-
-class SmallConvNetSequential(nn.Module):
-    """Also right: the same layers in a Sequential, with other names."""
-
-    def __init__(self):
-        super().__init__()
-        self.body = nn.Sequential(
-            nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(144, 10),
-        )
-
-    def forward(self, x):
-        return self.body(x)
+    assert_not_attempted(lesson06.check_module_and_linear, StubModule, StubLinear)
 
 
-@pytest.mark.parametrize("net_class", [SmallConvNet, SmallConvNetSequential])
-def test_convnet_accepts_reference(net_class, capsys):
-    lesson06.check_small_convnet(net_class)
-    assert "2,842" in capsys.readouterr().out
-
-
-class NoPadding(SmallConvNet):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 8, kernel_size=3)
-        self.fc = nn.Linear(16 * 2 * 2, 10)
-
-
-class LayersInAList(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.layers = [nn.Conv2d(3, 8, 3, padding=1), nn.Conv2d(8, 16, 3), nn.Linear(144, 10)]
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.layers[0](x)), 2)
-        x = F.max_pool2d(F.relu(self.layers[1](x)), 2)
-        return self.layers[2](x.flatten(1))
-
-
-class FlattensTheBatch(SmallConvNet):
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        return self.fc(x.reshape(-1, 144)[:1])  # loses the batch
-
-
-class ReluAfterLast(SmallConvNet):
-    def forward(self, x):
-        return F.relu(super().forward(x))
-
-
-class SkipsSecondConv(SmallConvNet):
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(teachgrad.cat([x, x], dim=1)[:, :, :6, :6], 2)  # conv2 unused
-        return self.fc(x.flatten(1))
-
-
-class WrongOrder(SmallConvNet):
-    def forward(self, x):
-        x = F.relu(self.conv1(x))
-        x = F.max_pool2d(F.relu(self.conv2(x)), 4)
-        x = x[:, :, :3, :3]
-        return self.fc(x.flatten(1))
-
-
-@pytest.mark.parametrize(
-    "net_class",
-    [NoPadding, LayersInAList, FlattensTheBatch, ReluAfterLast, SkipsSecondConv, WrongOrder],
-)
-def test_convnet_rejects_wrong_models(net_class):
-    assert_wrong(lesson06.check_small_convnet, net_class)
-
-
-def test_convnet_rejects_an_instance():
-    assert_wrong(lesson06.check_small_convnet, SmallConvNet())
-
-
-def test_expected_count_is_the_formula():
-    assert lesson06.SMALL_CONVNET_COUNT == (3 * 8 * 9 + 8) + (8 * 16 * 9 + 16) + (144 * 10 + 10)
-
-
-# --- exercise 3: mini-batch SGD -------------------------------------------------------------
+# --- exercise 2: mini-batch SGD -------------------------------------------------------------
 
 
 def fit(model, loss_fn, x, y, lr, epochs, batch_size):
@@ -307,4 +404,3 @@ def test_stubs_are_not_hidden():
         raise NotImplementedError("your turn")
 
     assert_not_attempted(lesson06.check_fit, stub)
-    assert_not_attempted(lesson06.check_parameter_counts, stub, stub)

@@ -6,7 +6,8 @@ find the problem in the old wording, so that none of them passes vacuously:
 - the cost of the backward pass (01 section 3, 03's introduction);
 - lesson 01's network as 02 and 05 describe it: same sizes, start and learning rate;
 - what teachgrad's printed ReLU and matrix-product backward do (01, look inside);
-- saving, and what a failed load_state_dict leaves behind (05 section 10).
+- saving, and what a failed load_state_dict leaves behind (07 section 4);
+- lesson 06's copy of lesson 01's network: lesson 01's problem, and lesson 05's curve.
 
 The tests named test_printed_* compare a number in the prose with what the cell
 printed in the committed .ipynb, so they pass only once the lesson has been
@@ -19,6 +20,7 @@ import importlib
 import inspect
 import json
 import linecache
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -70,11 +72,11 @@ FALSE_PHRASES = {
     "04_autograd": ["about as much as the forward pass"],
     # Lesson 01's network has 100 inputs and 50 hidden units.
     "03_tensors": ["1000 features", "hidden layer of 100"],
-    "06_modules": ["1000 inputs", "100 hidden units",
-                   # teachgrad.save / teachgrad.load exist (teachgrad/serialization.py).
-                   "no file format of its own", "np.savez",
-                   # True of teachgrad only: torch copies what fits before raising.
-                   "Loading checks the names and shapes before copying anything"],
+    "06_modules": ["1000 inputs", "100 hidden units"],
+    "07_convnets": [# teachgrad.save / teachgrad.load exist (teachgrad/serialization.py).
+                    "no file format of its own", "np.savez",
+                    # True of teachgrad only: torch copies what fits before raising.
+                    "Loading checks the names and shapes before copying anything"],
 }
 
 
@@ -329,7 +331,7 @@ def test_look_inside_check_finds_the_old_wording() -> None:
         assert expected in text, problems
 
 
-# ------------------------------------------------------- lesson 06: saving and loading
+# ------------------------------------------------------- lesson 07: saving and loading
 
 
 def saving_problems(text: str) -> list[str]:
@@ -349,9 +351,9 @@ def saving_problems(text: str) -> list[str]:
     return problems
 
 
-def test_lesson06_saving_matches_teachgrad() -> None:
+def test_lesson07_saving_matches_teachgrad() -> None:
     assert callable(teachgrad.save) and callable(teachgrad.load)
-    assert saving_problems(md("06_modules")) == []
+    assert saving_problems(md("07_convnets")) == []
 
 
 def test_saving_check_finds_the_old_wording() -> None:
@@ -413,11 +415,46 @@ def test_printed_number_is_the_one_in_the_prose(name: str, marker: str, in_prose
 def test_printed_sizes_of_lesson06_sequential_are_lesson01s() -> None:
     _, d_in, hidden, d_out = sizes(md("01_numpy_backprop"))
     shown = printed_output("06_modules", "model = nn.Sequential(")
-    assert f"Linear(in_features={d_in}, out_features={hidden}, bias=True)" in shown
-    assert f"Linear(in_features={hidden}, out_features={d_out}, bias=True)" in shown
+    # Lesson 01's network has no biases, and neither has 06's copy of it.
+    assert f"Linear(in_features={d_in}, out_features={hidden}, bias=False)" in shown
+    assert f"Linear(in_features={hidden}, out_features={d_out}, bias=False)" in shown
 
 
 def test_printed_failed_load_left_the_model_as_it_was() -> None:
-    # 05 section 10 says so; the cell prints whether the model still computes the same.
-    shown = printed_output("06_modules", "# still the trained values")
+    # 07 section 4 says so; the cell prints whether the model still computes the same.
+    shown = printed_output("07_convnets", "# still the trained values")
     assert shown.splitlines()[-1] == "True"
+
+
+# ------------------------------------------- lesson 06: lesson 01's network, as modules
+
+
+def test_lesson06_brings_back_lesson01s_problem() -> None:
+    # Section 3 builds the network from two_layer.problem(); section 7 trains it.
+    text = md("06_modules")
+    both = section(text, "`nn.Sequential`") + section(text, "Training lesson 01's network")
+    assert shared_problem_problems(both, "05") == []
+
+
+def test_printed_first_loss_of_lesson06_is_lesson01s() -> None:
+    # 06 section 5: the summed loss, computed two ways, and lesson 01's first loss.
+    shown = printed_output("06_modules", 'criterion = nn.MSELoss(reduction="sum")')
+    first = shown.splitlines()[0].split()
+    assert len(first) == 3 and len(set(first)) == 1, first
+    assert "is the first loss lesson 01 printed" in squeeze(prose(md("06_modules")))
+
+
+def test_printed_gap_of_lesson06_is_the_one_in_the_prose() -> None:
+    # 06 section 7: how far the nn.Sequential curve is from lesson 05's.
+    shown = printed_output("06_modules", 'two_layer.curve("05")')
+    gap = re.search(r"from lesson 05's curve: (\S+)", shown).group(1)
+    assert float(gap) < 1e-9
+    assert f"the printed difference is {gap}" in squeeze(prose(md("06_modules")))
+
+
+def test_printed_first_lenet_loss_of_lesson07_is_ln3() -> None:
+    # 07 section 3 says the first loss is ln 3; the cell prints both.
+    shown = printed_output("07_convnets", "lenet_losses = sgd_steps(")
+    match = re.search(r"first batch: (\S+) \(ln 3 = (\S+)\)", shown)
+    assert match and match.group(1) == match.group(2) == f"{math.log(3):.2f}"
+    assert "The first loss is ln 3" in markdown_after("07_convnets", "lenet_losses = sgd_steps(")

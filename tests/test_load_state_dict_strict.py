@@ -1,6 +1,6 @@
 """A strict load_state_dict that fails: teachgrad changes nothing, torch has copied.
 
-Lesson 06 section 10 says both: teachgrad checks every name and shape before it copies
+Lesson 07 section 4 says both: teachgrad checks every name and shape before it copies
 (DESIGN: errors are raised before any state changes), while torch copies each entry
 that fits and raises about the rest afterwards. Each case below mixes entries that fit
 with one that does not; the ones that fit are zeros, so a copy is easy to see.

@@ -35,116 +35,218 @@ def _count(module: nn.Module) -> int:
 # ------------------------------------------------------------------ exercise 1
 
 
+def _parameters_of(module: Any, description: str) -> list:
+    found = _built(f"{description}.parameters()", lambda: list(module.parameters()))
+    if any(isinstance(p, teachgrad.Tensor) and not isinstance(p, nn.Parameter) for p in found):
+        raise AssertionError(
+            f"{description}.parameters() lists a plain tensor: register only values that are "
+            "nn.Parameter (isinstance(value, nn.Parameter)); a plain tensor attribute is "
+            "not trained"
+        )
+    if not all(isinstance(p, nn.Parameter) for p in found):
+        kinds = sorted({type(p).__name__ for p in found})
+        raise AssertionError(
+            f"{description}.parameters() gave objects of type {kinds}: it should give the "
+            "nn.Parameter objects themselves, not names or copies"
+        )
+    return found
+
+
+def _built(description: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """_run, with a hint for the usual reason an attribute goes missing."""
+    try:
+        return _run(description, fn, *args, **kwargs)
+    except AssertionError as error:
+        if isinstance(error.__cause__, AttributeError):
+            raise AssertionError(
+                f"{error}. Does __setattr__ still store every value as a normal attribute "
+                "(super().__setattr__(name, value)) after recording it?") from error.__cause__
+        raise
+
+
+def _described(shapes: list) -> str:
+    return ", ".join(str(tuple(s)) for s in shapes) or "nothing"
+
+
+def _check_linear_parameters(linear_class: type) -> Any:
+    layer = _built("MyLinear(3, 5)", linear_class, 3, 5)
+    shapes = sorted(tuple(p.shape) for p in _parameters_of(layer, "MyLinear(3, 5)"))
+    if shapes != [(5,), (5, 3)]:
+        raise AssertionError(
+            f"MyLinear(3, 5).parameters() gave tensors of shapes {_described(shapes)}; "
+            "nn.Linear(3, 5) has a weight (5, 3), (out_features, in_features), and a bias "
+            "(5,). Are both assigned as nn.Parameter attributes after super().__init__()?"
+        )
+    for name, shape in (("weight", (5, 3)), ("bias", (5,))):
+        value = getattr(layer, name, None)
+        if not isinstance(value, nn.Parameter) or tuple(value.shape) != shape:
+            raise AssertionError(
+                f"MyLinear(3, 5).{name} should be a Parameter of shape {shape}, as in "
+                f"nn.Linear: store it as self.{name}"
+            )
+    no_bias = _built("MyLinear(3, 5, bias=False)", linear_class, 3, 5, bias=False)
+    shapes = [tuple(p.shape) for p in _parameters_of(no_bias, "MyLinear(3, 5, bias=False)")]
+    if shapes != [(5, 3)] or getattr(no_bias, "bias", "missing") is not None:
+        raise AssertionError(
+            f"MyLinear(3, 5, bias=False) should hold only a weight (5, 3) and have bias None, "
+            f"as nn.Linear does; its parameters() gave {_described(shapes)}"
+        )
+    return layer
+
+
+def _check_linear_start(linear_class: type) -> None:
+    teachgrad.manual_seed(0)
+    layer = _built("MyLinear(400, 120)", linear_class, 400, 120)
+    bound = 1 / math.sqrt(400)
+    for name in ("weight", "bias"):
+        values = getattr(layer, name).detach().numpy()
+        if np.abs(values).max() > bound * (1 + 1e-6) or np.abs(values).max() < 0.9 * bound:
+            raise AssertionError(
+                f"MyLinear(400, 120).{name} ranges over [{values.min():.4f}, {values.max():.4f}];"
+                f" nn.Linear draws it uniformly from [-1/sqrt(in_features), 1/sqrt("
+                f"in_features)] = [-{bound}, {bound}] (teachgrad.rand(...) is uniform on [0, 1))"
+            )
+        spread = values.std() / (bound / math.sqrt(3))  # a uniform's std is bound / sqrt(3)
+        if name == "weight" and not 0.9 < spread < 1.1:
+            raise AssertionError(
+                f"MyLinear(400, 120).weight stays within +-{bound} but its spread is "
+                f"{values.std():.4f}, not the {bound / math.sqrt(3):.4f} of a uniform "
+                "distribution over that range: draw every weight uniformly"
+            )
+
+
+def _check_linear_computes(layer: Any) -> None:
+    reference = nn.Linear(3, 5)
+    with teachgrad.no_grad():
+        layer.weight.copy_(reference.weight)
+        layer.bias.copy_(reference.bias)
+    generator = np.random.default_rng(6)
+    for shape in ((4, 3), (2, 4, 3), (3,)):
+        x = teachgrad.tensor(generator.standard_normal(shape).astype(np.float32))
+        out = _built(f"MyLinear(3, 5) called on an input of shape {shape}", layer, x)
+        expected = reference(x)
+        if not isinstance(out, teachgrad.Tensor) or tuple(out.shape) != tuple(expected.shape):
+            got = tuple(out.shape) if isinstance(out, teachgrad.Tensor) else type(out).__name__
+            raise AssertionError(
+                f"for an input of shape {shape} your layer returned {got}, nn.Linear "
+                f"{tuple(expected.shape)}: compute x @ weight.T + bias (calling the layer "
+                "should run forward)"
+            )
+        if not teachgrad.allclose(out, expected, rtol=1e-5, atol=1e-6):
+            raise AssertionError(
+                "with the same weight and bias your layer's output differs from nn.Linear's: "
+                "it computes x @ weight.T + bias, with weight of shape (out, in)"
+            )
+    upstream = teachgrad.tensor(generator.standard_normal((4, 5)).astype(np.float32))
+    x = teachgrad.tensor(generator.standard_normal((4, 3)).astype(np.float32))
+    _run("backward through your layer", lambda: (layer(x) * upstream).sum().backward())
+    (reference(x) * upstream).sum().backward()
+    for name in ("weight", "bias"):
+        grad = getattr(layer, name).grad
+        if grad is None or not teachgrad.allclose(grad, getattr(reference, name).grad,
+                                                  rtol=1e-5, atol=1e-6):
+            raise AssertionError(
+                f"after a backward pass the gradient of {name} differs from nn.Linear's: "
+                "build the output from the Parameters themselves with tensor operations "
+                "(no .detach(), no .numpy()), so autograd can reach them"
+            )
+    _run("MyLinear(3, 5).zero_grad()", layer.zero_grad)
+    if any(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in (layer.weight,
+                                                                          layer.bias)):
+        raise AssertionError(
+            "zero_grad() left a gradient in place: set each parameter's .grad to None "
+            "(or zero it)"
+        )
+
+
+def _nets(module_class: type, linear_class: type) -> tuple[Any, nn.Module]:
+    """The same small network built on the learner's classes and on teachgrad.nn's."""
+
+    def build(base: type, linear: type) -> Any:
+        class Net(base):
+            def __init__(self) -> None:
+                super().__init__()
+                self.first = linear(4, 3)
+                self.scale = nn.Parameter(teachgrad.ones(1))
+                self.offset = teachgrad.zeros(2)  # a plain tensor: not trained
+                self.second = linear(3, 2)
+                self.size = 4  # a plain number
+
+            def forward(self, x: teachgrad.Tensor) -> teachgrad.Tensor:
+                return self.second(self.first(x).relu()) * self.scale - self.offset
+
+        return Net()
+
+    return (_built("a network with your Module holding two MyLinear layers", build,
+                 module_class, linear_class),
+            build(nn.Module, nn.Linear))
+
+
+def _check_network(module_class: type, linear_class: type) -> int:
+    net, reference = _nets(module_class, linear_class)
+    found = _parameters_of(net, "the network")
+    expected = [net.first.weight, net.first.bias, net.scale, net.second.weight, net.second.bias]
+    if any(p is net.offset for p in found):
+        raise AssertionError(
+            "parameters() lists a plain tensor attribute (self.offset = teachgrad.zeros(2)): "
+            "register only values that are nn.Parameter (isinstance(value, nn.Parameter))"
+        )
+    missing = [p for p in expected if not any(p is q for q in found)]
+    if any(p is net.scale for p in missing):
+        raise AssertionError(
+            "parameters() misses the network's own Parameter (self.scale): __setattr__ "
+            "should record every nn.Parameter assigned to the module"
+        )
+    if missing:
+        raise AssertionError(
+            f"a network holding two MyLinear layers and one Parameter gave {len(found)} "
+            f"parameters, nn.Module finds {len(list(reference.parameters()))}: parameters() "
+            "must also walk into the sub-modules (record Module values in __setattr__, and "
+            "yield each sub-module's parameters())"
+        )
+    if len(found) != len(expected):
+        raise AssertionError(
+            f"parameters() gave {len(found)} tensors where there are {len(expected)}: each "
+            "parameter should appear once"
+        )
+    if getattr(net, "size", None) != 4:
+        raise AssertionError("after self.size = 4 the attribute should still read 4: "
+                             "__setattr__ must store every value as a normal attribute too")
+    x = teachgrad.ones(5, 4)
+    _run("backward through the network", lambda: net(x).sum().backward())
+    if any(p.grad is None for p in expected):
+        raise AssertionError("after backward some parameters have no gradient")
+    _run("the network's zero_grad()", net.zero_grad)
+    if any(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in expected):
+        raise AssertionError(
+            "the network's zero_grad() left gradients in the sub-modules' parameters: clear "
+            "every tensor that parameters() gives"
+        )
+    return len(found)
+
+
 @exercise
-def check_parameter_counts(linear_count: Callable[..., int],
-                           conv2d_count: Callable[..., int]) -> str:
-    """linear_count(in_features, out_features, bias=True) and
-    conv2d_count(in_channels, out_channels, kernel_size, bias=True): parameter counts."""
-    linear_cases = [(3, 5, True), (400, 120, True), (7, 1, False), (1, 1, True)]
-    for in_features, out_features, bias in linear_cases:
-        expected = _count(nn.Linear(in_features, out_features, bias=bias))
-        call = f"linear_count({in_features}, {out_features}, bias={bias})"
-        got = _run(call, linear_count, in_features, out_features, bias=bias)
-        if got != expected:
-            hint = ("a Linear layer has a weight of shape (out_features, in_features)"
-                    + (" and one bias per output" if bias else ", and no bias here"))
-            raise AssertionError(f"{call} returned {got!r}, expected {expected}: {hint}")
-
-    conv_cases = [(1, 6, 5, True), (6, 16, 5, True), (3, 8, (3, 5), True), (4, 2, 3, False)]
-    for in_channels, out_channels, kernel_size, bias in conv_cases:
-        expected = _count(nn.Conv2d(in_channels, out_channels, kernel_size, bias=bias))
-        call = f"conv2d_count({in_channels}, {out_channels}, {kernel_size}, bias={bias})"
-        got = _run(call, conv2d_count, in_channels, out_channels, kernel_size, bias=bias)
-        if got != expected:
-            hint = ("each of the out_channels filters has in_channels * kh * kw weights"
-                    + (", plus one bias per filter" if bias else "; there is no bias here"))
-            if not isinstance(kernel_size, int):
-                hint += ". kernel_size may be a pair (kh, kw)"
-            raise AssertionError(f"{call} returned {got!r}, expected {expected}: {hint}")
-
-    lenet = (linear_count(400, 120) + linear_count(120, 84) + linear_count(84, 10)
-             + conv2d_count(1, 6, 5) + conv2d_count(6, 16, 5))
-    return f"Correct: both formulas match teachgrad's layers (LeNet: {lenet:,} parameters)."
+def check_module_and_linear(module_class: type, linear_class: type) -> str:
+    """Module (registration, parameters(), zero_grad(), calling runs forward) and
+    MyLinear(in_features, out_features, bias=True), compared with teachgrad.nn."""
+    if not (isinstance(module_class, type) and isinstance(linear_class, type)):
+        raise AssertionError("pass the two classes themselves: "
+                             "check_module_and_linear(Module, MyLinear)")
+    if issubclass(module_class, nn.Module):
+        raise AssertionError("write Module from scratch (class Module:), not as a subclass of "
+                             "nn.Module: nn.Module is what it will be swapped for")
+    if not issubclass(linear_class, module_class):
+        raise AssertionError("MyLinear should be built on your Module: class MyLinear(Module)")
+    layer = _check_linear_parameters(linear_class)
+    _check_linear_start(linear_class)
+    _check_linear_computes(layer)
+    count = _check_network(module_class, linear_class)
+    return ("Correct: MyLinear has nn.Linear's parameters, starting range, outputs and "
+            f"gradients, and your Module finds the same {count} parameters as nn.Module in a "
+            "network of two layers, skips the plain tensor and clears every gradient.")
 
 
 # ------------------------------------------------------------------ exercise 2
-
-# The architecture of exercise 2, as (parameter shape) for each parameter tensor.
-SMALL_CONVNET_SHAPES = [(8, 3, 3, 3), (8,), (16, 8, 3, 3), (16,), (10, 144), (10,)]
-SMALL_CONVNET_COUNT = sum(math.prod(shape) for shape in SMALL_CONVNET_SHAPES)  # 2842
-
-
-@exercise
-def check_small_convnet(net_class: type) -> str:
-    """net_class(): a Module mapping (N, 3, 16, 16) images to (N, 10) class scores."""
-    if not (isinstance(net_class, type) and issubclass(net_class, nn.Module)):
-        raise AssertionError(
-            f"pass the class itself, a subclass of nn.Module (got {net_class!r})"
-        )
-    net = _run(f"{net_class.__name__}()", net_class)
-    params = list(net.named_parameters())
-    if not params:
-        raise AssertionError(
-            "the model has no parameters at all: assign the layers as attributes in "
-            "__init__ (self.conv1 = nn.Conv2d(...)), after super().__init__(). Layers kept in "
-            "a plain Python list are not registered"
-        )
-    shapes = sorted(tuple(p.shape) for _, p in params)
-    if shapes != sorted(SMALL_CONVNET_SHAPES):
-        listing = ", ".join(f"{name} {tuple(p.shape)}" for name, p in params)
-        raise AssertionError(
-            f"the parameters are [{listing}] ({_count(net):,} numbers); expected tensors of "
-            f"shapes {SMALL_CONVNET_SHAPES} ({SMALL_CONVNET_COUNT:,} numbers). Check "
-            "in_channels/out_channels of each layer, and the flattened size that goes into "
-            "the Linear layer (follow the shapes through the network)"
-        )
-
-    generator = np.random.default_rng(5)
-    for batch in (4, 1):
-        x = teachgrad.tensor(generator.standard_normal((batch, 3, 16, 16)).astype(np.float32))
-        out = _run(f"forward on a batch of shape {list(x.shape)}", net, x)
-        if not isinstance(out, teachgrad.Tensor) or tuple(out.shape) != (batch, 10):
-            got = tuple(out.shape) if isinstance(out, teachgrad.Tensor) else type(out).__name__
-            raise AssertionError(
-                f"for input of shape {tuple(x.shape)} forward returned {got}, expected "
-                f"{(batch, 10)}: one row of 10 scores per image (flatten with x.flatten(1), "
-                "which keeps the batch dimension)"
-            )
-
-    net.zero_grad()
-    _run("backward", out.sum().backward)
-    unused = [name for name, p in params if p.grad is None]
-    if unused:
-        raise AssertionError(
-            f"no gradient reached {unused}: forward must use every layer"
-        )
-
-    reference = _reference_convnet(net, x)
-    if not np.allclose(out.detach().numpy(), reference, rtol=1e-4, atol=1e-5):
-        raise AssertionError(
-            "the output shape is right but the values are not: check the order "
-            "conv -> ReLU -> max-pool (2x2) for each block, the padding (1 for the first "
-            "convolution, none for the second), and that there is no activation after "
-            "the Linear layer"
-        )
-    return (f"Correct: (N, 3, 16, 16) -> (N, 10), {SMALL_CONVNET_COUNT:,} parameters, and every "
-            "layer is used in the right order.")
-
-
-def _reference_convnet(net: nn.Module, x: teachgrad.Tensor) -> np.ndarray:
-    """The expected output, computed with the learner's own parameters found by shape."""
-    F = nn.functional  # noqa: N806 - torch's name
-    by_shape = {tuple(p.shape): p for p in net.parameters()}
-    with teachgrad.no_grad():
-        h = F.conv2d(x, by_shape[(8, 3, 3, 3)], by_shape[(8,)], padding=1)
-        h = F.max_pool2d(F.relu(h), 2)
-        h = F.conv2d(h, by_shape[(16, 8, 3, 3)], by_shape[(16,)])
-        h = F.max_pool2d(F.relu(h), 2)
-        h = F.linear(h.flatten(1), by_shape[(10, 144)], by_shape[(10,)])
-    return h.numpy()
-
-
-# ------------------------------------------------------------------ exercise 3
 
 
 def _reference_fit(model: nn.Module, loss_fn: Callable, x: teachgrad.Tensor,
