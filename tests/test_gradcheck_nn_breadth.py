@@ -43,15 +43,15 @@ CASES: dict[str, tuple[Callable, Callable]] = {
                          lambda: [leaf(2, 2, 3, 2), leaf(2, 3, 2, 2), leaf(3)]),
     "conv_transpose2d-groups": (lambda x, w: F.conv_transpose2d(x, w, stride=(1, 2), groups=2),
                                 lambda: [leaf(1, 4, 2, 3), leaf(4, 1, 2, 2)]),
+    "max_pool1d": (lambda x: F.max_pool1d(x, 3, 2, padding=1, ceil_mode=True),
+                   lambda: [distinct(2, 2, 6)]),
+    "avg_pool1d": (lambda x: F.avg_pool1d(x, 3, 2, padding=1, count_include_pad=False),
+                   lambda: [leaf(2, 6)]),
+    "max_pool3d": (lambda x: F.max_pool3d(x, 2, (1, 2, 1), dilation=(1, 1, 2)),
+                   lambda: [distinct(1, 2, 3, 4, 4)]),
+    "avg_pool3d": (lambda x: F.avg_pool3d(x, 2, 1, padding=1, ceil_mode=True),
+                   lambda: [leaf(2, 3, 2, 3)]),
 }
-
-
-def case(name: str) -> Callable:
-    def register(builder: Callable) -> Callable:
-        CASES[name] = builder()
-        return builder
-
-    return register
 
 
 def second_order(fn: Callable, inputs: list) -> None:

@@ -298,3 +298,106 @@ def test_conv_transpose_output_size() -> None:
                       lambda: torch.nn.ConvTranspose2d(3, 4, 3, padding_mode="reflect"))
     assert_same_error(lambda: tnn.Conv1d(3, 4, 3, stride=2, padding="same"),
                       lambda: torch.nn.Conv1d(3, 4, 3, stride=2, padding="same"))
+
+
+# ------------------------------------------------------------------ 1-d and 3-d pools
+
+POOL1D_CASES = [
+    ((2, 3, 9), {"kernel_size": 2}),
+    ((2, 3, 9), {"kernel_size": 3, "stride": 2, "padding": 1}),
+    ((3, 10), {"kernel_size": (3,), "stride": [2], "ceil_mode": True}),
+    ((1, 2, 8), {"kernel_size": 4, "stride": 3, "padding": 2, "ceil_mode": True}),
+]
+
+
+@pytest.mark.parametrize(("shape", "kwargs"), POOL1D_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_and_avg_pool1d(shape: tuple, kwargs: dict, dtype: Any) -> None:
+    ours, theirs = both_libraries(lambda lib, x: lib.max_pool1d(x, **kwargs))
+    check(ours, theirs, [distinct(*shape, dtype=dtype)])
+    ours, theirs = both_libraries(lambda lib, x: lib.max_pool1d(x, **kwargs, dilation=2,
+                                                                return_indices=True))
+    if shape[-1] > 6:
+        check(ours, theirs, [distinct(*shape, dtype=dtype)])
+    for include in (True, False):
+        ours, theirs = both_libraries(lambda lib, x, i=include: lib.avg_pool1d(
+            x, **kwargs, count_include_pad=i))
+        check(ours, theirs, [randn(*shape, dtype=dtype)])
+
+
+POOL3D_CASES = [
+    ((2, 2, 4, 5, 6), {"kernel_size": 2}),
+    ((2, 4, 5, 6), {"kernel_size": (2, 3, 2), "stride": (1, 2, 3), "padding": (1, 1, 0)}),
+    ((1, 2, 5, 5, 4), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
+]
+
+
+@pytest.mark.parametrize(("shape", "kwargs"), POOL3D_CASES)
+def test_max_and_avg_pool3d(shape: tuple, kwargs: dict) -> None:
+    ours, theirs = both_libraries(lambda lib, x: lib.max_pool3d(x, **kwargs))
+    check(ours, theirs, [distinct(*shape)])
+    ours, theirs = both_libraries(lambda lib, x: lib.max_pool3d(x, **kwargs, dilation=(1, 2, 1),
+                                                                return_indices=True))
+    check(ours, theirs, [distinct(*shape, dtype=np.float32)])
+    for extra in ({"count_include_pad": False}, {"divisor_override": 3}, {}):
+        ours, theirs = both_libraries(lambda lib, x, e=extra: lib.avg_pool3d(x, **kwargs, **e))
+        check(ours, theirs, [randn(*shape, dtype=np.float32)])
+
+
+def test_pools_ties_nan_and_integers() -> None:
+    ties = np.array([[[1.0, 1.0, 0.0, 2.0, 2.0, np.nan, 3.0, np.nan, np.nan]]])
+    ours, theirs = both_libraries(lambda lib, x: lib.max_pool1d(x, 3, 1, return_indices=True))
+    check(ours, theirs, [ties])
+    cube = np.where(RNG.random((1, 1, 3, 3, 3)) < 0.3, np.nan, np.round(randn(1, 1, 3, 3, 3)))
+    ours, theirs = both_libraries(lambda lib, x: lib.max_pool3d(x, 2, 1, return_indices=True))
+    check(ours, theirs, [cube])
+    numbers = RNG.integers(-20, 20, (1, 2, 3, 4, 4))
+    for call in (lambda lib, x: lib.max_pool3d(x, 2, padding=1),
+                 lambda lib, x: lib.avg_pool3d(x, 2, padding=1),
+                 lambda lib, x: lib.avg_pool1d(x[0, 0, 0], 3, padding=1)):
+        ours, theirs = both_libraries(call)
+        check(ours, theirs, [numbers])
+
+
+@pytest.mark.parametrize(("call", "shape"), [
+    (lambda lib, x: lib.max_pool1d(x, 2), (7,)),
+    (lambda lib, x: lib.max_pool1d(x, 2, padding=2), (2, 3, 7)),
+    (lambda lib, x: lib.max_pool1d(x, 0), (2, 3, 7)),
+    (lambda lib, x: lib.max_pool1d(x, 2, stride=0), (2, 3, 7)),
+    (lambda lib, x: lib.max_pool1d(x, 9), (2, 3, 7)),
+    (lambda lib, x: lib.max_pool1d(x, (2, 2)), (2, 3, 7)),
+    (lambda lib, x: lib.max_pool1d(x, 2, dilation=0), (2, 3, 7)),
+    (lambda lib, x: lib.max_pool1d(x, 2), (2, 0, 4)),
+    (lambda lib, x: lib.max_pool1d(x.long(), 2), (2, 7)),
+    (lambda lib, x: lib.avg_pool1d(x, 2, padding=2), (2, 3, 7)),
+    (lambda lib, x: lib.avg_pool1d(x, 2), (7,)),
+    (lambda lib, x: lib.avg_pool1d(x, 9), (2, 3, 7)),
+    (lambda lib, x: lib.avg_pool1d(x, 2, stride=0), (2, 3, 7)),
+    (lambda lib, x: lib.max_pool3d(x, 2), (4, 5, 6)),
+    (lambda lib, x: lib.max_pool3d(x, 2, padding=2), (2, 2, 4, 5, 6)),
+    (lambda lib, x: lib.max_pool3d(x, (2, 2)), (2, 2, 4, 5, 6)),
+    (lambda lib, x: lib.max_pool3d(x, 5), (2, 2, 4, 5, 6)),
+    (lambda lib, x: lib.max_pool3d(x, 2), (2, 0, 4, 4, 4)),
+    (lambda lib, x: lib.avg_pool3d(x, 2, divisor_override=0), (2, 2, 4, 5, 6)),
+    (lambda lib, x: lib.avg_pool3d(x, 5), (2, 2, 4, 5, 6)),
+    (lambda lib, x: lib.avg_pool3d(x, 2), (4, 5, 6)),
+])
+def test_pool_errors(call: Callable, shape: tuple) -> None:
+    ours, theirs = both_libraries(call)
+    same_error(ours, [randn(*shape, dtype=np.float32)], theirs)
+
+
+@pytest.mark.parametrize(("name", "args", "shape"), [
+    ("MaxPool1d", (2,), (2, 3, 7)),
+    ("MaxPool1d", (3, 2, 1, 1, True, True), (2, 3, 7)),
+    ("AvgPool1d", (2,), (2, 3, 7)),
+    ("AvgPool1d", (3, 2, 1, True, False), (3, 7)),
+    ("MaxPool3d", (2,), (1, 2, 4, 4, 4)),
+    ("MaxPool3d", (2, 1, 1, 2, False, True), (1, 2, 4, 4, 4)),
+    ("AvgPool3d", (2,), (2, 4, 4, 4)),
+    ("AvgPool3d", (2, 1, 1, True, False, 3), (1, 2, 4, 4, 4)),
+])
+def test_pool_layers(name: str, args: tuple, shape: tuple) -> None:
+    ours, theirs = getattr(tnn, name)(*args), getattr(torch.nn, name)(*args)
+    same_repr(ours, theirs)
+    check(ours, theirs, [distinct(*shape, dtype=np.float32)])

@@ -11,12 +11,15 @@ from typing import Any
 
 from teachgrad.nn import conv_nd as _conv_nd
 from teachgrad.nn import padding as _padding
+from teachgrad.nn import pooling_nd as _pooling_nd
 
 FUNCTIONAL: dict[str, Any] = {
     "pad": _padding.pad,
     **_conv_nd.FUNCTIONS,
+    **_pooling_nd.FUNCTIONS,
 }
 MODULES: dict[str, Any] = {
     **_padding.LAYERS,
     **_conv_nd.LAYERS,
+    **_pooling_nd.LAYERS,
 }
