@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -539,3 +540,24 @@ def test_the_lesson_shows_the_rejected_backward_the_check_names():
     text = lesson.read_text()
     assert "class NormalizeWithBug(Function):" in text
     assert "return grad_output / x.norm()" in text
+
+
+# --- the lesson's network: two_layer.curve("05") is what lesson 05 trains ---------------
+
+
+def lesson_cell(marker: str) -> str:
+    lesson = Path(__file__).resolve().parents[1] / "notebooks" / "05_custom_functions.md"
+    cells = re.findall(r"^```python\n(.*?)^```\n", lesson.read_text(), re.MULTILINE | re.DOTALL)
+    return next(cell for cell in cells if marker in cell)
+
+
+def test_the_lessons_network_gives_two_layer_curve_05_exactly():
+    # Lesson 06 draws over two_layer.curve("05") as lesson 05's curve: hold them together.
+    from teachgrad.exercises import two_layer
+
+    namespace = {"teachgrad": teachgrad, "Function": Function, "two_layer": two_layer,
+                 "print": lambda *args, **kwargs: None}
+    exec(lesson_cell("class MyReLU(Function):"), namespace)
+    exec(lesson_cell("for step in range(two_layer.STEPS):"), namespace)
+    assert namespace["losses"] == two_layer.curve("05")
+    assert namespace["losses"] == two_layer.curve("04")  # what the lesson prints: gap 0.0
