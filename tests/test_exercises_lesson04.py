@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from exercise_verdicts import assert_wrong
+from exercise_verdicts import assert_correct, assert_not_attempted, assert_wrong
 
 import teachgrad
 from teachgrad.exercises.lesson04 import (
     check_gradients_by_hand,
     check_jacobian,
+    check_newton_step,
     check_training_loop,
 )
 
@@ -157,3 +158,93 @@ def test_training_loop_rejects_a_rebound_w():
         return [loss.item()] * len(batches)
 
     assert_wrong(check_training_loop, rebinds)
+
+
+# ------------------------------------------------------------------ newton step
+
+
+def newton_step(f, x):
+    (slope,) = teachgrad.autograd.grad(f(x), x, create_graph=True)
+    (curvature,) = teachgrad.autograd.grad(slope, x)
+    return (x - slope / curvature).detach()
+
+
+def newton_step_with_backward(f, x):
+    """Also right: backward(create_graph=True) into x.grad, then autograd.grad of it."""
+    f(x).backward(create_graph=True)
+    (curvature,) = teachgrad.autograd.grad(x.grad, x)
+    return (x - x.grad / curvature).detach()
+
+
+def newton_without_create_graph(f, x):
+    (slope,) = teachgrad.autograd.grad(f(x), x)
+    (curvature,) = teachgrad.autograd.grad(slope, x)
+    return (x - slope / curvature).detach()
+
+
+def newton_uphill(f, x):
+    (slope,) = teachgrad.autograd.grad(f(x), x, create_graph=True)
+    (curvature,) = teachgrad.autograd.grad(slope, x)
+    return (x + slope / curvature).detach()
+
+
+def gradient_descent_step(f, x):
+    (slope,) = teachgrad.autograd.grad(f(x), x)
+    return (x - slope).detach()
+
+
+def newton_swapped(f, x):
+    (slope,) = teachgrad.autograd.grad(f(x), x, create_graph=True)
+    (curvature,) = teachgrad.autograd.grad(slope, x)
+    return (x - curvature / slope).detach()
+
+
+def newton_not_detached(f, x):
+    (slope,) = teachgrad.autograd.grad(f(x), x, create_graph=True)
+    (curvature,) = teachgrad.autograd.grad(slope, x, create_graph=True)
+    return x - slope / curvature
+
+
+def newton_by_finite_differences(f, x, h=1e-4):
+    """Not autograd: central differences are off by about h**2, far more than the check allows."""
+    def value(t):
+        return f(teachgrad.tensor(t, dtype=teachgrad.float64)).item()
+
+    v = x.item()
+    first = (value(v + h) - value(v - h)) / (2 * h)
+    second = (value(v + h) - 2 * value(v) + value(v - h)) / h**2
+    return teachgrad.tensor(v - first / second, dtype=teachgrad.float64)
+
+
+def test_newton_reference_passes(capsys):
+    check_newton_step(newton_step)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_newton_through_backward_passes():
+    assert_correct(check_newton_step, newton_step_with_backward)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "hint"),
+    [
+        (newton_without_create_graph, "create_graph=True"),
+        (newton_uphill, "uphill"),
+        (gradient_descent_step, "gradient-descent step"),
+        (newton_swapped, "swapped"),
+        (newton_not_detached, "detach"),
+        (newton_by_finite_differences, "autograd.grad"),
+        (lambda f, x: (x - 0.5).detach().item(), "return a tensor"),
+    ],
+    ids=["no-create-graph", "uphill", "gradient-descent", "swapped", "not-detached",
+         "finite-differences", "float"],
+)
+def test_newton_wrong_answers_fail(wrong, hint):
+    assert_wrong(check_newton_step, wrong, match=hint)
+
+
+def test_newton_stub_is_not_attempted():
+    def stub(f, x):
+        raise NotImplementedError("your turn")
+
+    assert_not_attempted(check_newton_step, stub)

@@ -127,7 +127,6 @@ def network_problems(lesson01: str, other: str, *, training: bool) -> list[str]:
 
 
 @pytest.mark.parametrize(("name", "title", "training"), [
-    ("04_autograd", "lesson 01's network with autograd", False),
     ("06_modules", "`nn.Sequential`", False),
 ])
 def test_lesson01_network_comes_back_as_it_was(name: str, title: str, training: bool) -> None:
@@ -160,6 +159,7 @@ def shared_problem_problems(text: str, previous: str) -> list[str]:
 @pytest.mark.parametrize(("name", "title", "previous"), [
     ("03_tensors", "Lesson 01's network, written with tensors", "01"),
     ("05_custom_functions", "A first Function: ReLU", "04"),
+    ("04_autograd", "lesson 01's network with autograd", "03"),
 ])
 def test_lesson01_network_comes_back_with_lesson01s_problem(name: str, title: str,
                                                             previous: str) -> None:
@@ -405,6 +405,14 @@ def markdown_after(name: str, marker: str) -> str:
      "orders of magnitude it fell, at least: 7"),
     ("03_tensors", 'lesson01 = two_layer.curve("01")', "The curves lie on top of each other",
      "largest relative gap below 1e-9: True"),
+    # 04 section 11: lesson 01's network with autograd, over lesson 03's curve.
+    ("04_autograd", "for step in range(two_layer.STEPS)", "The loss starts at 893",
+     "step   0  loss 893"),
+    ("04_autograd", 'lesson03 = two_layer.curve("03")', "The gap is 0.0e+00",
+     "largest relative gap from lesson 03's curve: 0.0e+00"),
+    # 04 section 13: the stepper's order and a's three gradients, as the frames print them.
+    ("04_autograd", "steps = step_backward(", "ran once, at step 7, with their sum 1.",
+     "AccumulateGrad of q, MulBackward0, AccumulateGrad of a, AccumulateGrad of p"),
 ])
 def test_printed_number_is_the_one_in_the_prose(name: str, marker: str, in_prose: str,
                                                 printed: str) -> None:

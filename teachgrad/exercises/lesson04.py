@@ -133,3 +133,78 @@ def check_training_loop(fn: Callable) -> str:
     _compare(w, expected_w, "w after training",
              "One step per batch: w -= lr * w.grad, with the gradient of the mean loss.")
     return "Correct: every step used only its own batch's gradient."
+
+
+# ------------------------------------------------------------------ exercise 4
+
+
+def _newton_cases() -> list:
+    """(name, f on tensors, f' and f'' in NumPy, start, where the minimum is)."""
+
+    def sigmoid(v: float) -> float:
+        return 1 / (1 + np.exp(-v))
+
+    return [
+        ("exp(x) - 2 * x", lambda x: x.exp() - 2 * x,
+         lambda v: np.exp(v) - 2, np.exp, 2.0, np.log(2.0)),
+        ("(x - 3)**2 + 1", lambda x: (x - 3) ** 2 + 1,
+         lambda v: 2 * (v - 3), lambda v: 2.0, -4.0, 3.0),
+        ("x**4 + x**2 - x", lambda x: x**4 + x**2 - x,
+         lambda v: 4 * v**3 + 2 * v - 1, lambda v: 12 * v**2 + 2, 1.5, None),
+        ("log(1 + exp(x)) - 0.3 * x", lambda x: (1 + x.exp()).log() - 0.3 * x,
+         lambda v: sigmoid(v) - 0.3, lambda v: sigmoid(v) * (1 - sigmoid(v)), 1.0,
+         np.log(0.3 / 0.7)),
+    ]
+
+
+def _newton_hint(got: float, x: float, slope: float, curvature: float) -> str:
+    if np.isclose(got, x + slope / curvature, rtol=1e-9, atol=1e-12):
+        return "that moves uphill: subtract f'(x) / f''(x) from x instead of adding it"
+    if np.isclose(got, x - slope, rtol=1e-9, atol=1e-12):
+        return "that is a gradient-descent step; divide f'(x) by f''(x)"
+    if np.isclose(got, x - curvature / slope, rtol=1e-9, atol=1e-12):
+        return "f'(x) and f''(x) are swapped: the step is f'(x) / f''(x)"
+    return ("compute f'(x) with autograd.grad(f(x), x, create_graph=True), then f''(x) "
+            "with autograd.grad(f'(x), x), and return x - f'(x) / f''(x)")
+
+
+@exercise
+def check_newton_step(fn: Callable) -> str:
+    """fn(f, x) -> x - f'(x) / f''(x) as a tensor, for x a float64 scalar requiring grad."""
+    for name, f, slope_of, curvature_of, start, minimum in _newton_cases():
+        value = start
+        for _ in range(6):
+            x = teachgrad.tensor(value, dtype=teachgrad.float64, requires_grad=True)
+            try:
+                result = fn(f, x)
+            except NotImplementedError:
+                raise
+            except RuntimeError as error:
+                if "does not require grad" in str(error) or "grad_fn" in str(error):
+                    raise AssertionError(
+                        f"on f(x) = {name}, f'(x) could not be differentiated again: pass "
+                        "create_graph=True to the first autograd.grad, so that f'(x) is "
+                        "recorded") from error
+                raise
+            if not isinstance(result, teachgrad.Tensor):
+                raise AssertionError(f"newton_step returned {type(result).__name__}: return "
+                                     "a tensor")
+            if result.requires_grad:
+                raise AssertionError("the new x still requires grad and drags the graph of "
+                                     "f along: return it .detach()ed")
+            if result.numel() != 1:
+                raise AssertionError(f"the new x has shape {tuple(result.shape)}: it should "
+                                     "have one element, like x")
+            got = float(result.item())
+            expected = value - slope_of(value) / curvature_of(value)
+            if not np.isclose(got, expected, rtol=1e-10, atol=1e-12):
+                hint = _newton_hint(got, value, slope_of(value), curvature_of(value))
+                raise AssertionError(f"on f(x) = {name} at x = {value:.6g} you step to "
+                                     f"{got:.10g}, expected {expected:.10g}: {hint}")
+            value = got
+        if minimum is not None and not np.isclose(value, minimum, atol=1e-9):
+            raise AssertionError(f"six steps on f(x) = {name} end at {value:.6g}, not at the "
+                                 f"minimum {minimum:.6g}")
+    return (f"Correct: six Newton steps from x = 2 reach the minimum of exp(x) - 2 * x at "
+            f"{np.log(2.0):.6f} (ln 2), and your step is right on all "
+            f"{len(_newton_cases())} curves.")
