@@ -51,6 +51,12 @@ CASES: dict[str, tuple[Callable, Callable]] = {
                    lambda: [distinct(1, 2, 3, 4, 4)]),
     "avg_pool3d": (lambda x: F.avg_pool3d(x, 2, 1, padding=1, ceil_mode=True),
                    lambda: [leaf(2, 3, 2, 3)]),
+    "adaptive_avg_pool2d": (lambda x: F.adaptive_avg_pool2d(x, (3, 2)), lambda: [leaf(2, 5, 3)]),
+    "adaptive_max_pool2d": (lambda x: F.adaptive_max_pool2d(x, (3, 4)),
+                            lambda: [distinct(1, 2, 5, 6)]),
+    "adaptive_avg_pool3d": (lambda x: F.adaptive_avg_pool3d(x, (2, 1, 3)),
+                            lambda: [leaf(1, 3, 2, 4)]),
+    "adaptive_max_pool1d": (lambda x: F.adaptive_max_pool1d(x, 3), lambda: [distinct(2, 7)]),
 }
 
 

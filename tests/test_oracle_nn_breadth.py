@@ -401,3 +401,77 @@ def test_pool_layers(name: str, args: tuple, shape: tuple) -> None:
     ours, theirs = getattr(tnn, name)(*args), getattr(torch.nn, name)(*args)
     same_repr(ours, theirs)
     check(ours, theirs, [distinct(*shape, dtype=np.float32)])
+
+
+# ------------------------------------------------------------------ adaptive pooling
+
+ADAPTIVE_CASES = [
+    ((2, 3, 7, 5), (3, None)),
+    ((2, 3, 7, 5), (1, 1)),
+    ((3, 7, 5), 2),
+    ((2, 2, 6, 6), (4, 3)),
+    ((1, 2, 3, 4), (5, 7)),
+    ((2, 2, 5, 4), (0, 2)),
+    ((1, 2, 4, 4), (1, 2)),
+]
+
+
+@pytest.mark.parametrize(("shape", "size"), ADAPTIVE_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adaptive_pool2d(shape: tuple, size: Any, dtype: Any) -> None:
+    ours, theirs = both_libraries(lambda lib, x: lib.adaptive_avg_pool2d(x, size))
+    check(ours, theirs, [randn(*shape, dtype=dtype)])
+    ours, theirs = both_libraries(lambda lib, x: lib.adaptive_max_pool2d(x, size))
+    check(ours, theirs, [distinct(*shape, dtype=dtype)])
+    ours, theirs = both_libraries(lambda lib, x: lib.adaptive_max_pool2d(x, size, True))
+    check(ours, theirs, [distinct(*shape, dtype=dtype)])
+
+
+def test_adaptive_pool_1d_3d_and_nan() -> None:
+    for call, shape in [(lambda lib, x: lib.adaptive_avg_pool1d(x, 3), (2, 3, 7)),
+                        (lambda lib, x: lib.adaptive_avg_pool1d(x, 1), (3, 7)),
+                        (lambda lib, x: lib.adaptive_max_pool1d(x, 4, return_indices=True),
+                         (2, 3, 7)),
+                        (lambda lib, x: lib.adaptive_avg_pool3d(x, (2, None, 3)),
+                         (1, 2, 3, 4, 5)),
+                        (lambda lib, x: lib.adaptive_avg_pool3d(x, 1), (2, 3, 4, 5)),
+                        (lambda lib, x: lib.adaptive_max_pool3d(x, (2, 3, 2), True),
+                         (1, 2, 3, 4, 5))]:
+        ours, theirs = both_libraries(call)
+        check(ours, theirs, [distinct(*shape)])
+    special = np.round(randn(1, 2, 5, 5))
+    special[0, 0, :2, :2] = np.nan
+    special[0, 1, 1:, 3] = np.nan
+    ours, theirs = both_libraries(lambda lib, x: lib.adaptive_max_pool2d(x, 3, True))
+    check(ours, theirs, [special])
+
+
+@pytest.mark.parametrize(("call", "shape"), [
+    (lambda lib, x: lib.adaptive_avg_pool2d(x, (2, 2)), (7, 5)),
+    (lambda lib, x: lib.adaptive_avg_pool2d(x, (2, 2, 2)), (2, 3, 7, 5)),
+    (lambda lib, x: lib.adaptive_avg_pool2d(x, (-1, 2)), (2, 3, 7, 5)),
+    (lambda lib, x: lib.adaptive_avg_pool2d(x.long(), 2), (2, 3, 7, 5)),
+    (lambda lib, x: lib.adaptive_max_pool2d(x.long(), 2), (2, 3, 7, 5)),
+    (lambda lib, x: lib.adaptive_max_pool2d(x, (2, 2, 2)), (2, 3, 7, 5)),
+    (lambda lib, x: lib.adaptive_max_pool2d(x, (2, 2)), (7, 5)),
+    (lambda lib, x: lib.adaptive_max_pool2d(x, (2, 2)), (2, 0, 3, 3)),
+    (lambda lib, x: lib.adaptive_avg_pool1d(x, None), (2, 3, 7)),
+])
+def test_adaptive_pool_errors(call: Callable, shape: tuple) -> None:
+    ours, theirs = both_libraries(call)
+    same_error(ours, [randn(*shape, dtype=np.float32)], theirs)
+
+
+@pytest.mark.parametrize(("name", "args", "shape"), [
+    ("AdaptiveAvgPool2d", (2,), (2, 3, 5, 5)),
+    ("AdaptiveAvgPool2d", ((2, None),), (3, 5, 4)),
+    ("AdaptiveMaxPool2d", ((3, 2), True), (2, 3, 5, 5)),
+    ("AdaptiveAvgPool1d", (3,), (2, 3, 5)),
+    ("AdaptiveMaxPool1d", (3,), (2, 3, 5)),
+    ("AdaptiveAvgPool3d", ((1, None, 2),), (1, 2, 3, 4, 5)),
+    ("AdaptiveMaxPool3d", (2,), (1, 2, 3, 4, 5)),
+])
+def test_adaptive_pool_layers(name: str, args: tuple, shape: tuple) -> None:
+    ours, theirs = getattr(tnn, name)(*args), getattr(torch.nn, name)(*args)
+    same_repr(ours, theirs)
+    check(ours, theirs, [distinct(*shape, dtype=np.float32)])
