@@ -69,7 +69,19 @@ class IndexedAtOnce(MyDataLoader):
             yield self.dataset[order[start:start + self.batch_size]]
 
 
-@pytest.mark.parametrize("answer", [MyDataLoader, IndexedAtOnce])
+class TensorIndices(MyDataLoader):
+    """Also right: iterating over the permutation tensor gives 0-d tensors as indices."""
+
+    def __iter__(self):
+        n = len(self.dataset)
+        order = (teachgrad.randperm(n, generator=self.generator) if self.shuffle
+                 else teachgrad.arange(n))
+        for start in range(0, n, self.batch_size):
+            samples = [self.dataset[i] for i in order[start:start + self.batch_size]]
+            yield [teachgrad.stack(field) for field in zip(*samples)]
+
+
+@pytest.mark.parametrize("answer", [MyDataLoader, IndexedAtOnce, TensorIndices])
 def test_data_loader_accepts_reference(answer, capsys):
     lesson09.check_data_loader(answer)
     assert capsys.readouterr().out.startswith("Correct")
@@ -88,6 +100,11 @@ class DropsLast(MyDataLoader):
 class LenRoundsDown(MyDataLoader):
     def __len__(self):
         return len(self.dataset) // self.batch_size
+
+
+class LenOneMore(MyDataLoader):
+    def __len__(self):
+        return len(self.dataset) // self.batch_size + 1
 
 
 class IgnoresShuffle(MyDataLoader):
@@ -143,6 +160,7 @@ class Concatenated(MyDataLoader):
     [
         (DropsLast, "never came"),
         (LenRoundsDown, "round up"),
+        (LenOneMore, "divides evenly"),
         (IgnoresShuffle, "in order"),
         (GlobalGenerator, "own generator"),
         (NumpyShuffle, "own generator"),

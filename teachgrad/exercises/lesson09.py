@@ -113,10 +113,15 @@ def check_data_loader(loader_class: type) -> str:
     call = "MyDataLoader(dataset, batch_size=4)"
     loader = _run(call, lambda: loader_class(dataset, 4))
     _compare_batches(_epoch(loader, call), list(DataLoader(dataset, batch_size=4)), call)
-    size = _run(f"len({call})", lambda: len(loader))
-    if size != 3:
-        hint = " (round up: the last, smaller batch counts)" if size == 2 else ""
-        raise AssertionError(f"len({call}) is {size!r}; it gives 3 batches{hint}")
+    for batch_size, batches in ((4, 3), (5, 2)):
+        call = f"MyDataLoader(dataset, batch_size={batch_size})"
+        size = _run(f"len({call})", lambda b=batch_size: len(loader_class(dataset, b)))
+        if size != batches:
+            hint = (" (round up: the last, smaller batch counts)" if size == batches - 1 else
+                    " (no batch is left over when the size divides evenly)"
+                    if size == batches + 1 else "")
+            raise AssertionError(f"len({call}) is {size!r}; {LOADER_SAMPLES} samples in "
+                                 f"batches of {batch_size} make {batches} batches{hint}")
 
     for seed, batch_size in ((0, 4), (3, 3)):
         call = (f"MyDataLoader(dataset, batch_size={batch_size}, shuffle=True, "
