@@ -9,7 +9,8 @@ Two kinds of guard:
   the minimum than tuned SGD (and so on, claim by claim, in `race_problems`); lesson 01's
   network trained by optim.SGD gives lesson 06's losses, and optim.Adam at 1e-2 beats it
   where Adam at SGD's 1e-3 does not (`two_layer_problems`); in lesson 09, the CNN,
-  trained with the MLP's recipe, fits better and validates higher.
+  trained with the MLP's recipe, fits better and validates higher, and DataLoader's
+  second epoch is its generator's third permutation (`sampler_problems`).
 
 Each checker returns the list of claims that its input contradicts, so the tests below
 also show that each checker rejects the old outputs and text (the guards can fail).
@@ -272,6 +273,42 @@ def test_lesson_09_prints_what_its_comparison_prose_claims():
     text = printed_by(NOTEBOOKS / "09_capstone.ipynb", "validation accuracy is above the MLP's")
     problems = comparison_problems(text)
     assert problems == [], f"09_capstone.ipynb prints numbers that contradict: {problems}"
+
+
+# ------------------------------------------------ lesson 09: RandomSampler's unused permutation
+
+DRAWS_LINE = re.compile(r"the generator's permutations 1, 2, 3: (?P<draws>\[.*\])$", re.M)
+EPOCHS_LINE = re.compile(r"DataLoader's epochs 1 and 2: +(?P<epochs>\[.*\])$", re.M)
+
+
+def sampler_problems(text: str) -> list[str]:
+    """The claims of lesson 09, section 12, that the printed permutations contradict."""
+    draws, epochs = DRAWS_LINE.search(text), EPOCHS_LINE.search(text)
+    if draws is None or epochs is None:
+        return ["the generator's permutations and DataLoader's epochs are not printed"]
+    (first, second, third), (epoch1, epoch2) = (json.loads(draws["draws"]),
+                                               json.loads(epochs["epochs"]))
+    claims = {
+        "the first epoch is the generator's first permutation": epoch1 == first,
+        "the second epoch is its third permutation, not its second":
+            epoch2 == third and epoch2 != second,
+    }
+    return [claim for claim, holds in claims.items() if not holds]
+
+
+def test_sampler_checker_accepts_the_scratch_run_and_rejects_a_sampler_that_draws_once():
+    scratch = ("the generator's permutations 1, 2, 3: [[3, 2, 5, 4, 0, 1], [4, 5, 1, 2, 0, 3], "
+               "[3, 2, 0, 5, 4, 1]]\nDataLoader's epochs 1 and 2:          [[3, 2, 5, 4, 0, 1], "
+               "[3, 2, 0, 5, 4, 1]]\n")
+    assert sampler_problems(scratch) == []
+    once = scratch.replace("[3, 2, 5, 4, 0, 1], [3, 2, 0, 5, 4, 1]]",
+                           "[3, 2, 5, 4, 0, 1], [4, 5, 1, 2, 0, 3]]")
+    assert sampler_problems(once) == ["the second epoch is its third permutation, not its second"]
+
+
+def test_lesson_09_prints_what_its_sampler_prose_claims():
+    text = printed_by(NOTEBOOKS / "09_capstone.ipynb", "the generator's permutations 1, 2, 3")
+    assert sampler_problems(text) == []
 
 
 # ---------------------------------------------------------------- the prose
