@@ -57,6 +57,17 @@ CASES: dict[str, tuple[Callable, Callable]] = {
     "adaptive_avg_pool3d": (lambda x: F.adaptive_avg_pool3d(x, (2, 1, 3)),
                             lambda: [leaf(1, 3, 2, 4)]),
     "adaptive_max_pool1d": (lambda x: F.adaptive_max_pool1d(x, 3), lambda: [distinct(2, 7)]),
+    "interpolate-nearest": (lambda x: F.interpolate(x, scale_factor=1.6),
+                            lambda: [leaf(1, 2, 3, 2)]),
+    "interpolate-bilinear": (lambda x: F.interpolate(x, size=(4, 3), mode="bilinear"),
+                             lambda: [leaf(1, 2, 3, 5)]),
+    "interpolate-bilinear-corners": (lambda x: F.interpolate(x, scale_factor=(1.5, 0.7),
+                                                             mode="bilinear", align_corners=True),
+                                     lambda: [leaf(2, 1, 3, 4)]),
+    "interpolate-bicubic": (lambda x: F.interpolate(x, size=5, mode="bicubic"),
+                            lambda: [leaf(1, 1, 3, 4)]),
+    "interpolate-trilinear": (lambda x: F.interpolate(x, size=(3, 2, 3), mode="trilinear"),
+                              lambda: [leaf(1, 1, 2, 3, 2)]),
 }
 
 

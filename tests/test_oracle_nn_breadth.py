@@ -475,3 +475,89 @@ def test_adaptive_pool_layers(name: str, args: tuple, shape: tuple) -> None:
     ours, theirs = getattr(tnn, name)(*args), getattr(torch.nn, name)(*args)
     same_repr(ours, theirs)
     check(ours, theirs, [distinct(*shape, dtype=np.float32)])
+
+
+# ------------------------------------------------------------------ interpolate
+
+INTERPOLATE_CASES = [
+    ((2, 3, 4, 5), {"size": (3, 7)}),
+    ((2, 3, 4, 5), {"scale_factor": 1.7}),
+    ((2, 3, 4, 5), {"scale_factor": (2, 0.5)}),
+    ((1, 2, 3, 3), {"scale_factor": 2}),
+    ((1, 2, 5, 4), {"size": 4}),
+    ((1, 2, 7, 6), {"scale_factor": 0.4, "recompute_scale_factor": True}),
+    ((1, 2, 3, 5), {"size": [8, 13]}),
+    ((1, 2, 3, 5), {"scale_factor": 2.6}),
+]
+
+
+@pytest.mark.parametrize(("shape", "kwargs"), INTERPOLATE_CASES)
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact", "bilinear", "bicubic", "area"])
+def test_interpolate_2d(shape: tuple, kwargs: dict, mode: str) -> None:
+    corners = [None] if mode in ("nearest", "nearest-exact", "area") else [False, True]
+    for align_corners in corners:
+        ours, theirs = both_libraries(lambda lib, x, a=align_corners: lib.interpolate(
+            x, mode=mode, align_corners=a, **kwargs))
+        for dtype in (np.float32, np.float64):
+            # bicubic sums 4x4 taps with weights of both signs: in float32 the two libraries'
+            # orders of summation differ by a few ulps of the inputs (about 1e-6)
+            tol = {"rtol": 1e-5, "atol": 1e-5} if mode == "bicubic" and dtype == np.float32 \
+                else None
+            check(ours, theirs, [randn(*shape, dtype=dtype)], tol=tol)
+
+
+@pytest.mark.parametrize(("shape", "kwargs", "mode"), [
+    ((2, 3, 5), {"size": 7}, "nearest"),
+    ((2, 3, 5), {"scale_factor": 1.5}, "nearest-exact"),
+    ((2, 3, 5), {"size": 8}, "linear"),
+    ((2, 3, 5), {"scale_factor": 0.7}, "linear"),
+    ((2, 3, 5), {"size": 3}, "area"),
+    ((1, 2, 3, 4, 5), {"size": (4, 3, 7)}, "nearest"),
+    ((1, 2, 3, 4, 5), {"scale_factor": 1.5}, "trilinear"),
+    ((1, 2, 2, 3, 2), {"size": 4}, "trilinear"),
+])
+def test_interpolate_1d_3d(shape: tuple, kwargs: dict, mode: str) -> None:
+    ours, theirs = both_libraries(lambda lib, x: lib.interpolate(x, mode=mode, **kwargs))
+    check(ours, theirs, [randn(*shape)])
+    if mode in ("linear", "trilinear"):
+        ours, theirs = both_libraries(lambda lib, x: lib.interpolate(x, mode=mode, **kwargs,
+                                                                     align_corners=True))
+        check(ours, theirs, [randn(*shape, dtype=np.float32)])
+
+
+@pytest.mark.parametrize(("shape", "kwargs"), [
+    ((2, 3, 5), {"size": 7, "mode": "bilinear"}),
+    ((1, 2, 3, 4, 5), {"size": 7, "mode": "bilinear"}),
+    ((2, 3, 4, 5), {"size": 7, "mode": "linear"}),
+    ((4, 5), {"size": 7}),
+    ((2, 3, 4, 5), {"size": (3, 7), "scale_factor": 2}),
+    ((2, 3, 4, 5), {}),
+    ((2, 3, 4, 5), {"size": (3, 7, 2)}),
+    ((2, 3, 4, 5), {"scale_factor": (3, 7, 2)}),
+    ((2, 3, 4, 5), {"size": 3, "align_corners": True}),
+    ((2, 3, 4, 5), {"size": 3, "mode": "foo"}),
+    ((2, 3, 4, 5), {"size": 3, "antialias": True}),
+    ((2, 3, 4, 5), {"size": 3, "recompute_scale_factor": True}),
+    ((2, 3, 4, 5), {"size": (0, 3)}),
+    ((2, 3, 4, 5), {"scale_factor": 0.1}),
+    ((1, 0, 4, 4), {"size": (2, 3)}),
+    ((2, 3, 4, 5), {"size": (3.5, 4)}),
+])
+def test_interpolate_errors(shape: tuple, kwargs: dict) -> None:
+    ours, theirs = both_libraries(lambda lib, x: lib.interpolate(x, **kwargs))
+    same_error(ours, [randn(*shape, dtype=np.float32)], theirs)
+    ours, theirs = both_libraries(lambda lib, x: lib.interpolate(x, size=3))
+    same_error(ours, [np.arange(20).reshape(1, 1, 4, 5)], theirs)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [
+    ("Upsample", {"scale_factor": 2}),
+    ("Upsample", {"size": (3, 4), "mode": "bilinear", "align_corners": True}),
+    ("Upsample", {"scale_factor": (2, 3)}),
+    ("UpsamplingNearest2d", {"scale_factor": 2}),
+    ("UpsamplingBilinear2d", {"size": 3}),
+])
+def test_upsample_layers(name: str, kwargs: dict) -> None:
+    ours, theirs = getattr(tnn, name)(**kwargs), getattr(torch.nn, name)(**kwargs)
+    same_repr(ours, theirs)
+    check(ours, theirs, [randn(2, 3, 4, 5, dtype=np.float32)])

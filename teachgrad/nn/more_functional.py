@@ -13,16 +13,19 @@ from teachgrad.nn import adaptive_pooling as _adaptive
 from teachgrad.nn import conv_nd as _conv_nd
 from teachgrad.nn import padding as _padding
 from teachgrad.nn import pooling_nd as _pooling_nd
+from teachgrad.nn import resize as _resize
 
 FUNCTIONAL: dict[str, Any] = {
     "pad": _padding.pad,
     **_conv_nd.FUNCTIONS,
     **_pooling_nd.FUNCTIONS,
     **_adaptive.FUNCTIONS,
+    **_resize.FUNCTIONS,
 }
 MODULES: dict[str, Any] = {
     **_padding.LAYERS,
     **_conv_nd.LAYERS,
     **_pooling_nd.LAYERS,
     **_adaptive.LAYERS,
+    **_resize.LAYERS,
 }
