@@ -66,6 +66,8 @@ CASES: dict[str, tuple[Callable, Callable]] = {
                                      lambda: [leaf(2, 1, 3, 4)]),
     "interpolate-bicubic": (lambda x: F.interpolate(x, size=5, mode="bicubic"),
                             lambda: [leaf(1, 1, 3, 4)]),
+    "max_unpool2d": (lambda v, i: F.max_unpool2d(v, i, 2, output_size=(5, 4)),
+                     lambda: list(F.max_pool2d(distinct(2, 1, 5, 4), 2, return_indices=True))),
     "interpolate-trilinear": (lambda x: F.interpolate(x, size=(3, 2, 3), mode="trilinear"),
                               lambda: [leaf(1, 1, 2, 3, 2)]),
 }

@@ -561,3 +561,49 @@ def test_upsample_layers(name: str, kwargs: dict) -> None:
     ours, theirs = getattr(tnn, name)(**kwargs), getattr(torch.nn, name)(**kwargs)
     same_repr(ours, theirs)
     check(ours, theirs, [randn(2, 3, 4, 5, dtype=np.float32)])
+
+
+# ------------------------------------------------------------------ max_unpool
+
+def _pooled(shape: tuple, dims: int, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Values and indices of a torch max pool, as arrays both libraries are given."""
+    pool = {1: TF.max_pool1d, 2: TF.max_pool2d, 3: TF.max_pool3d}[dims]
+    values, indices = pool(torch.tensor(distinct(*shape)), return_indices=True, **kwargs)
+    return values.numpy(), indices.numpy()
+
+
+@pytest.mark.parametrize(("shape", "dims", "kwargs", "output_size"), [
+    ((2, 3, 4, 4), 2, {"kernel_size": 2}, None),
+    ((2, 3, 5, 5), 2, {"kernel_size": 2}, (5, 5)),
+    ((2, 3, 5, 5), 2, {"kernel_size": 2}, [2, 3, 5, 5]),
+    ((3, 5, 6), 2, {"kernel_size": 3, "stride": 2, "padding": 1}, (5, 6)),
+    ((2, 2, 7), 1, {"kernel_size": 3, "stride": 2}, None),
+    ((1, 2, 4, 4, 5), 3, {"kernel_size": 2}, (4, 4, 5)),
+])
+def test_max_unpool(shape: tuple, dims: int, kwargs: dict, output_size: Any) -> None:
+    values, indices = _pooled(shape, dims, **kwargs)
+    name = f"max_unpool{dims}d"
+    ours, theirs = both_libraries(lambda lib, v, i: getattr(lib, name)(
+        v, i, **kwargs, output_size=output_size))
+    check(ours, theirs, [values, indices])
+    layer = f"MaxUnpool{dims}d"
+    args = (kwargs["kernel_size"], kwargs.get("stride"), kwargs.get("padding", 0))
+    same_repr(getattr(tnn, layer)(*args), getattr(torch.nn, layer)(*args))
+    check(lambda v, i: getattr(tnn, layer)(*args)(v, i, output_size),
+          lambda v, i: getattr(torch.nn, layer)(*args)(v, i, output_size), [values, indices])
+
+
+def test_max_unpool_errors() -> None:
+    values, indices = _pooled((2, 3, 4, 4), 2, kernel_size=2)
+    for call, arrays in [
+        (lambda lib, v, i: lib.max_unpool2d(v, i, 2, output_size=(6, 6)), [values, indices]),
+        (lambda lib, v, i: lib.max_unpool2d(v, i, 2, output_size=(5,)), [values, indices]),
+        (lambda lib, v, i: lib.max_unpool2d(v, i, 2), [values, indices.astype(np.int32)]),
+        (lambda lib, v, i: lib.max_unpool2d(v, i, 2), [values, indices * 10]),
+        (lambda lib, v, i: lib.max_unpool2d(v, i, 2), [values, indices[:, :2]]),
+        (lambda lib, v, i: lib.max_unpool2d(v, i, 2), [values[0, 0], indices[0, 0]]),
+        (lambda lib, v, i: lib.max_unpool2d(v, i, 2), [values.astype(np.int64), indices]),
+        (lambda lib, v, i: lib.max_unpool2d(v, i, 2, stride=1, padding=1), [values, indices]),
+    ]:
+        ours, theirs = both_libraries(call)
+        same_error(ours, arrays, theirs)

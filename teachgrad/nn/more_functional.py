@@ -14,6 +14,7 @@ from teachgrad.nn import conv_nd as _conv_nd
 from teachgrad.nn import padding as _padding
 from teachgrad.nn import pooling_nd as _pooling_nd
 from teachgrad.nn import resize as _resize
+from teachgrad.nn import unpooling as _unpooling
 
 FUNCTIONAL: dict[str, Any] = {
     "pad": _padding.pad,
@@ -21,6 +22,7 @@ FUNCTIONAL: dict[str, Any] = {
     **_pooling_nd.FUNCTIONS,
     **_adaptive.FUNCTIONS,
     **_resize.FUNCTIONS,
+    **_unpooling.FUNCTIONS,
 }
 MODULES: dict[str, Any] = {
     **_padding.LAYERS,
@@ -28,4 +30,5 @@ MODULES: dict[str, Any] = {
     **_pooling_nd.LAYERS,
     **_adaptive.LAYERS,
     **_resize.LAYERS,
+    **_unpooling.LAYERS,
 }
