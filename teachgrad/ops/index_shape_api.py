@@ -3,11 +3,53 @@
 The ops live in modules by concept beside this one (off the reading path). Listed here
 once, they become Tensor methods (methods.attach adds TENSOR_METHODS) and top-level
 functions (teachgrad/__init__.py adds FUNCTIONS), so each op is written exactly once.
+Each name is listed where torch has it: x.unfold is a method only, einsum and meshgrid
+are functions only, the in-place forms (trailing _) are methods only.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-TENSOR_METHODS: dict[str, Any] = {}
-FUNCTIONS: dict[str, Any] = {}
+from teachgrad.ops import (
+    cross,
+    diagonals,
+    einsum,
+    grids,
+    index_select,
+    masks,
+    repeats,
+    scatter,
+    triangular,
+    unique,
+    windows,
+)
+
+# Both a Tensor method and a top-level function in torch.
+_BOTH: dict[str, Any] = {
+    "scatter": scatter.scatter, "scatter_add": scatter.scatter_add,
+    "scatter_reduce": scatter.scatter_reduce,
+    "index_add": index_select.index_add, "index_select": index_select.index_select,
+    "masked_select": masks.masked_select, "masked_scatter": masks.masked_scatter,
+    "nonzero": masks.nonzero, "argwhere": masks.argwhere,
+    "unique": unique.unique,
+    "tril": triangular.tril, "triu": triangular.triu,
+    "diag": diagonals.diag, "diagonal": diagonals.diagonal,
+    "diag_embed": diagonals.diag_embed,
+    "repeat_interleave": repeats.repeat_interleave,
+    "cross": cross.cross,
+}
+
+TENSOR_METHODS: dict[str, Any] = {
+    **_BOTH,
+    "unfold": windows.unfold,
+    "scatter_": scatter.scatter_, "scatter_add_": scatter.scatter_add_,
+    "scatter_reduce_": scatter.scatter_reduce_, "index_add_": index_select.index_add_,
+    "tril_": triangular.tril_, "triu_": triangular.triu_,
+    "masked_scatter_": masks.masked_scatter_,
+}
+
+FUNCTIONS: dict[str, Any] = {
+    **_BOTH,
+    "einsum": einsum.einsum, "meshgrid": grids.meshgrid,
+}

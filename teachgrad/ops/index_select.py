@@ -1,0 +1,162 @@
+"""index_select and index_add: whole slices along one dim, picked or added by a vector
+of positions.
+
+x.index_select(0, idx) is x[idx] for rows (any dim); x.index_add(0, idx, s) adds row i
+of s into row idx[i] of x (a row named twice collects both). Each is the other's
+backward: the gradient of a picked slice is added back where it came from, and the
+gradient of an added slice is picked from where it went.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teachgrad import dtypes
+from teachgrad.autograd.function import Function, Node
+from teachgrad.device import array_module
+from teachgrad.ops.broadcast import check_same_device
+from teachgrad.ops.indexing import along_dim_index
+from teachgrad.ops.inplace import apply_inplace
+from teachgrad.ops.scatter import reduce_into
+from teachgrad.tensor import Tensor, _wrap_dim
+
+
+def _positions(name: str, index: Tensor, size: int | None) -> Any:
+    """index as a 1-D int64 array after torch's checks (a 0-d index counts as one);
+    its range is checked against size unless that is None (see _check_range)."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not "
+                        f"{type(index).__name__}")
+    picks = index._array
+    if picks.dtype.kind not in "iu" or picks.dtype.itemsize not in (4, 8):
+        if name == "index_select":
+            raise RuntimeError("index_select(): Expected dtype int32 or int64 for index. "
+                               "Convert it with index.long().")
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index but got: "
+                           f"{dtypes.legacy_name(picks.dtype)}. Convert it with index.long().")
+    if picks.ndim > 1:
+        if name == "index_select":
+            raise IndexError("index_select(): Index is supposed to be a vector. Flatten it "
+                             "with index.reshape(-1).")
+        raise IndexError(f"{name}(): Index is supposed to be a vector, but got dim: "
+                         f"{picks.ndim} with type: {dtypes.legacy_name(picks.dtype)} and size: "
+                         f"{list(picks.shape)}")
+    picks = picks.reshape(-1).astype("int64", copy=False)
+    if size is not None:
+        _check_range(picks, size)
+    return picks
+
+
+def _check_range(picks: Any, size: int) -> None:
+    if picks.size and bool(((picks < 0) | (picks >= size)).any()):
+        raise IndexError(f"index out of range in self (the dim has size {size}; positions "
+                         f"must be in [0, {size - 1}])")
+
+
+class IndexSelect(Function):
+    """x.index_select(dim, index): the slices of x along dim at the given positions."""
+
+    node_name = "IndexSelectBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int, index: Tensor) -> Any:
+        array = x._array
+        axis = _wrap_dim(dim, array.ndim)
+        check_same_device(array, index._array)
+        if array.ndim == 0:
+            if index._array.size != 1:
+                raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, "
+                                   f"got {index._array.size} value(s)")
+            _positions("index_select", index, 1)
+            ctx.axis, ctx.shape = 0, array.shape
+            ctx.save_for_backward(index)
+            return array.copy()  # a number stays a number (torch)
+        picks = _positions("index_select", index, array.shape[axis])
+        ctx.axis, ctx.shape = axis, array.shape
+        ctx.save_for_backward(index)
+        return array_module(array).take(array, picks, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (index,) = ctx.saved_tensors
+        if not ctx.shape:
+            return grad.reshape(()), None, None
+        return IndexAdd.apply(grad.new_zeros(ctx.shape), ctx.axis, index, grad, 1), None, None
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    return IndexSelect.apply(input, dim, index)
+
+
+class IndexAdd(Function):
+    """x.index_add(dim, index, source, alpha=1): source's slices added at the positions."""
+
+    node_name = "IndexAddBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, source: Tensor,
+                alpha: Any) -> Any:
+        array, values = x._array, source._array
+        check_same_device(array, values)
+        axis = _wrap_dim(dim, array.ndim)
+        shape = array.shape or (1,)
+        picks = _positions("index_add_", index, None)
+        if values.dtype != array.dtype:
+            raise RuntimeError(
+                f"index_add_(): self ({dtypes.legacy_name(array.dtype)}) and source "
+                f"({dtypes.legacy_name(values.dtype)}) must have the same scalar type")
+        source_shape = values.shape or (1,)
+        if (values.ndim != array.ndim and array.ndim) or any(
+                have != want for d, (have, want) in enumerate(zip(source_shape, shape))
+                if d != axis):
+            raise RuntimeError(
+                "source tensor shape must match self tensor shape, excluding the specified "
+                f"dimension. Got self.shape = {list(array.shape)} source.shape = "
+                f"{list(values.shape)}")
+        if picks.size != source_shape[axis]:
+            raise RuntimeError(
+                f"index_add_(): Number of indices ({picks.size}) should be equal to "
+                f"source.size(dim): ({source_shape[axis]}), for dim: {axis}")
+        if array.ndim >= 2 and index._array.dtype.itemsize == 8:
+            # torch's kernel for this case names the bad index (its others do not)
+            outside = (picks < 0) | (picks >= shape[axis])
+            if bool(outside.any()):
+                raise RuntimeError(f"index {int(picks[outside][0])} is out of bounds for "
+                                   f"dimension {axis} with size {shape[axis]}")
+        _check_range(picks, shape[axis])
+        ctx.axis, ctx.alpha, ctx.source_shape = axis, alpha, values.shape
+        ctx.save_for_backward(index)
+        xp = array_module(array)
+        # index_add(dim, idx, s) is scatter_add(dim, idx stretched to s's shape, s)
+        along = [1] * len(shape)
+        along[axis] = picks.size
+        spread = xp.broadcast_to(picks.reshape(along), source_shape)
+        scaled = values if alpha == 1 else (values * alpha).astype(values.dtype, copy=False)
+        out = reduce_into(array.reshape(shape), along_dim_index(spread, axis),
+                          scaled.reshape(source_shape), "sum", True)
+        return out.reshape(array.shape)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (index,) = ctx.saved_tensors
+        grad_source = None
+        if ctx.needs_input_grad[3]:
+            picked = index_select(grad.reshape(grad.shape or (1,)), ctx.axis, index)
+            grad_source = (picked if ctx.alpha == 1 else picked * ctx.alpha).reshape(
+                ctx.source_shape)
+        return grad, None, None, grad_source, None
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
+              alpha: Any = 1) -> Tensor:
+    return IndexAdd.apply(input, dim, index, source, alpha)
+
+
+def index_add_(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
+               alpha: Any = 1) -> Tensor:
+    return apply_inplace(input, _index_add_positional, dim, index, source, alpha)
+
+
+def _index_add_positional(x: Tensor, dim: int, index: Tensor, source: Tensor,
+                          alpha: Any) -> Tensor:
+    return index_add(x, dim, index, source, alpha=alpha)

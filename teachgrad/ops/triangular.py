@@ -1,0 +1,56 @@
+"""tril and triu: the lower (upper) triangle of the last two dims, zeros elsewhere.
+
+`diagonal` shifts the border: 0 keeps the main diagonal, 1 one more diagonal above it,
+-1 one fewer. Elements kept pass their gradient; zeroed ones pass none, so backward is
+the same triangle of the gradient.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teachgrad.autograd.function import Function, Node
+from teachgrad.device import array_module
+from teachgrad.ops.inplace import apply_inplace
+from teachgrad.tensor import Tensor
+
+
+class Tril(Function):
+    node_name = "TrilBackward0"
+    _name = "tril"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, diagonal: int) -> Any:
+        array = x._array
+        function = ctx._function
+        if array.ndim < 2:
+            raise RuntimeError(f"{function._name}: input tensor must have at least 2 "
+                               f"dimensions (got {array.ndim}); make a matrix first, e.g. "
+                               "x.unsqueeze(0).")
+        ctx.diagonal = int(diagonal)
+        return getattr(array_module(array), function._name)(array, ctx.diagonal)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        return ctx._function.apply(grad, ctx.diagonal), None
+
+
+class Triu(Tril):
+    node_name = "TriuBackward0"
+    _name = "triu"
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    return Tril.apply(input, diagonal)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    return Triu.apply(input, diagonal)
+
+
+def tril_(input: Tensor, diagonal: int = 0) -> Tensor:
+    return apply_inplace(input, tril, diagonal)
+
+
+def triu_(input: Tensor, diagonal: int = 0) -> Tensor:
+    return apply_inplace(input, triu, diagonal)

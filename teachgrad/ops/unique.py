@@ -1,0 +1,61 @@
+"""unique: the distinct values of a tensor (or distinct slices along a dim), sorted.
+
+With return_inverse, also where each element's value sits in the result (so that
+result[inverse] rebuilds the input); with return_counts, how often each value occurs.
+torch defines no derivative for unique: its result requires grad when the input does,
+but backward through it raises, as in torch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from teachgrad.autograd.function import Function, Node
+from teachgrad.device import array_module
+from teachgrad.ops.renamed import renamed
+from teachgrad.tensor import Tensor, _wrap_dim
+
+
+class Unique(Function):
+    node_name = "Unique2Backward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int | None) -> tuple:
+        array = x._array
+        xp = array_module(array)
+        if dim is None:
+            values, inverse, counts = xp.unique(array.reshape(-1), return_inverse=True,
+                                                return_counts=True)
+            inverse = inverse.reshape(array.shape)
+        else:
+            axis = _wrap_dim(dim, array.ndim)
+            if array.ndim == 0:
+                values, inverse, counts = array.reshape(1), xp.zeros((), "int64"), \
+                    xp.ones(1, "int64")
+            else:
+                values, inverse, counts = xp.unique(array, return_inverse=True,
+                                                    return_counts=True, axis=axis)
+                inverse = inverse.reshape(-1)
+        inverse = Tensor._make(inverse.astype("int64", copy=False))
+        counts = Tensor._make(counts.astype("int64", copy=False))
+        ctx.mark_non_differentiable(inverse, counts)
+        return values, inverse, counts
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor, grad_inverse: Any, grad_counts: Any) -> tuple:
+        name = "_unique2" if ctx._function is Unique else "unique_dim"
+        raise NotImplementedError(f"the derivative for '{name}' is not implemented. unique "
+                                  "is not differentiable: detach its input, x.detach().unique().")
+
+
+UniqueDim = renamed(Unique, "UniqueDimBackward0")
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
+           return_counts: bool = False, dim: int | None = None) -> Any:
+    """torch.unique / Tensor.unique. The values always come sorted (torch on the CPU
+    sorts even with sorted=False)."""
+    kind = Unique if dim is None else UniqueDim
+    values, inverse, counts = kind.apply(input, dim)
+    extra = ([inverse] if return_inverse else []) + ([counts] if return_counts else [])
+    return (values, *extra) if extra else values

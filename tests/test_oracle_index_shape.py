@@ -1,0 +1,679 @@
+"""Indexing and shaping breadth (ops/index_shape_api.py), run in teachgrad and in torch.
+
+einsum, scatter/scatter_add/scatter_reduce, index_add/index_select, masked_select/
+masked_scatter, nonzero, unique, tril/triu, diag/diagonal/diag_embed, meshgrid,
+Tensor.unfold, repeat_interleave, cross, and the in-place forms torch has. Each case
+goes through the core suite's runner (values, dtype, shape, requires_grad, grad_fn
+name, gradients of (out * w).sum()) and on the (fake) GPU; its second derivatives are
+compared in tests/test_gradcheck_index_shape.py. Errors are compared by exception
+type, with the input checked unchanged after a failed in-place op.
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from oracle import assert_same, assert_same_error, grad_fn_name, torch
+from test_devices_ops import check_case
+from test_oracle_ops import Const, run
+
+import teachgrad
+
+RNG = np.random.default_rng(20261203)
+
+
+def randn(*shape: int) -> np.ndarray:
+    return RNG.standard_normal(shape)
+
+
+def distinct(*shape: int) -> np.ndarray:
+    count = int(np.prod(shape))
+    return (RNG.permutation(count).reshape(shape) * 0.37 - count * 0.15).astype(np.float64)
+
+
+def rows_without_repeats(rows: int, picked: int, columns: int) -> np.ndarray:
+    """An index along dim 0 that names each row at most once per column (plain scatter
+    with a repeated place keeps an unspecified one of the values, in torch too)."""
+    return np.stack([RNG.permutation(rows)[:picked] for _ in range(columns)], axis=1)
+
+
+def ints(*shape: int, low: int, high: int) -> np.ndarray:
+    return RNG.integers(low, high, shape)
+
+
+CASES: list = []
+
+
+def case(name: str, fn: Callable, *args: Any, **options: Any) -> None:
+    CASES.append(pytest.param(fn, args, options, id=name))
+
+
+# --------------------------------------------------------------------------- scatter
+
+_idx0 = rows_without_repeats(4, 3, 5)
+case("scatter-dim0", lambda m, x, i, s: m.scatter(x, 0, i, s), randn(4, 5), _idx0, randn(3, 5))
+case("scatter-dim1-method", lambda m, x, i, s: x.scatter(1, i, s), randn(5, 4), _idx0.T.copy(),
+     randn(5, 3))
+case("scatter-negative-dim", lambda m, x, i, s: x.scatter(-2, i, s), randn(4, 5), _idx0,
+     randn(3, 5))
+case("scatter-value", lambda m, x, i: x.scatter(0, i, 2.5), randn(4, 5), _idx0)
+case("scatter-value-keyword", lambda m, x, i: m.scatter(x, 0, i, value=-1.0), randn(4, 5), _idx0)
+case("scatter-src-keyword", lambda m, x, i, s: x.scatter(0, i, src=s), randn(4, 5), _idx0,
+     randn(3, 5))
+case("scatter-narrow-index", lambda m, x, i, s: x.scatter(0, i, s), randn(4, 5),
+     _idx0[:2, :3].copy(), randn(2, 3))
+case("scatter-int", lambda m, x, i, s: x.scatter(0, i, s), ints(4, 5, low=-5, high=5), _idx0,
+     ints(3, 5, low=10, high=20))
+case("scatter-int-value", lambda m, x, i: x.scatter(0, i, 7), ints(4, 5, low=-5, high=5), _idx0)
+case("scatter-3d", lambda m, x, i, s: x.scatter(1, i, s), randn(2, 3, 2),
+     np.array([[[2, 0], [0, 1]], [[1, 1], [2, 0]]]), randn(2, 2, 2))
+case("scatter-empty-index", lambda m, x, i, s: x.scatter(0, i, s), randn(3),
+     np.zeros(0, dtype=np.int64), Const(randn(2)))
+case("scatter-0d", lambda m, x, i, s: x.scatter(0, i, s), np.array(1.5), np.array(0),
+     np.array(-2.0))
+case("scatter-reduce-add-no-grad", lambda m, x, i, s: x.scatter(0, i, s, reduce="add"),
+     Const(randn(4, 5)), np.array([[0, 0, 1, 3, 3]]), Const(randn(1, 5)))
+case("scatter-reduce-multiply-value", lambda m, x, i: x.scatter(0, i, 3.0, reduce="multiply"),
+     Const(randn(4, 5)), np.array([[0, 0, 1, 3, 3], [0, 2, 1, 3, 3]]))
+case("scatter_add", lambda m, x, i, s: m.scatter_add(x, 0, i, s), randn(3, 4),
+     ints(5, 4, low=0, high=3), randn(5, 4))
+case("scatter_add-method-dim1", lambda m, x, i, s: x.scatter_add(1, i, s), randn(3, 4),
+     ints(3, 6, low=0, high=4), randn(3, 6))
+case("scatter_add-int", lambda m, x, i, s: x.scatter_add(0, i, s), ints(3, low=0, high=5),
+     np.array([0, 0, 2, 0]), ints(4, low=-3, high=3))
+case("scatter_add-int32-index", lambda m, x, i, s: x.scatter_add(0, i.int(), s), randn(3),
+     np.array([0, 0, 2, 1]), randn(4))
+case("scatter_add-bool", lambda m, x, i, s: x.scatter_add(0, i, s),
+     np.array([True, False, False]), np.array([1, 2]), np.array([False, True]))
+
+for _reduce in ["sum", "prod", "mean", "amax", "amin"]:
+    for _self in [True, False]:
+        case(f"scatter_reduce-{_reduce}-self{_self}",
+             lambda m, x, i, s, r=_reduce, k=_self: m.scatter_reduce(x, 0, i, s, r,
+                                                                     include_self=k),
+             distinct(3, 4), ints(5, 4, low=0, high=2), distinct(5, 4))
+        case(f"scatter_reduce-{_reduce}-int-self{_self}",
+             lambda m, x, i, s, r=_reduce, k=_self: x.scatter_reduce(1, i, s, r,
+                                                                     include_self=k),
+             ints(2, 4, low=-9, high=9), ints(2, 5, low=0, high=3), ints(2, 5, low=-9, high=9))
+case("scatter_reduce-mean-negative-ints", lambda m, x, i, s: x.scatter_reduce(0, i, s, "mean"),
+     np.array([-1, 2, 0]), np.array([0, 1, 1, 2]), np.array([-2, -3, 0, -5]))
+case("scatter_reduce-prod-zeros", lambda m, x, i, s: x.scatter_reduce(0, i, s, "prod"),
+     np.array([2.0, 0.0, 3.0, 1.5]), np.array([0, 0, 1, 2, 2, 3]),
+     np.array([0.0, 1.5, 2.0, 0.5, 0.0, -1.0]))
+case("scatter_reduce-prod-zeros-no-self",
+     lambda m, x, i, s: x.scatter_reduce(0, i, s, "prod", include_self=False),
+     np.array([2.0, 0.0, 3.0]), np.array([0, 0, 1, 2]), np.array([0.0, 1.5, 2.0, 0.0]))
+case("scatter_reduce-amax-ties", lambda m, x, i, s: x.scatter_reduce(0, i, s, "amax"),
+     np.array([1.0, 5.0, 0.0]), np.array([0, 0, 1, 2]), np.array([1.0, 1.0, 5.0, -1.0]))
+case("scatter_reduce-amin-ties-no-self",
+     lambda m, x, i, s: x.scatter_reduce(0, i, s, "amin", include_self=False),
+     np.array([1.0, 5.0, 0.0]), np.array([0, 0, 1, 1]), np.array([2.0, 2.0, 5.0, 6.0]))
+case("scatter_reduce-untouched-places", lambda m, x, i, s: x.scatter_reduce(0, i, s, "mean",
+                                                                            include_self=False),
+     randn(5), np.array([1, 1]), randn(2))
+
+# --------------------------------------------------------------------------- index_add/select
+
+case("index_select-dim0", lambda m, x, i: m.index_select(x, 0, i), randn(4, 3),
+     np.array([3, 0, 0, 2]))
+case("index_select-dim1-method", lambda m, x, i: x.index_select(1, i), randn(2, 4, 3),
+     np.array([1, 3]))
+case("index_select-0d-index", lambda m, x, i: x.index_select(-1, i), randn(2, 4), np.array(2))
+case("index_select-int32", lambda m, x, i: x.index_select(0, i.int()), randn(3), np.array([2, 1]))
+case("index_select-empty", lambda m, x, i: x.index_select(0, i), randn(3, 2),
+     np.zeros(0, dtype=np.int64))
+case("index_select-ints", lambda m, x, i: x.index_select(0, i), ints(4, low=0, high=9),
+     np.array([1, 1, 3]))
+case("index_select-0d-input", lambda m, x, i: x.index_select(0, i), np.array(2.5), np.array([0]))
+case("index_add", lambda m, x, i, s: m.index_add(x, 0, i, s), randn(4, 3), np.array([3, 0, 3]),
+     randn(3, 3))
+case("index_add-alpha", lambda m, x, i, s: x.index_add(1, i, s, alpha=-2.5), randn(2, 4),
+     np.array([1, 1, 0]), randn(2, 3))
+case("index_add-ints", lambda m, x, i, s: x.index_add(0, i, s), ints(3, 2, low=0, high=9),
+     np.array([2, 2]), ints(2, 2, low=0, high=9))
+case("index_add-0d-index", lambda m, x, i, s: x.index_add(0, i, s), randn(3), np.array(1),
+     randn(1))
+
+# --------------------------------------------------------------------------- masks
+
+_mask = RNG.random((3, 4)) < 0.5
+case("masked_select", lambda m, x, k: m.masked_select(x, k), randn(3, 4), _mask)
+case("masked_select-broadcast-mask", lambda m, x, k: x.masked_select(k), randn(3, 4),
+     np.array([True, False, True, True]))
+case("masked_select-broadcast-input", lambda m, x, k: x.masked_select(k), randn(4), _mask)
+case("masked_select-ints", lambda m, x, k: x.masked_select(k), ints(3, 4, low=0, high=9), _mask)
+case("masked_select-none", lambda m, x, k: x.masked_select(k), randn(3), np.zeros(3, bool))
+case("masked_scatter", lambda m, x, k, s: m.masked_scatter(x, k, s), randn(3, 4), _mask,
+     randn(4, 3))
+case("masked_scatter-method-broadcast", lambda m, x, k, s: x.masked_scatter(k, s), randn(3, 4),
+     np.array([True, False, True, False]), randn(7))
+case("masked_scatter-ints", lambda m, x, k, s: x.masked_scatter(k, s), ints(3, low=0, high=9),
+     np.array([True, False, True]), ints(2, low=10, high=20))
+
+# --------------------------------------------------------------------------- triangles
+
+for _name in ["tril", "triu"]:
+    for _k in [0, 1, -1, 5, -7]:
+        case(f"{_name}-{_k}", lambda m, x, n=_name, k=_k: getattr(m, n)(x, k), randn(3, 4))
+    case(f"{_name}-batch", lambda m, x, n=_name: getattr(x, n)(diagonal=1), randn(2, 4, 3))
+    case(f"{_name}-bool", lambda m, x, n=_name: getattr(x, n)(), np.ones((3, 3), bool))
+    case(f"{_name}-ints", lambda m, x, n=_name: getattr(m, n)(x), ints(3, 3, low=1, high=9))
+    case(f"{_name}-empty", lambda m, x, n=_name: getattr(m, n)(x), randn(0, 3))
+
+# --------------------------------------------------------------------------- diagonals
+
+for _k in [0, 2, -1, 5]:
+    case(f"diag-vector-{_k}", lambda m, x, k=_k: m.diag(x, k), randn(3))
+    case(f"diag-matrix-{_k}", lambda m, x, k=_k: x.diag(k), randn(3, 4))
+    case(f"diagonal-{_k}", lambda m, x, k=_k: m.diagonal(x, k), randn(4, 3))
+case("diag-ints", lambda m, x: m.diag(x), ints(3, low=0, high=9))
+case("diagonal-dims", lambda m, x: x.diagonal(1, 0, 2), randn(2, 3, 4))
+case("diagonal-negative-dims", lambda m, x: x.diagonal(-1, -1, 0), randn(3, 2, 4))
+case("diagonal-keyword", lambda m, x: m.diagonal(x, offset=1, dim1=1, dim2=2), randn(2, 3, 3))
+case("diagonal-then-op", lambda m, x: x.diagonal() * 2, randn(3, 3))
+case("diag_embed", lambda m, x: m.diag_embed(x), randn(2, 3))
+case("diag_embed-dims", lambda m, x: m.diag_embed(x, 1, 0, 2), randn(2, 3))
+
+# --------------------------------------------------------------------------- grids, windows
+
+for _indexing in ["ij", "xy"]:
+    case(f"meshgrid-{_indexing}", lambda m, a, b, i=_indexing: m.meshgrid(a, b, indexing=i),
+         randn(2), randn(3))
+    case(f"meshgrid-three-{_indexing}",
+         lambda m, a, b, c, i=_indexing: m.meshgrid(a, b, c, indexing=i),
+         randn(2), randn(3), np.array(1.5))
+    case(f"meshgrid-list-{_indexing}", lambda m, a, b, i=_indexing: m.meshgrid([a, b],
+                                                                               indexing=i),
+         ints(4, low=0, high=9), ints(2, low=0, high=9))
+case("meshgrid-one", lambda m, a: m.meshgrid(a, indexing="xy"), randn(3))
+for _size, _step in [(2, 1), (3, 2), (1, 3), (4, 1), (0, 1), (2, 5)]:
+    case(f"unfold-{_size}-{_step}", lambda m, x, s=_size, t=_step: x.unfold(1, s, t),
+         randn(2, 4, 3))
+case("unfold-last-dim", lambda m, x: x.unfold(-1, 2, 2), randn(3, 5))
+case("unfold-twice", lambda m, x: x.unfold(0, 3, 1).unfold(1, 2, 2), randn(5, 4))
+case("unfold-0d", lambda m, x: x.unfold(0, 1, 1), np.array(2.5))
+case("unfold-ints", lambda m, x: x.unfold(0, 2, 1), ints(5, low=0, high=9))
+
+# --------------------------------------------------------------------------- repeat_interleave
+
+case("repeat_interleave-int", lambda m, x: x.repeat_interleave(2), randn(2, 3))
+case("repeat_interleave-int-dim", lambda m, x: m.repeat_interleave(x, 3, dim=1), randn(2, 3))
+case("repeat_interleave-int-negative-dim", lambda m, x: x.repeat_interleave(2, dim=-2),
+     randn(2, 3))
+case("repeat_interleave-vector", lambda m, x: x.repeat_interleave(2), randn(4))
+case("repeat_interleave-0d", lambda m, x: x.repeat_interleave(3), np.array(1.25))
+case("repeat_interleave-zero", lambda m, x: x.repeat_interleave(0, dim=0), randn(2, 3))
+case("repeat_interleave-tensor", lambda m, x, r: x.repeat_interleave(r, dim=0), randn(3, 2),
+     np.array([1, 0, 3]))
+case("repeat_interleave-tensor-flat", lambda m, x, r: m.repeat_interleave(x, r), randn(2, 2),
+     np.array([2, 1, 0, 1]))
+case("repeat_interleave-one-count", lambda m, x, r: x.repeat_interleave(r, dim=1), randn(2, 3),
+     np.array([2]))
+case("repeat_interleave-0d-count", lambda m, x, r: x.repeat_interleave(r, dim=1), randn(2, 3),
+     np.array(2))
+case("repeat_interleave-output-size", lambda m, x: x.repeat_interleave(2, dim=0,
+                                                                         output_size=4),
+     randn(2, 3))
+case("repeat_interleave-counts-only", lambda m, r: m.repeat_interleave(r), np.array([2, 0, 3]))
+case("repeat_interleave-counts-int32", lambda m, r: m.repeat_interleave(r.int()),
+     np.array([1, 2]))
+case("repeat_interleave-0d-tensor", lambda m, x, r: x.repeat_interleave(r), np.array(1.5),
+     np.array([2]))
+case("repeat_interleave-ints", lambda m, x: x.repeat_interleave(2), ints(3, low=0, high=9))
+
+# --------------------------------------------------------------------------- cross
+
+case("cross-dim", lambda m, a, b: m.cross(a, b, dim=1), randn(4, 3), randn(4, 3))
+case("cross-method-dim0", lambda m, a, b: a.cross(b, dim=0), randn(3, 2), randn(3, 2))
+case("cross-broadcast", lambda m, a, b: m.cross(a, b, dim=-1), randn(2, 1, 3), randn(1, 4, 3))
+case("cross-ints", lambda m, a, b: m.cross(a, b, dim=0), ints(3, low=-5, high=5),
+     ints(3, low=-5, high=5))
+case("cross-no-dim", lambda m, a, b: _quietly(lambda: m.cross(a, b)), randn(2, 3, 3),
+     randn(2, 3, 3))
+
+
+def _quietly(call: Callable) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return call()
+
+
+# --------------------------------------------------------------------------- einsum
+
+EINSUMS = {
+    "matmul": ("ij,jk->ik", [(2, 3), (3, 4)]),
+    "batch-matmul": ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
+    "dot": ("i,i->", [(3,), (3,)]),
+    "outer": ("i,j->ij", [(2,), (3,)]),
+    "trace": ("ii", [(3, 3)]),
+    "diagonal": ("ii->i", [(3, 3)]),
+    "transpose": ("ij->ji", [(2, 3)]),
+    "sum-all": ("ij->", [(2, 3)]),
+    "column-sums": ("ij->j", [(2, 3)]),
+    "implicit-matmul": ("ij,jk", [(2, 3), (3, 4)]),
+    "implicit-order": ("ba", [(2, 3)]),
+    "matvec": ("ij,j->i", [(2, 3), (3,)]),
+    "rowwise-dot": ("ij,ij->i", [(2, 3), (2, 3)]),
+    "hadamard": ("ij,ij->ij", [(2, 3), (2, 3)]),
+    "bilinear": ("bn,anm,bm->ba", [(2, 3), (4, 3, 2), (2, 2)]),
+    "three-chain": ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+    "ellipsis": ("...ij,...jk->...ik", [(2, 2, 3), (2, 3, 4)]),
+    "ellipsis-broadcast": ("...ij,jk->...ik", [(4, 2, 3), (3, 2)]),
+    "ellipsis-middle": ("i...j->j...i", [(2, 3, 4, 2)]),
+    "ellipsis-summed": ("...i->i", [(2, 3, 4)]),
+    "broadcast-size-1": ("ij,jk->ik", [(2, 1), (3, 4)]),
+    "summed-in-one": ("ij,k->i", [(2, 3), (4,)]),
+    "attention": ("bhqd,bhkd->bhqk", [(1, 2, 3, 4), (1, 2, 5, 4)]),
+    "repeated-in-two": ("iij,jk->ik", [(2, 2, 3), (3, 2)]),
+    "capital": ("Ab,bC->AC", [(2, 3), (3, 2)]),
+    "spaces": ("i j , j k -> i k", [(2, 3), (3, 4)]),
+    "scalar": (",i->i", [(), (3,)]),
+}
+for _name, (_equation, _shapes) in EINSUMS.items():
+    case(f"einsum-{_name}", lambda m, *ops, e=_equation: m.einsum(e, *ops),
+         *[randn(*shape) for shape in _shapes], check_name=False)
+case("einsum-list", lambda m, a, b: m.einsum("ij,jk->ik", [a, b]), randn(2, 3), randn(3, 2),
+     check_name=False)
+case("einsum-ints", lambda m, a, b: m.einsum("ij,jk->ik", a, b), ints(2, 3, low=-3, high=3),
+     ints(3, 2, low=-3, high=3), check_name=False)
+
+
+# --------------------------------------------------------------------------- runners
+
+
+@pytest.mark.parametrize(("fn", "args", "options"), CASES)
+def test_op_matches_torch(fn: Callable, args: tuple, options: dict) -> None:
+    run(fn, *args, **options)
+
+
+@pytest.mark.parametrize(("fn", "args", "options"), CASES)
+def test_op_on_gpu_matches_cpu(fn: Callable, args: tuple, options: dict,
+                               gpu_device: str) -> None:
+    check_case(fn, args, gpu_device, options.get("rtol"), options.get("atol"))
+
+
+NAMES = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_select",
+         "masked_select", "masked_scatter", "tril", "triu", "diag", "diagonal", "diag_embed",
+         "meshgrid", "unfold", "repeat_interleave", "cross", "einsum"]
+
+
+def test_every_new_op_has_a_case() -> None:
+    names = {param.id.split("-")[0] for param in CASES}
+    assert set(NAMES) - names == set()
+
+
+def test_names_sit_where_torch_has_them() -> None:
+    from teachgrad.ops.index_shape_api import FUNCTIONS, TENSOR_METHODS
+
+    for name in TENSOR_METHODS:
+        assert hasattr(torch.Tensor, name), f"torch.Tensor has no {name}"
+        assert hasattr(teachgrad.Tensor, name)
+    for name in FUNCTIONS:
+        assert hasattr(torch, name), f"torch has no {name}"
+        # (teachgrad/__init__ may wrap them to take out= or axis=, as torch does)
+        assert inspect.unwrap(getattr(teachgrad, name)) is FUNCTIONS[name]
+    for name in ["unfold", "scatter_", "tril_", "index_add_", "masked_scatter_"]:
+        assert name not in FUNCTIONS and name in TENSOR_METHODS
+
+
+# --------------------------------------------------------------------------- errors
+
+ERRORS = {
+    # scatter family
+    "scatter-float-index": lambda m: m.zeros(3).scatter(0, m.tensor([0.0]), m.ones(1)),
+    "scatter-int16-index": lambda m: m.zeros(3).scatter(0, m.tensor([0], dtype=m.int16),
+                                                        m.ones(1)),
+    "scatter-out-of-range": lambda m: m.zeros(3).scatter(0, m.tensor([3]), m.ones(1)),
+    "scatter-negative-index": lambda m: m.zeros(3).scatter(0, m.tensor([-1]), m.ones(1)),
+    "scatter-dtype-mismatch": lambda m: m.zeros(3).scatter(0, m.tensor([0]),
+                                                           m.ones(1, dtype=m.float64)),
+    "scatter-index-ndim": lambda m: m.zeros(3).scatter(0, m.tensor([[0]]), m.ones(1)),
+    "scatter-src-ndim": lambda m: m.zeros(3).scatter(0, m.tensor([0]), m.ones(1, 1)),
+    "scatter-index-too-big": lambda m: m.zeros(2, 3).scatter(1, m.tensor([[0], [0], [0]]),
+                                                             m.ones(3, 1)),
+    "scatter-index-bigger-than-src": lambda m: m.zeros(2, 3).scatter(1, m.tensor([[0, 1]]),
+                                                                     m.ones(1, 1)),
+    "scatter-bad-dim": lambda m: m.zeros(2, 3).scatter(2, m.tensor([[0]]), m.ones(1, 1)),
+    "scatter-bad-reduce": lambda m: m.zeros(3).scatter(0, m.tensor([0]), 2.0, reduce="mean"),
+    "scatter-reduce-backward": lambda m: _backward(
+        m.ones(3, requires_grad=True).mul(1).scatter(0, m.tensor([0]), 2.0, reduce="add")),
+    "scatter-src-larger-backward": lambda m: _backward(m.zeros(3).scatter(
+        0, m.tensor([1]), m.ones(2, requires_grad=True))),
+    "scatter_add-out-of-range": lambda m: m.zeros(3).scatter_add(0, m.tensor([5]), m.ones(1)),
+    "scatter_add-dtype": lambda m: m.zeros(3).scatter_add(0, m.tensor([0]),
+                                                          m.ones(1, dtype=m.int64)),
+    "scatter_reduce-bad-reduce": lambda m: m.zeros(3).scatter_reduce(0, m.tensor([0]),
+                                                                     m.ones(1), "foo"),
+    "scatter_reduce-mean-bool": lambda m: m.tensor([True]).scatter_reduce(
+        0, m.tensor([0]), m.tensor([False]), "mean"),
+    "scatter_reduce-out-of-range": lambda m: m.zeros(3).scatter_reduce(0, m.tensor([4]),
+                                                                       m.ones(1), "amax"),
+    "scatter_-leaf": lambda m: m.zeros(3, requires_grad=True).scatter_(0, m.tensor([0]), 1.0),
+    # index_add / index_select
+    "index_add-float-index": lambda m: m.zeros(3).index_add(0, m.tensor([0.0]), m.ones(1)),
+    "index_add-out-of-range": lambda m: m.zeros(3).index_add(0, m.tensor([5]), m.ones(1)),
+    "index_add-count": lambda m: m.zeros(3).index_add(0, m.tensor([0, 0]), m.ones(3)),
+    "index_add-dtype": lambda m: m.zeros(3).index_add(0, m.tensor([0]),
+                                                      m.ones(1, dtype=m.float64)),
+    "index_add-0d-source": lambda m: m.zeros(3).index_add(0, m.tensor(1), m.tensor(5.0)),
+    "index_add-2d-index": lambda m: m.zeros(3).index_add(0, m.tensor([[1]]), m.ones(1)),
+    "index_add-shape": lambda m: m.zeros(2, 3).index_add(1, m.tensor([1]), m.ones(3, 1)),
+    "index_select-out-of-range": lambda m: m.zeros(3).index_select(0, m.tensor([5])),
+    "index_select-negative": lambda m: m.zeros(3).index_select(0, m.tensor([-1])),
+    "index_select-2d-index": lambda m: m.zeros(3).index_select(0, m.tensor([[0]])),
+    "index_select-float-index": lambda m: m.zeros(3).index_select(0, m.tensor([1.0])),
+    "index_select-bad-dim": lambda m: m.zeros(3).index_select(1, m.tensor([0])),
+    "index_select-0d-two": lambda m: m.tensor(3.0).index_select(0, m.tensor([0, 0])),
+    # masks
+    "masked_select-uint8": lambda m: m.zeros(3).masked_select(m.tensor([1, 0, 1],
+                                                                        dtype=m.uint8)),
+    "masked_select-float-mask": lambda m: m.zeros(3).masked_select(m.tensor([1.0, 0, 1])),
+    "masked_select-shapes": lambda m: m.zeros(3).masked_select(m.tensor([True, False])),
+    "masked_scatter-too-few": lambda m: m.zeros(3).masked_scatter(m.tensor([True, True, True]),
+                                                                  m.ones(2)),
+    "masked_scatter-dtype": lambda m: m.zeros(3).masked_scatter(m.tensor([True, False, True]),
+                                                                m.ones(3, dtype=m.float64)),
+    "masked_scatter_-mask-bigger": lambda m: m.zeros(3).masked_scatter_(m.ones(2, 3).bool(),
+                                                                        m.ones(6)),
+    # unique (no derivative)
+    "unique-backward": lambda m: _backward(m.unique(m.ones(3, requires_grad=True) * 2)),
+    "unique-dim-backward": lambda m: _backward(m.unique(m.ones(2, 2, requires_grad=True) * 2,
+                                                        dim=0)),
+    "unique-bad-dim": lambda m: m.unique(m.ones(3), dim=1),
+    # triangles and diagonals
+    "tril-1d": lambda m: m.tril(m.zeros(3)),
+    "triu-0d": lambda m: m.tensor(1.0).triu(),
+    "tril_-leaf": lambda m: m.ones(2, 2, requires_grad=True).tril_(),
+    "diag-3d": lambda m: m.diag(m.zeros(2, 2, 2)),
+    "diag-0d": lambda m: m.diag(m.tensor(1.0)),
+    "diagonal-same-dims": lambda m: m.zeros(2, 3).diagonal(0, 1, 1),
+    "diagonal-same-dims-negative": lambda m: m.zeros(2, 3).diagonal(0, 1, -1),
+    "diagonal-1d": lambda m: m.zeros(3).diagonal(),
+    "diagonal-bad-dim": lambda m: m.zeros(2, 3, 4).diagonal(0, 0, 3),
+    "diag_embed-0d": lambda m: m.diag_embed(m.tensor(1.0)),
+    # grids, windows, repeats, cross
+    "meshgrid-bad-indexing": lambda m: m.meshgrid(m.ones(2), indexing="foo"),
+    "meshgrid-2d": lambda m: m.meshgrid(m.ones(2, 2), indexing="ij"),
+    "meshgrid-empty": lambda m: m.meshgrid(indexing="ij"),
+    "meshgrid-dtypes": lambda m: m.meshgrid(m.ones(2), m.ones(2, dtype=m.float64),
+                                            indexing="ij"),
+    "unfold-too-big": lambda m: m.zeros(3).unfold(0, 4, 1),
+    "unfold-step-0": lambda m: m.zeros(3).unfold(0, 2, 0),
+    "unfold-bad-dim": lambda m: m.zeros(3).unfold(1, 2, 1),
+    "repeat_interleave-negative": lambda m: m.zeros(3).repeat_interleave(-1),
+    "repeat_interleave-counts-negative": lambda m: m.repeat_interleave(m.tensor([1, -1])),
+    "repeat_interleave-tensor-negative": lambda m: m.zeros(2, 3).repeat_interleave(
+        m.tensor([1, -1]), dim=0),
+    "repeat_interleave-wrong-count": lambda m: m.zeros(2, 3).repeat_interleave(
+        m.tensor([1, 2, 3]), dim=0),
+    "repeat_interleave-float-counts": lambda m: m.zeros(2, 3).repeat_interleave(
+        m.tensor([1.0, 2.0]), dim=0),
+    "repeat_interleave-2d-counts": lambda m: m.zeros(2, 3).repeat_interleave(
+        m.tensor([[1, 2]]), dim=0),
+    "repeat_interleave-counts-2d": lambda m: m.repeat_interleave(m.tensor([[1]])),
+    "repeat_interleave-0d-dim": lambda m: m.tensor(3.0).repeat_interleave(2, dim=0),
+    "repeat_interleave-0d-dim-tensor": lambda m: m.tensor(3.0).repeat_interleave(
+        m.tensor([2]), dim=0),
+    "repeat_interleave-bad-dim": lambda m: m.zeros(2, 3).repeat_interleave(2, dim=2),
+    "repeat_interleave-output-size": lambda m: m.zeros(2, 3).repeat_interleave(
+        2, dim=0, output_size=5),
+    "cross-length-2": lambda m: m.cross(m.zeros(3, 2), m.zeros(3, 2), dim=1),
+    "cross-ndims": lambda m: m.cross(m.zeros(2, 3), m.zeros(4, 1, 3), dim=-1),
+    "cross-no-size-3": lambda m: _quietly(lambda: m.cross(m.ones(2, 2), m.ones(2, 2))),
+    "cross-dtypes": lambda m: m.cross(m.ones(3), m.ones(3, dtype=m.float64), dim=0),
+    "cross-bool": lambda m: m.cross(m.ones(3).bool(), m.ones(3).bool(), dim=0),
+    "cross-bad-dim": lambda m: m.cross(m.ones(3), m.ones(3), dim=1),
+    # einsum
+    "einsum-sizes": lambda m: m.einsum("ij,jk->ik", m.zeros(2, 3), m.zeros(4, 2)),
+    "einsum-too-many-operands": lambda m: m.einsum("ij->i", m.zeros(2, 3), m.zeros(2)),
+    "einsum-too-few-operands": lambda m: m.einsum("ij,j->i", m.zeros(2, 3)),
+    "einsum-subscript-count": lambda m: m.einsum("ij->i", m.zeros(2, 3, 4)),
+    "einsum-bad-character": lambda m: m.einsum("i1->i", m.zeros(2, 3)),
+    "einsum-output-twice": lambda m: m.einsum("ij->ii", m.zeros(2, 3)),
+    "einsum-output-unknown": lambda m: m.einsum("ij->k", m.zeros(2, 3)),
+}
+
+
+def _backward(tensor: Any) -> None:
+    tensor.sum().backward()
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_errors_match_torch(name: str) -> None:
+    assert_same_error(lambda: ERRORS[name](teachgrad), lambda: ERRORS[name](torch))
+
+
+# --------------------------------------------------------------------------- in place
+
+_INDEX = np.array([[0, 2, 1], [2, 0, 0]])
+INPLACE = {
+    "scatter_": lambda m, y, o: y.scatter_(0, m.tensor(_INDEX), o[:2]),
+    "scatter_-value": lambda m, y, o: y.scatter_(0, m.tensor(_INDEX), -2.0),
+    "scatter_add_": lambda m, y, o: y.scatter_add_(1, m.tensor(_INDEX), o[:2]),
+    "scatter_reduce_-amax": lambda m, y, o: y.scatter_reduce_(0, m.tensor(_INDEX), o[:2],
+                                                              "amax"),
+    "scatter_reduce_-mean-no-self": lambda m, y, o: y.scatter_reduce_(
+        1, m.tensor(_INDEX), o[:2], "mean", include_self=False),
+    "scatter_reduce_-prod": lambda m, y, o: y.scatter_reduce_(0, m.tensor(_INDEX), o[1:],
+                                                              "prod"),
+    "index_add_": lambda m, y, o: y.index_add_(0, m.tensor([2, 2, 0]), o),
+    "index_add_-alpha": lambda m, y, o: y.index_add_(1, m.tensor([1, 0, 1]), o, alpha=0.5),
+    "tril_": lambda m, y, o: y.tril_(),
+    "triu_-1": lambda m, y, o: y.triu_(1),
+    "masked_scatter_": lambda m, y, o: y.masked_scatter_(o > 0, o * 3),
+}
+
+
+def _inplace_run(module: Any, name: str, x_values: np.ndarray, o_values: np.ndarray) -> tuple:
+    x = module.tensor(x_values.copy(), requires_grad=True)
+    other = module.tensor(o_values.copy(), requires_grad=True)
+    y = x * 1.5
+    before = y._version
+    assert INPLACE[name](module, y, other) is y
+    return x, other, y, y._version - before
+
+
+@pytest.mark.parametrize("name", list(INPLACE))
+def test_inplace_matches_torch(name: str) -> None:
+    x_values, o_values = randn(3, 3), randn(3, 3)
+    x_ours, o_ours, y_ours, bump_ours = _inplace_run(teachgrad, name, x_values, o_values)
+    x_theirs, o_theirs, y_theirs, bump_theirs = _inplace_run(torch, name, x_values, o_values)
+    assert_same(y_ours, y_theirs)
+    assert grad_fn_name(y_ours) == grad_fn_name(y_theirs)
+    assert bump_ours == bump_theirs == 1
+    (y_ours * y_ours).sum().backward()
+    (y_theirs * y_theirs).sum().backward()
+    assert_same(x_ours.grad, x_theirs.grad, check_requires_grad=False)
+    if o_theirs.grad is None:
+        assert o_ours.grad is None
+    else:
+        assert_same(o_ours.grad, o_theirs.grad, check_requires_grad=False)
+
+
+@pytest.mark.parametrize("name", list(INPLACE))
+def test_inplace_without_grad_matches_torch(name: str) -> None:
+    x_values, o_values = randn(3, 3), randn(3, 3)
+    results = []
+    for module in (teachgrad, torch):
+        x = module.tensor(x_values.copy())
+        with module.no_grad():
+            INPLACE[name](module, x, module.tensor(o_values.copy()))
+        results.append(x)
+    assert_same(*results)
+    assert results[0]._version == results[1]._version == 1
+
+
+def test_inplace_writes_through_views_and_numpy() -> None:
+    """x.tril_() changes x's memory: a view taken before, and the NumPy array, see it."""
+    for module in (teachgrad, torch):
+        x = module.ones(3, 3)
+        row = x[2]
+        x.triu_()
+        assert row.tolist() == [0.0, 0.0, 1.0]
+        assert x.numpy()[1, 0] == 0.0
+
+
+FAILING_INPLACE = {
+    "scatter_-out-of-range": lambda m, y: y.scatter_(0, m.tensor([[3, 0, 0]]), 1.0),
+    "scatter_add_-dtype": lambda m, y: y.scatter_add_(0, m.tensor([[0, 0, 0]]),
+                                                      m.ones(1, 3, dtype=m.float32)),
+    "scatter_reduce_-bad-reduce": lambda m, y: y.scatter_reduce_(
+        0, m.tensor([[0, 0, 0]]), m.ones(1, 3, dtype=m.float64), "max_"),
+    "index_add_-out-of-range": lambda m, y: y.index_add_(0, m.tensor([0, 9]),
+                                                                   m.ones(2, 3, dtype=m.float64)),
+    "index_add_-dtype": lambda m, y: y.index_add_(0, m.tensor([0, 1]), m.ones(2, 3)),
+    "tril_-1d": lambda m, y: y[0].tril_(),
+    "masked_scatter_-too-few": lambda m, y: y.masked_scatter_(y == y,
+                                                              m.ones(2, dtype=m.float64)),
+}
+
+
+@pytest.mark.parametrize("name", list(FAILING_INPLACE))
+def test_failed_inplace_changes_nothing(name: str) -> None:
+    """Same error as torch, and the tensor untouched (torch's masked_scatter_ writes
+    part of it before noticing the source is short; teachgrad checks first)."""
+    values = randn(3, 3)
+    ours, theirs = teachgrad.tensor(values.copy()), torch.tensor(values.copy())
+    assert_same_error(lambda: FAILING_INPLACE[name](teachgrad, ours),
+                      lambda: FAILING_INPLACE[name](torch, theirs))
+    assert ours._version == 0
+    assert_same(ours, torch.tensor(values))
+
+
+def test_inplace_on_a_view_of_a_leaf_is_refused_like_torch() -> None:
+    assert_same_error(
+        lambda: teachgrad.ones(3, 3, requires_grad=True)[0:2].index_add_(
+            0, teachgrad.tensor([0]), teachgrad.ones(1, 3)),
+        lambda: torch.ones(3, 3, requires_grad=True)[0:2].index_add_(
+            0, torch.tensor([0]), torch.ones(1, 3)))
+
+
+# --------------------------------------------------------------------------- no gradient
+
+
+def _typed(module: Any, values: Any, dtype: str) -> Any:
+    return module.tensor(values, dtype=getattr(module, dtype))
+
+
+NONZERO = {
+    "matrix": (np.array([[0.0, 1.5, 0.0], [-2.0, 0.0, np.nan]]), "float32"),
+    "ints": (np.array([0, 3, 0, -1]), "int64"),
+    "bools-3d": (RNG.random((2, 3, 2)) < 0.5, "bool"),
+    "none": (np.zeros((2, 2)), "float64"),
+    "zero-size": (np.zeros((0, 3)), "float32"),
+    "0d-true": (np.array(2.0), "float32"),
+    "0d-false": (np.array(0), "int64"),
+}
+
+
+@pytest.mark.parametrize("name", list(NONZERO))
+@pytest.mark.parametrize("as_tuple", [False, True])
+def test_nonzero_matches_torch(name: str, as_tuple: bool) -> None:
+    values, dtype = NONZERO[name]
+    ours = teachgrad.nonzero(_typed(teachgrad, values, dtype), as_tuple=as_tuple)
+    theirs = torch.nonzero(_typed(torch, values, dtype), as_tuple=as_tuple)
+    if as_tuple:
+        assert isinstance(ours, tuple) and len(ours) == len(theirs)
+        for mine, other in zip(ours, theirs):
+            assert_same(mine, other)
+    else:
+        assert_same(ours, theirs)
+    assert_same(_typed(teachgrad, values, dtype).nonzero(), _typed(torch, values, dtype).nonzero())
+    assert_same(teachgrad.argwhere(_typed(teachgrad, values, dtype)),
+                torch.argwhere(_typed(torch, values, dtype)))
+
+
+def test_nonzero_as_tuple_indexes_like_torch() -> None:
+    values = randn(3, 4)
+    ours, theirs = teachgrad.tensor(values), torch.tensor(values)
+    assert_same(ours[(ours > 0).nonzero(as_tuple=True)],
+                theirs[(theirs > 0).nonzero(as_tuple=True)])
+
+
+UNIQUE_INPUTS = {
+    "ints": (np.array([3, 1, 3, 0, 1, 7]), "int64"),
+    "floats-2d": (np.array([[2.5, -1.0], [2.5, 0.0]]), "float32"),
+    "bools": (np.array([True, False, True]), "bool"),
+    "0d": (np.array(4.0), "float64"),
+    "empty": (np.zeros(0), "float32"),
+}
+UNIQUE_OPTIONS = [{}, {"sorted": False}, {"return_inverse": True}, {"return_counts": True},
+                  {"return_inverse": True, "return_counts": True}]
+
+
+@pytest.mark.parametrize("name", list(UNIQUE_INPUTS))
+@pytest.mark.parametrize("options", UNIQUE_OPTIONS, ids=lambda o: "-".join(o) or "plain")
+def test_unique_matches_torch(name: str, options: dict) -> None:
+    values, dtype = UNIQUE_INPUTS[name]
+    ours = teachgrad.unique(_typed(teachgrad, values, dtype), **options)
+    theirs = torch.unique(_typed(torch, values, dtype), **options)
+    if isinstance(theirs, tuple):
+        assert isinstance(ours, tuple) and len(ours) == len(theirs)
+        for mine, other in zip(ours, theirs):
+            assert_same(mine, other)
+    else:
+        assert_same(ours, theirs)
+    assert_same(_typed(teachgrad, values, dtype).unique(), _typed(torch, values, dtype).unique())
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_unique_along_a_dim_matches_torch(dim: int) -> None:
+    values = np.array([[1.0, 2.0, 1.0], [3.0, 0.0, 3.0], [1.0, 2.0, 1.0]])
+    ours = teachgrad.unique(teachgrad.tensor(values), dim=dim, return_inverse=True,
+                            return_counts=True)
+    theirs = torch.unique(torch.tensor(values), dim=dim, return_inverse=True,
+                          return_counts=True)
+    for mine, other in zip(ours, theirs):
+        assert_same(mine, other)
+
+
+def test_unique_records_torch_node_and_refuses_backward() -> None:
+    for module in (teachgrad, torch):
+        x = module.tensor([2.0, 1.0, 2.0], requires_grad=True)
+        values, inverse, counts = module.unique(x, return_inverse=True, return_counts=True)
+        assert values.requires_grad and not inverse.requires_grad and not counts.requires_grad
+        assert grad_fn_name(values) == "Unique2Backward0"
+        assert grad_fn_name(module.unique(x.reshape(3, 1), dim=0)) == "UniqueDimBackward0"
+
+
+def test_scatter_reduce_duplicates_with_the_generic_path() -> None:
+    """The rounds that stand in for ufunc.at (CuPy lacks multiply.at) agree with NumPy's."""
+    from teachgrad.ops.scatter import ufunc_at
+
+    target = randn(4, 3)
+    where = (RNG.integers(0, 4, (6, 3)), np.arange(3)[None, :])
+    values = randn(6, 3)
+    for ufunc in ["add", "multiply", "maximum", "minimum"]:
+        expected = target.copy()
+        getattr(np, ufunc).at(expected, where, values)
+
+        class NoAt:  # a module whose ufuncs have no .at, as CuPy's multiply
+            def __getattr__(self, name: str) -> Any:
+                return getattr(np, name)
+
+        import teachgrad.ops.scatter as scatter_module
+
+        original = scatter_module.array_module
+        got = target.copy()
+        try:
+            scatter_module.array_module = lambda array: _WithoutAt()
+            ufunc_at(ufunc, got, where, values)
+        finally:
+            scatter_module.array_module = original
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+class _WithoutAt:
+    """NumPy, except that its ufuncs have no .at (as CuPy's multiply has none)."""
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(np, name)
+        if isinstance(value, np.ufunc):
+            return lambda *args, **kwargs: value(*args, **kwargs)
+        return value
