@@ -178,8 +178,144 @@ def test_solutions_in_the_lesson_are_the_ones_tested():
     solutions = [part.split("</details>")[0].replace("```python", "").replace("```", "")
                  for part in text.split("<summary>Reference solution</summary>")[1:]]
     namespace = {}
-    exec("import teachgrad.nn as nn\nimport teachgrad.nn.functional as F\n"
+    exec("import teachgrad\nimport teachgrad.nn as nn\nimport teachgrad.nn.functional as F\n"
          + "\n".join(solutions), namespace)
     assert_correct(lesson07.check_parameter_counts, namespace["linear_count"],
                    namespace["conv2d_count"])
     assert_correct(lesson07.check_small_convnet, namespace["SmallConvNet"])
+    assert_correct(lesson07.check_centered, namespace["Centered"])
+
+
+# --- exercise 3: a running mean kept in a buffer ------------------------------------------
+
+
+class Centered(nn.Module):
+    def __init__(self, num_features, momentum=0.1):
+        super().__init__()
+        self.momentum = momentum
+        self.register_buffer("running_mean", teachgrad.zeros(num_features))
+
+    def forward(self, x):
+        if not self.training:
+            return x - self.running_mean
+        mean = x.mean(dim=0)
+        with teachgrad.no_grad():
+            self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
+        return x - mean
+
+
+class CenteredByAssignment(Centered):
+    """Also right: a new tensor assigned to the buffer's name, from a detached mean."""
+
+    def forward(self, x):
+        if not self.training:
+            return x - self.running_mean
+        mean = x.mean(dim=0)
+        self.running_mean = (1 - self.momentum) * self.running_mean \
+            + self.momentum * mean.detach()
+        return x - mean
+
+
+@pytest.mark.parametrize("centered", [Centered, CenteredByAssignment])
+def test_centered_accepts_reference(centered, capsys):
+    lesson07.check_centered(centered)
+    assert capsys.readouterr().out.startswith("Correct: ")
+
+
+class PlainAttribute(Centered):
+    def __init__(self, num_features, momentum=0.1):
+        nn.Module.__init__(self)
+        self.momentum = momentum
+        self.running_mean = teachgrad.zeros(num_features)
+
+
+class AsParameter(Centered):
+    def __init__(self, num_features, momentum=0.1):
+        nn.Module.__init__(self)
+        self.momentum = momentum
+        self.running_mean = nn.Parameter(teachgrad.zeros(num_features), requires_grad=False)
+
+
+class NotPersistent(Centered):
+    def __init__(self, num_features, momentum=0.1):
+        nn.Module.__init__(self)
+        self.momentum = momentum
+        self.register_buffer("running_mean", teachgrad.zeros(num_features), persistent=False)
+
+
+class RecordsTheUpdate(Centered):
+    def forward(self, x):
+        if not self.training:
+            return x - self.running_mean
+        mean = x.mean(dim=0)
+        self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mean
+        return x - mean
+
+
+class BatchMeanInEval(Centered):
+    def forward(self, x):
+        mean = x.mean(dim=0)
+        if self.training:
+            with teachgrad.no_grad():
+                self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
+        return x - mean
+
+
+class MomentumReversed(Centered):
+    def forward(self, x):
+        if not self.training:
+            return x - self.running_mean
+        mean = x.mean(dim=0)
+        with teachgrad.no_grad():
+            self.running_mean.mul_(self.momentum).add_((1 - self.momentum) * mean)
+        return x - mean
+
+
+class RunningMeanWhileTraining(Centered):
+    def forward(self, x):
+        super().forward(x)
+        return x - self.running_mean
+
+
+class UpdatesInEval(Centered):
+    def forward(self, x):
+        mean = x.mean(dim=0)
+        with teachgrad.no_grad():
+            self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
+        return x - (mean if self.training else self.running_mean)
+
+
+class WholeMean(Centered):
+    def forward(self, x):
+        if not self.training:
+            return x - self.running_mean
+        mean = x.mean()
+        with teachgrad.no_grad():
+            self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
+        return x - mean
+
+
+@pytest.mark.parametrize("centered", [
+    PlainAttribute, AsParameter, NotPersistent, RecordsTheUpdate, BatchMeanInEval,
+    MomentumReversed, RunningMeanWhileTraining, UpdatesInEval, WholeMean, Centered(3),
+])
+def test_centered_rejects_wrong_layers(centered):
+    assert_wrong(lesson07.check_centered, centered)
+
+
+def test_centered_hints_name_the_fault():
+    assert_wrong(lesson07.check_centered, PlainAttribute, match="no buffer named running_mean")
+    assert_wrong(lesson07.check_centered, AsParameter, match="must not be an nn.Parameter")
+    assert_wrong(lesson07.check_centered, RecordsTheUpdate, match="no_grad")
+
+
+def test_centered_stub_is_not_attempted():
+    class Stub(nn.Module):
+        def __init__(self, num_features, momentum=0.1):
+            super().__init__()
+            raise NotImplementedError("your turn")
+
+        def forward(self, x):
+            raise NotImplementedError("your turn")
+
+    assert_not_attempted(lesson07.check_centered, Stub)

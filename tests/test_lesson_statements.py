@@ -466,3 +466,16 @@ def test_printed_first_lenet_loss_of_lesson07_is_ln3() -> None:
     match = re.search(r"first batch: (\S+) \(ln 3 = (\S+)\)", shown)
     assert match and match.group(1) == match.group(2) == f"{math.log(3):.2f}"
     assert "The first loss is ln 3" in markdown_after("07_convnets", "lenet_losses = sgd_steps(")
+
+
+def test_printed_fine_tuning_and_sharing_numbers_of_lesson07() -> None:
+    # 07 sections 6 and 7 quote the losses of the four depths and the two accuracies.
+    text = squeeze(prose(md("07_convnets")))
+    shown = printed_output("07_convnets", "scratch = LeNet(num_classes=4)")
+    tuned, scratch = re.search(r"after 40 steps: (\d+%) fine-tuned, (\d+%) from scratch",
+                               shown).groups()
+    assert f"fine-tuned network to {tuned}" in text and f"random weights reach {scratch}" in text
+    losses = [float(v) for v in re.findall(
+        r"loss (\S+)", printed_output("07_convnets", "for repeats in range(4):"))]
+    assert len(losses) == 4
+    assert f"a loss between {min(losses):.4f} and {max(losses):.4f}" in text

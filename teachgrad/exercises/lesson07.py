@@ -142,3 +142,92 @@ def _reference_convnet(net: nn.Module, x: teachgrad.Tensor) -> np.ndarray:
         h = F.max_pool2d(F.relu(h), 2)
         h = F.linear(h.flatten(1), by_shape[(10, 144)], by_shape[(10,)])
     return h.numpy()
+
+
+# ------------------------------------------------------------------ exercise 3
+
+
+def _centered_reference(batches: list[np.ndarray], momentum: float) -> tuple[list, np.ndarray]:
+    """Training outputs (x - batch mean) and the running mean after the batches."""
+    running = np.zeros(batches[0].shape[1])
+    outputs = []
+    for batch in batches:
+        mean = batch.mean(axis=0)
+        outputs.append(batch - mean)
+        running = (1 - momentum) * running + momentum * mean
+    return outputs, running
+
+
+@exercise
+def check_centered(centered_class: type) -> str:
+    """centered_class(num_features, momentum=0.1): subtracts the batch mean while
+    training, keeps a running mean in a buffer, and subtracts that in eval()."""
+    if not (isinstance(centered_class, type) and issubclass(centered_class, nn.Module)):
+        raise AssertionError(f"pass the class itself, a subclass of nn.Module (got "
+                             f"{centered_class!r})")
+    layer = _run("Centered(3, momentum=0.25)", centered_class, 3, momentum=0.25)
+    if list(layer.parameters()):
+        raise AssertionError(
+            "Centered has parameters: the running mean is not trained, so it must not be an "
+            "nn.Parameter (a gradient step would change it). Register it as a buffer"
+        )
+    buffers = dict(layer.named_buffers())
+    if "running_mean" not in buffers:
+        raise AssertionError(
+            f"no buffer named running_mean (buffers: {sorted(buffers) or 'none'}): create it "
+            "with self.register_buffer('running_mean', teachgrad.zeros(num_features)); a "
+            "plain attribute is missed by .to() and state_dict()"
+        )
+    running = buffers["running_mean"]
+    if tuple(running.shape) != (3,) or bool(running.abs().sum() != 0):
+        raise AssertionError(f"running_mean should start as zeros of shape (3,), one per "
+                             f"feature; it is {running.tolist()}")
+    if "running_mean" not in layer.state_dict():
+        raise AssertionError("running_mean is missing from state_dict(): register it as a "
+                             "persistent buffer (the default), so it is saved")
+
+    generator = np.random.default_rng(7)
+    batches = [generator.normal(2.0, 1.0, (5, 3)).astype(np.float32) for _ in range(2)]
+    expected_out, expected_running = _centered_reference(batches, 0.25)
+    layer.train()
+    for step, (batch, expected) in enumerate(zip(batches, expected_out)):
+        x = teachgrad.tensor(batch, requires_grad=True)
+        out = _run("calling the layer in training mode", layer, x)
+        if not isinstance(out, teachgrad.Tensor) or not np.allclose(
+                out.detach().numpy(), expected, atol=1e-5):
+            raise AssertionError(
+                f"in training mode, batch {step}: the output should be x minus the mean of "
+                "this batch, per feature (x.mean(dim=0))"
+            )
+        _run("backward through the layer", out.sum().backward)
+    running = layer.running_mean
+    if not np.allclose(running.detach().numpy(), expected_running, atol=1e-5):
+        raise AssertionError(
+            f"after two training batches running_mean is {np.round(running.tolist(), 4)}, "
+            f"expected {np.round(expected_running, 4)}: update it as (1 - momentum) * "
+            "running_mean + momentum * batch_mean, once per call in training mode"
+        )
+    if running.requires_grad or running.grad_fn is not None:
+        raise AssertionError(
+            "running_mean has become part of the autograd graph: update it inside "
+            "`with teachgrad.no_grad():`, in place (self.running_mean.mul_(...).add_(...)) "
+            "or by assigning the new tensor to self.running_mean"
+        )
+
+    layer.eval()
+    x = teachgrad.tensor(generator.normal(2.0, 1.0, (4, 3)).astype(np.float32))
+    out = _run("calling the layer in eval mode", layer, x)
+    if not np.allclose(out.detach().numpy(), x.numpy() - expected_running, atol=1e-5):
+        raise AssertionError(
+            "in eval mode the output should be x - running_mean (check self.training), "
+            "with no batch statistics"
+        )
+    if not np.allclose(layer.running_mean.numpy(), expected_running, atol=1e-6):
+        raise AssertionError("in eval mode the running mean must not change")
+
+    layer.double()
+    if layer.running_mean.dtype != teachgrad.float64:
+        raise AssertionError("after .double() running_mean is still "
+                             f"{layer.running_mean.dtype}: it should be a buffer")
+    return ("Correct: the running mean is a buffer (saved, converted by .double(), never "
+            "trained), updated while training and used in eval().")
