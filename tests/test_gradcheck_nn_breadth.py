@@ -67,10 +67,27 @@ CASES: dict[str, tuple[Callable, Callable]] = {
     "interpolate-bicubic": (lambda x: F.interpolate(x, size=5, mode="bicubic"),
                             lambda: [leaf(1, 1, 3, 4)]),
     "max_unpool2d": (lambda v, i: F.max_unpool2d(v, i, 2, output_size=(5, 4)),
-                     lambda: list(F.max_pool2d(distinct(2, 1, 5, 4), 2, return_indices=True))),
+                     lambda: _pooled(distinct(2, 1, 5, 4))),
+    "attention": (lambda q, k, v: F.scaled_dot_product_attention(q, k, v),
+                  lambda: [leaf(2, 3, 2), leaf(2, 4, 2), leaf(2, 4, 3)]),
+    "attention-causal-scale": (lambda q, k, v: F.scaled_dot_product_attention(
+        q, k, v, is_causal=True, scale=0.7), lambda: [leaf(1, 2, 3, 2), leaf(1, 2, 3, 2),
+                                                       leaf(1, 2, 3, 2)]),
+    "attention-float-mask": (lambda q, k, v, m: F.scaled_dot_product_attention(
+        q, k, v, attn_mask=m), lambda: [leaf(3, 2), leaf(4, 2), leaf(4, 1), leaf(3, 4)]),
+    "attention-bool-mask": (lambda q, k, v: F.scaled_dot_product_attention(
+        q, k, v, attn_mask=teachgrad.tensor([[True, False, True], [False, False, False]])),
+        lambda: [leaf(2, 2), leaf(3, 2), leaf(3, 2)]),
+    "normalize": (lambda x: F.normalize(x, dim=-1), lambda: [leaf(2, 3, 4)]),
+    "normalize-p1": (lambda x: F.normalize(x, p=1, dim=0), lambda: [leaf(3, 4)]),
     "interpolate-trilinear": (lambda x: F.interpolate(x, size=(3, 2, 3), mode="trilinear"),
                               lambda: [leaf(1, 1, 2, 3, 2)]),
 }
+
+
+def _pooled(x: teachgrad.Tensor) -> list:
+    values, indices = F.max_pool2d(x, 2, return_indices=True)
+    return [values.detach().requires_grad_(), indices]
 
 
 def second_order(fn: Callable, inputs: list) -> None:
@@ -94,7 +111,11 @@ def test_gradcheck(name: str) -> None:
 
 # Convolutions are linear in each input: their second derivatives are the cross terms
 # (x with w), which run backward's own ops (Im2Col/Col2Im and products) backwards.
+# Attention and normalize are not linear at all.
 SECOND_ORDER = {
+    "attention": (lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+                  lambda: [leaf(3, 2), leaf(3, 2), leaf(3, 2)]),
+    "normalize": (lambda x: F.normalize(x, dim=0), lambda: [leaf(3, 2)]),
     "conv1d": (lambda x, w: F.conv1d(x, w, stride=2, padding=1, groups=2),
                lambda: [leaf(1, 4, 5), leaf(2, 2, 2)]),
     "conv_transpose2d": (lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1,

@@ -607,3 +607,108 @@ def test_max_unpool_errors() -> None:
     ]:
         ours, theirs = both_libraries(call)
         same_error(ours, arrays, theirs)
+
+
+# ------------------------------------------------------------------ attention, normalize
+
+def _bool_mask(*shape: int) -> np.ndarray:
+    mask = RNG.random(shape) < 0.7
+    mask[..., 0] = True
+    return mask
+
+
+@pytest.mark.parametrize(("shapes", "kwargs", "mask"), [
+    (((2, 3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 7)), {}, None),
+    (((2, 3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 7)), {"is_causal": True}, None),
+    (((2, 4, 5), (2, 4, 5), (2, 4, 3)), {"is_causal": True, "scale": 0.3}, None),
+    (((2, 3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 7)), {}, "bool"),
+    (((2, 3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 7)), {}, "float"),
+    (((4, 5), (6, 5), (6, 2)), {"scale": 2.0}, "bool"),
+    (((3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 7)), {}, None),
+    (((2, 4, 3, 5), (2, 2, 6, 5), (2, 2, 6, 7)), {"enable_gqa": True}, None),
+    (((2, 3, 4, 5), (2, 1, 6, 5), (2, 1, 6, 7)), {}, "float"),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_scaled_dot_product_attention(shapes: tuple, kwargs: dict, mask: str | None,
+                                      dtype: Any) -> None:
+    arrays = [randn(*shape, dtype=dtype) for shape in shapes]
+    length, keys = shapes[0][-2], shapes[1][-2]
+    if mask == "bool":
+        arrays.append(_bool_mask(length, keys))
+    elif mask == "float":
+        arrays.append(randn(1, length, keys, dtype=dtype))
+    ours, theirs = both_libraries(lambda lib, q, k, v, m=None: lib.scaled_dot_product_attention(
+        q, k, v, attn_mask=m, **kwargs))
+    # grad_fn: torch's names its fused CPU kernel; teachgrad's is the last op of the formula
+    check(ours, theirs, arrays, grad_fn=False)
+
+
+def test_attention_fully_masked_rows_and_dropout() -> None:
+    mask = _bool_mask(3, 4)
+    mask[1] = False
+    ours, theirs = both_libraries(lambda lib, q, k, v, m: lib.scaled_dot_product_attention(
+        q, k, v, attn_mask=m))
+    check(ours, theirs, [randn(2, 3, 2), randn(2, 4, 2), randn(2, 4, 3), mask], grad_fn=False)
+    blocked = np.full((3, 4), -np.inf, dtype=np.float32)
+    check(ours, theirs, [randn(3, 2, dtype=np.float32), randn(4, 2, dtype=np.float32),
+                         randn(4, 3, dtype=np.float32), blocked], grad_fn=False)
+    ours, theirs = both_libraries(lambda lib, q, k, v: lib.scaled_dot_product_attention(
+        q, k, v, dropout_p=1.0))
+    check(ours, theirs, [randn(2, 3, 2), randn(2, 4, 2), randn(2, 4, 3)], grad_fn=False)
+    query = teachgrad.tensor(randn(2, 3, 2))
+    out = F.scaled_dot_product_attention(query, query, query, dropout_p=0.5)
+    assert out.shape == (2, 3, 2)
+
+
+@pytest.mark.parametrize(("shapes", "kwargs", "mask"), [
+    (((2, 4, 5), (2, 6, 5), (2, 6, 7)), {"is_causal": True}, np.ones((4, 6), bool)),
+    (((2, 4, 5), (2, 6, 4), (2, 6, 7)), {}, None),
+    (((2, 4, 5), (2, 6, 5), (2, 5, 7)), {}, None),
+    (((2, 4, 5), (2, 6, 5), (2, 6, 7)), {}, np.zeros((4, 6), np.int64)),
+    (((2, 4, 5), (2, 6, 5), (2, 6, 7)), {}, np.zeros((4, 6), np.float64)),
+    (((2, 4, 5), (2, 6, 5), (2, 6, 7)), {}, np.zeros((4, 5), np.float32)),
+    (((5,), (6, 5), (6, 7)), {}, None),
+])
+def test_attention_errors(shapes: tuple, kwargs: dict, mask: Any) -> None:
+    arrays = [randn(*shape, dtype=np.float32) for shape in shapes] + [mask]
+    ours, theirs = both_libraries(lambda lib, q, k, v, m: lib.scaled_dot_product_attention(
+        q, k, v, attn_mask=m, **kwargs))
+    same_error(ours, arrays, theirs)
+    same_error(ours, [arrays[0], arrays[1].astype(np.float64), arrays[2], None], theirs)
+    same_error(ours, [np.ones(s, np.int64) for s in ((2, 4, 5), (2, 6, 5), (2, 6, 7))] + [None],
+               theirs)
+
+
+@pytest.mark.parametrize(("shape", "kwargs"), [
+    ((3, 4), {}),
+    ((3, 4), {"p": 1, "dim": 0}),
+    ((2, 3, 4), {"dim": -1, "eps": 0.5}),
+    ((), {"dim": 0}),
+    ((3, 4), {"p": float("inf")}),
+    ((2, 3, 4), {"dim": (0, 2)}),
+    ((5,), {"dim": 0, "p": 3}),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_normalize(shape: tuple, kwargs: dict, dtype: Any) -> None:
+    ours, theirs = both_libraries(lambda lib, x: lib.normalize(x, **kwargs))
+    check(ours, theirs, [randn(*shape, dtype=dtype)], grad_fn=False)
+    with_zeros = np.asarray(randn(*shape, dtype=dtype) * (RNG.random(shape) < 0.5))
+    check(ours, theirs, [with_zeros], grad_fn=False)
+
+
+def test_normalize_grad_fn_out_and_errors() -> None:
+    ours, theirs = both_libraries(lambda lib, x: lib.normalize(x))
+    check(ours, theirs, [randn(3, 4)])
+    check(ours, theirs, [np.zeros((3, 4))])
+    target_ours, target_theirs = teachgrad.empty(3, 4), torch.empty(3, 4)
+    array = randn(3, 4, dtype=np.float32)
+    result = F.normalize(teachgrad.tensor(array), out=target_ours)
+    assert result is target_ours
+    assert_same(target_ours, TF.normalize(torch.tensor(array), out=target_theirs))
+    for call, arrays in [(lambda lib, x: lib.normalize(x), [np.array(2.0)]),
+                         (lambda lib, x: lib.normalize(x), [np.arange(4)]),
+                         (lambda lib, x: lib.normalize(x, dim=2), [randn(3, 4)])]:
+        ours, theirs = both_libraries(call)
+        same_error(ours, arrays, theirs)
+    same_error(lambda x: F.normalize(x.requires_grad_(), out=teachgrad.empty(3, 4)),
+               [randn(3, 4)], lambda x: TF.normalize(x.requires_grad_(), out=torch.empty(3, 4)))

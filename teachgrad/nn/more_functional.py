@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad.nn import adaptive_pooling as _adaptive
+from teachgrad.nn import attention as _attention
 from teachgrad.nn import conv_nd as _conv_nd
+from teachgrad.nn import normalize as _normalize
 from teachgrad.nn import padding as _padding
 from teachgrad.nn import pooling_nd as _pooling_nd
 from teachgrad.nn import resize as _resize
@@ -23,6 +25,8 @@ FUNCTIONAL: dict[str, Any] = {
     **_adaptive.FUNCTIONS,
     **_resize.FUNCTIONS,
     **_unpooling.FUNCTIONS,
+    **_attention.FUNCTIONS,
+    **_normalize.FUNCTIONS,
 }
 MODULES: dict[str, Any] = {
     **_padding.LAYERS,
