@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pytest
 from oracle import assert_same, assert_same_error, grad_fn_name, to_numpy, torch, weights_like
+from test_devices_ops import check_case
+from test_oracle_ops import Const
 
 import teachgrad
 import teachgrad.nn as tnn
@@ -712,3 +714,53 @@ def test_normalize_grad_fn_out_and_errors() -> None:
         same_error(ours, arrays, theirs)
     same_error(lambda x: F.normalize(x.requires_grad_(), out=teachgrad.empty(3, 4)),
                [randn(3, 4)], lambda x: TF.normalize(x.requires_grad_(), out=torch.empty(3, 4)))
+
+
+# ------------------------------------------------------------------ on the (fake) GPU
+
+def _unpool_inputs() -> list:
+    values, indices = _pooled((2, 2, 5, 4), 2, kernel_size=2)
+    return [values.astype(np.float32), Const(indices)]
+
+
+DEVICE_CASES = [
+    ("pad-constant", lambda m, x: F.pad(x, (1, -1, 2, 0), value=0.5), [(2, 3, 4)]),
+    ("pad-reflect", lambda m, x: F.pad(x, (2, 1, 1, 2), mode="reflect"), [(1, 3, 4)]),
+    ("pad-replicate", lambda m, x: F.pad(x, (2, 0), mode="replicate"), [(2, 3, 4)]),
+    ("pad-circular", lambda m, x: F.pad(x, (1, 2, 1, 1, 0, 1), mode="circular"),
+     [(1, 2, 2, 3, 4)]),
+    ("conv1d", lambda m, x, w, b: F.conv1d(x, w, b, stride=2, padding=1, groups=2),
+     [(2, 4, 7), (4, 2, 3), (4,)]),
+    ("conv3d", lambda m, x, w: F.conv3d(x, w, padding=1), [(1, 2, 3, 3, 3), (2, 2, 2, 2, 2)]),
+    ("conv_transpose2d", lambda m, x, w, b: F.conv_transpose2d(
+        x, w, b, stride=2, padding=1, output_padding=1), [(2, 2, 3, 3), (2, 3, 3, 3), (3,)]),
+    ("max_pool1d", lambda m, x: F.max_pool1d(x, 3, 2, 1, return_indices=True), [(2, 3, 8)]),
+    ("max_pool3d", lambda m, x: F.max_pool3d(x, 2, padding=1), [(1, 2, 3, 4, 4)]),
+    ("avg_pool3d", lambda m, x: F.avg_pool3d(x, 2, 1, 1, count_include_pad=False),
+     [(1, 2, 3, 4, 4)]),
+    ("avg_pool1d", lambda m, x: F.avg_pool1d(x, 2), [(2, 3, 8)]),
+    ("adaptive_avg_pool2d", lambda m, x: F.adaptive_avg_pool2d(x, (3, 2)), [(2, 3, 5, 7)]),
+    ("adaptive_max_pool2d", lambda m, x: F.adaptive_max_pool2d(x, (3, 2), True),
+     [(2, 3, 5, 7)]),
+    ("interpolate-nearest", lambda m, x: F.interpolate(x, scale_factor=1.5), [(2, 3, 4, 4)]),
+    ("interpolate-bilinear", lambda m, x: F.interpolate(x, size=(5, 3), mode="bilinear",
+                                                        align_corners=True), [(2, 3, 4, 4)]),
+    ("interpolate-bicubic", lambda m, x: F.interpolate(x, size=6, mode="bicubic"),
+     [(1, 2, 4, 4)]),
+    ("attention", lambda m, q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+     [(2, 4, 3), (2, 4, 3), (2, 4, 2)]),
+    ("attention-mask", lambda m, q, k, v: F.scaled_dot_product_attention(
+        q, k, v, attn_mask=m.tensor([[True, False, True], [False, False, False]])),
+     [(2, 2, 3), (2, 3, 3), (2, 3, 2)]),
+    ("normalize", lambda m, x: F.normalize(x, dim=-1), [(3, 4)]),
+]
+
+
+@pytest.mark.parametrize(("name", "fn", "shapes"), DEVICE_CASES, ids=[c[0] for c in DEVICE_CASES])
+def test_on_gpu_matches_cpu(name: str, fn: Callable, shapes: list, gpu_device: str) -> None:
+    check_case(fn, tuple(randn(*shape, dtype=np.float32) for shape in shapes), gpu_device)
+
+
+def test_unpool_on_gpu_matches_cpu(gpu_device: str) -> None:
+    check_case(lambda m, v, i: F.max_unpool2d(v, i, 2, output_size=(5, 4)),
+               tuple(_unpool_inputs()), gpu_device)

@@ -71,7 +71,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     length, keys = query.shape[-2], key.shape[-2]
     xp = array_module(query._array)
     if is_causal:  # query i sees keys 0..i (the top-left triangle, as torch's tril)
-        attn_mask = Tensor._make(xp.tri(length, keys, dtype=bool))
+        attn_mask = Tensor._make(xp.arange(keys) <= xp.arange(length).reshape(-1, 1))
     if attn_mask is not None:
         if attn_mask.dtype == dtypes.bool:
             scores = scores.masked_fill(~attn_mask, -math.inf)
