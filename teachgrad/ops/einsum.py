@@ -124,9 +124,8 @@ def _take_diagonals(operand: Tensor, labels: list[str]) -> tuple[Tensor, list[st
 def _aligned(operand: Tensor, labels: list[str], order: list[str]) -> Tensor:
     """operand's dims permuted into `order`, with size-1 dims for labels it lacks."""
     present = [label for label in order if label in labels]
-    permutation = [labels.index(label) for label in present]
-    if permutation != list(range(len(permutation))):
-        operand = permute(operand, permutation)
+    # permuted even when the order is already right, as torch does (its grad_fn shows it)
+    operand = permute(operand, [labels.index(label) for label in present])
     for position, label in enumerate(order):
         if label not in labels:
             operand = unsqueeze(operand, position)

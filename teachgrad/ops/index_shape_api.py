@@ -20,6 +20,7 @@ from teachgrad.ops import (
     masks,
     repeats,
     scatter,
+    scatter_reduce,
     triangular,
     unique,
     windows,
@@ -28,7 +29,7 @@ from teachgrad.ops import (
 # Both a Tensor method and a top-level function in torch.
 _BOTH: dict[str, Any] = {
     "scatter": scatter.scatter, "scatter_add": scatter.scatter_add,
-    "scatter_reduce": scatter.scatter_reduce,
+    "scatter_reduce": scatter_reduce.scatter_reduce,
     "index_add": index_select.index_add, "index_select": index_select.index_select,
     "masked_select": masks.masked_select, "masked_scatter": masks.masked_scatter,
     "nonzero": masks.nonzero, "argwhere": masks.argwhere,
@@ -44,7 +45,7 @@ TENSOR_METHODS: dict[str, Any] = {
     **_BOTH,
     "unfold": windows.unfold,
     "scatter_": scatter.scatter_, "scatter_add_": scatter.scatter_add_,
-    "scatter_reduce_": scatter.scatter_reduce_, "index_add_": index_select.index_add_,
+    "scatter_reduce_": scatter_reduce.scatter_reduce_, "index_add_": index_select.index_add_,
     "tril_": triangular.tril_, "triu_": triangular.triu_,
     "masked_scatter_": masks.masked_scatter_,
 }
