@@ -552,6 +552,13 @@ def test_interpolate_errors(shape: tuple, kwargs: dict) -> None:
     same_error(ours, [np.arange(20).reshape(1, 1, 4, 5)], theirs)
 
 
+def test_interpolate_nearest_bytes() -> None:
+    for mode in ("nearest", "nearest-exact"):
+        ours, theirs = both_libraries(lambda lib, x, m=mode: lib.interpolate(x, size=(3, 7),
+                                                                             mode=m))
+        check(ours, theirs, [np.arange(20, dtype=np.uint8).reshape(1, 1, 4, 5)])
+
+
 @pytest.mark.parametrize(("name", "kwargs"), [
     ("Upsample", {"scale_factor": 2}),
     ("Upsample", {"size": (3, 4), "mode": "bilinear", "align_corners": True}),

@@ -191,7 +191,8 @@ def _check_input(input: Tensor, sizes: tuple, mode: str) -> None:
     if any(s == 0 for s in input.shape[1:]):
         raise RuntimeError(f"Non-empty {input.dim()}D data tensor expected but got a tensor "
                            f"with sizes {list(input.shape)}")
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point and not (mode.startswith("nearest")
+                                                  and input.dtype == dtypes.uint8):
         kernel = f"upsample_{mode.replace('-', '_')}{len(sizes)}d"
         raise NotImplementedError(f"\"{kernel}\" not implemented for "
                                   f"'{dtypes.legacy_name(input.dtype)}': convert first, e.g. "
