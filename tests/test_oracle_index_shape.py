@@ -287,6 +287,44 @@ case("einsum-ints", lambda m, a, b: m.einsum("ij,jk->ik", a, b), ints(2, 3, low=
 case("einsum-identity", lambda m, a: m.einsum("ij->ij", a), randn(2, 3))
 
 
+# --------------------------------------------------------------------------- layouts, empties
+
+# transposed, sliced and expanded inputs: the ops read strides, not just shapes
+case("diagonal-transposed", lambda m, x: x.t().diagonal(1), randn(4, 3))
+case("diagonal-of-expanded", lambda m, x: x.expand(3, 3).diagonal(), randn(3))
+case("unfold-transposed", lambda m, x: x.t().unfold(0, 2, 1), randn(3, 4))
+case("unfold-strided", lambda m, x: x[:, ::2].unfold(1, 2, 1), randn(2, 7))
+case("tril-transposed", lambda m, x: x.t().tril(), randn(3, 4))
+case("scatter-transposed", lambda m, x, i, s: x.t().scatter(1, i, s.t()), randn(4, 5),
+     _idx0.T.copy(), randn(3, 5))
+case("scatter_add-expanded-src", lambda m, x, i, s: x.scatter_add(0, i, s.expand(5, 4)),
+     randn(3, 4), ints(5, 4, low=0, high=3), randn(4))
+case("index_add-transposed", lambda m, x, i, s: x.t().index_add(0, i, s.t()), randn(3, 4),
+     np.array([3, 0]), randn(3, 2))
+case("index_select-transposed", lambda m, x, i: x.t().index_select(1, i), randn(4, 3),
+     np.array([2, 2, 0]))
+case("masked_select-transposed", lambda m, x, k: x.t().masked_select(k), randn(4, 3),
+     _mask)
+case("einsum-transposed", lambda m, a, b: m.einsum("ij,jk->ik", a.t(), b[:, ::2]),
+     randn(3, 2), randn(3, 8))
+case("cross-transposed", lambda m, a, b: m.cross(a.t(), b, dim=0), randn(4, 3), randn(3, 4))
+case("repeat_interleave-transposed", lambda m, x: x.t().repeat_interleave(2, dim=0),
+     randn(2, 3))
+case("einsum-empty-sum", lambda m, a, b: m.einsum("ij,jk->ik", a, b), randn(2, 0), randn(0, 3))
+case("einsum-empty-batch", lambda m, a, b: m.einsum("bij,bjk->bik", a, b), randn(0, 2, 3),
+     randn(0, 3, 2))
+case("diag-empty", lambda m, x: m.diag(x), randn(0))
+case("diagonal-empty", lambda m, x: x.diagonal(), randn(0, 3))
+case("cross-empty", lambda m, a, b: m.cross(a, b, dim=1), randn(0, 3), randn(0, 3))
+case("index_add-empty-index", lambda m, x, i, s: x.index_add(0, i, s), randn(3, 2),
+     np.zeros(0, dtype=np.int64), randn(0, 2))
+case("scatter_reduce-empty-index", lambda m, x, i, s: x.scatter_reduce(0, i, s, "amax"),
+     randn(3), np.zeros(0, dtype=np.int64), Const(randn(0)))
+case("meshgrid-empty", lambda m, a, b: m.meshgrid(a, b, indexing="ij"), randn(0), randn(2))
+case("unique-values", lambda m, x: m.unique(x).float(), Const(np.array([2.0, -1.0, 2.0])))
+case("nonzero-values", lambda m, x: x.nonzero(), Const(np.array([[0.0, 1.0], [2.0, 0.0]])))
+
+
 # --------------------------------------------------------------------------- runners
 
 
@@ -303,7 +341,7 @@ def test_op_on_gpu_matches_cpu(fn: Callable, args: tuple, options: dict,
 
 NAMES = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_select",
          "masked_select", "masked_scatter", "tril", "triu", "diag", "diagonal", "diag_embed",
-         "meshgrid", "unfold", "repeat_interleave", "cross", "einsum"]
+         "meshgrid", "unfold", "repeat_interleave", "cross", "einsum", "unique", "nonzero"]
 
 
 def test_every_new_op_has_a_case() -> None:
