@@ -5,7 +5,20 @@ tutorials) unchanged. Everything public is re-exported here, mirroring torch's t
 level; read the modules below to see how each piece works.
 """
 
-from teachgrad import autograd, cuda, datasets, linalg, malloc, nn, optim, profiler, utils
+from teachgrad import (
+    autograd,
+    backends,
+    cuda,
+    datasets,
+    functional,
+    linalg,
+    malloc,
+    nn,
+    optim,
+    profiler,
+    utils,
+)
+from teachgrad.argument_aliases import add_numpy_names
 from teachgrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from teachgrad.creation import (
     arange,
@@ -30,7 +43,7 @@ from teachgrad.creation import (
     zeros,
     zeros_like,
 )
-from teachgrad.device import device
+from teachgrad.device import device, get_default_device, set_default_device
 from teachgrad.dtypes import (
     bool,
     double,
@@ -126,6 +139,7 @@ from teachgrad.ops.rounding import (
     sign,
     trunc,
 )
+from teachgrad.ops.running import cummax, cummin, logcumsumexp
 from teachgrad.ops.scans import (
     cumprod,
     cumsum,
@@ -167,7 +181,7 @@ from teachgrad.ops.unary import (
     sqrt,
     tanh,
 )
-from teachgrad.ops.variance import std, var
+from teachgrad.ops.variance import std, std_mean, var, var_mean
 from teachgrad.ops.views import (
     flatten,
     permute,
@@ -187,6 +201,7 @@ from teachgrad.ops.where import (
     minimum,
     where,
 )
+from teachgrad.out_argument import add_out_arguments
 from teachgrad.printing import get_printoptions, set_printoptions
 from teachgrad.random import Generator, initial_seed, manual_seed, seed_cuda
 from teachgrad.serialization import load, save
@@ -196,6 +211,9 @@ __version__ = "0.1.0"
 
 # torch's indexing and shaping breadth (scatter, einsum, tril, ...), registered in one place.
 globals().update(_INDEX_AND_SHAPE)
+# axis=/keepdims= and out=, as torch's functions take them: last, once every name is here.
+add_numpy_names(globals())
+add_out_arguments(globals())
 
 # Last: the speed-ups replace reference functions of the modules imported above.
 from teachgrad import fast  # noqa: E402 - after the registrations above

@@ -31,6 +31,15 @@ def _sizes(size: Sequence[Any]) -> tuple:
     return tuple(int(length) for length in size)
 
 
+def _size_given(sizes: tuple, size: Any, name: str) -> tuple:
+    """The shape from zeros(2, 3), zeros((2, 3)) or zeros(size=(2, 3)), as torch takes it."""
+    if size is None:
+        return sizes
+    if sizes:
+        raise TypeError(f"{name}() got multiple values for argument 'size'")
+    return (size,)
+
+
 def _finish(array: Any, device: Any, requires_grad: bool) -> Tensor:
     if device is not None:
         array = move_array(array, as_device(device))
@@ -135,7 +144,10 @@ def _check_int_range(data: Any, array: np.ndarray, target: dtypes.dtype | None) 
 def tensor(data: Any, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     """A new tensor that copies `data`. Python floats become float32, ints int64."""
-    return _finish(_array_from_data(data, dtype, None), device, requires_grad)
+    array = _array_from_data(data, dtype, None)
+    if device is None and type(array) is np.ndarray and as_device(None).type != "cpu":
+        device = as_device(None)  # set_default_device's; data already on a GPU stays there
+    return _finish(array, device, requires_grad)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -168,25 +180,28 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
     return _finish(array, None, requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None,
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     xp = module_for(as_device(device))
-    array = xp.zeros(_sizes(size), _numpy_dtype(dtype, dtypes.get_default_dtype()))
+    shape = _sizes(_size_given(sizes, size, "zeros"))
+    array = xp.zeros(shape, _numpy_dtype(dtype, dtypes.get_default_dtype()))
     return _finish(array, None, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None,
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     xp = module_for(as_device(device))
-    array = xp.ones(_sizes(size), _numpy_dtype(dtype, dtypes.get_default_dtype()))
+    shape = _sizes(_size_given(sizes, size, "ones"))
+    array = xp.ones(shape, _numpy_dtype(dtype, dtypes.get_default_dtype()))
     return _finish(array, None, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None,
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     # Uninitialised memory would make lessons print different numbers on every run;
     # zeros cost next to nothing more.
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros(*_size_given(sizes, size, "empty"), dtype=dtype, device=device,
+                 requires_grad=requires_grad)
 
 
 def _like(input: Tensor, dtype: Any, device: Any) -> tuple:
@@ -271,26 +286,28 @@ def _random_float(kind: str, size: tuple, generator: Generator | None, dtype: An
     return _finish(array, None, requires_grad)
 
 
-def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+def rand(*sizes: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1)."""
-    return _random_float("uniform", size, generator, dtype, device, requires_grad)
+    return _random_float("uniform", _size_given(sizes, size, "rand"), generator, dtype, device,
+                         requires_grad)
 
 
-def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def randn(*sizes: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None,
+          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal: mean 0, variance 1."""
-    return _random_float("normal", size, generator, dtype, device, requires_grad)
+    return _random_float("normal", _size_given(sizes, size, "randn"), generator, dtype, device,
+                         requires_grad)
 
 
-def randint(*args: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None,
-            device: Any = None, requires_grad: bool = False) -> Tensor:
-    """randint(high, size) or randint(low, high, size): integers in [low, high)."""
-    if size is None:
-        *bounds, size = args
-    else:
-        bounds = list(args)
-    low, high = (0, bounds[0]) if len(bounds) == 1 else bounds
+def randint(*args: Any, low: int | None = None, high: int | None = None, size: Any = None,
+            generator: Generator | None = None, dtype: Any = None, device: Any = None,
+            requires_grad: bool = False) -> Tensor:
+    """randint(high, size) or randint(low, high, size): integers in [low, high).
+
+    Each of low, high and size may also be given by keyword, as in torch.
+    """
+    low, high, size = _randint_arguments(list(args), low, high, size)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
                            f">= to={high}")
@@ -300,6 +317,21 @@ def randint(*args: Any, size: Any = None, generator: Generator | None = None, dt
     array = rng.integers(low, high, shape) if hasattr(rng, "integers") else \
         rng.randint(low, high, shape)
     return _finish(array.astype(_numpy_dtype(dtype, dtypes.int64)), None, requires_grad)
+
+
+def _randint_arguments(positional: list, low: Any, high: Any, size: Any) -> tuple:
+    """randint's (low, high, size) from positions and keywords, filled from the right."""
+    missing = []
+    if size is None:
+        size = positional.pop() if positional else missing.append("size")
+    if high is None:
+        high = positional.pop() if positional else missing.append("high")
+    if low is None:
+        low = positional.pop() if positional else 0
+    if missing or positional:
+        raise TypeError("randint() takes (high, size) or (low, high, size), by position or "
+                        "keyword" + (f"; missing {', '.join(missing)}" if missing else ""))
+    return low, high, size
 
 
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,

@@ -54,10 +54,24 @@ class device:
 CPU = device("cpu")
 
 
+# Where factory functions put their tensors when told nothing: torch.set_default_device.
+_default = [CPU]
+
+
+def set_default_device(spec: str | device | int | None) -> None:
+    """Make zeros, randn, tensor, ... create their tensors on this device (None: the CPU)."""
+    _default[0] = CPU if spec is None else as_device(spec)
+
+
+def get_default_device() -> device:
+    return _default[0]
+
+
 def as_device(spec: str | device | int | None) -> device:
-    """Parse what users pass as device=: None means the CPU, an int means that GPU."""
+    """Parse what users pass as device=: None means the default device (the CPU unless
+    set_default_device changed it), an int means that GPU."""
     if spec is None:
-        return CPU
+        return _default[0]
     if isinstance(spec, int):
         return device("cuda", spec)
     return spec if isinstance(spec, device) else device(spec)

@@ -35,6 +35,7 @@ def attach(tensor_class: type) -> None:
         product,
         reductions,
         rounding,
+        running,
         scans,
         softmax,
         sort,
@@ -82,6 +83,8 @@ def attach(tensor_class: type) -> None:
         "argmax": extrema.argmax, "argmin": extrema.argmin, "any": extrema.any,
         "all": extrema.all, "logsumexp": softmax.logsumexp, "softmax": softmax.softmax,
         "log_softmax": softmax.log_softmax, "cumsum": scans.cumsum, "cumprod": scans.cumprod,
+        "cummax": running.cummax, "cummin": running.cummin,
+        "logcumsumexp": running.logcumsumexp,
         "norm": norms.norm,
         # sorting
         "sort": sort.sort, "argsort": sort.argsort, "topk": sort.topk,
@@ -112,10 +115,11 @@ def attach(tensor_class: type) -> None:
         "abs_": inplace.abs_, "neg_": inplace.neg_, "floor_divide_": inplace.floor_divide_,
         "remainder_": inplace.remainder_, "masked_fill_": inplace.masked_fill_,
     }
+    from teachgrad.argument_aliases import aliased_methods
     from teachgrad.ops.index_shape_api import TENSOR_METHODS
 
     methods.update(TENSOR_METHODS)
-    for name, function in methods.items():
+    for name, function in aliased_methods(methods).items():
         setattr(tensor_class, name, function)
 
     operators = {
@@ -224,6 +228,7 @@ def _long_tail() -> dict[str, Any]:
         # memory layout, and torch's other names for dim() and numel()
         "stride": tensor_layout.stride, "is_contiguous": tensor_layout.is_contiguous,
         "element_size": tensor_layout.element_size, "data_ptr": tensor_layout.data_ptr,
+        "storage_offset": tensor_layout.storage_offset,
         "ndimension": tensor_layout.ndimension, "nelement": tensor_layout.nelement,
         # new tensors: torch's legacy constructor Tensor(2, 3), and ones like this one
         "__init__": tensor_new.legacy_init, "new_tensor": tensor_new.new_tensor,
