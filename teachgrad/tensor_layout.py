@@ -29,6 +29,17 @@ def data_ptr(x: Tensor) -> int:
     return x._array.data.ptr if x.is_cuda else x._array.ctypes.data
 
 
+def storage_offset(x: Tensor) -> int:
+    """How many elements into its memory block x starts: 0 for a fresh tensor; for a view,
+    the position of its first element in the tensor it views (x[1:] of a vector: 1)."""
+    array = root = x._array
+    while isinstance(root.base, type(array)):  # a view's base is the array it looks into
+        root = root.base
+    address = array.data.ptr if x.is_cuda else array.ctypes.data
+    start = root.data.ptr if x.is_cuda else root.ctypes.data
+    return (address - start) // array.itemsize
+
+
 def ndimension(x: Tensor) -> int:
     return x._array.ndim
 

@@ -56,7 +56,13 @@ def _checked(node: Node, child: Node, output_nr: int, grad_value: Any) -> Any:
         shape, dtype = child.variable._array.shape, child.variable._array.dtype
     else:
         shape, dtype = child._output_meta[output_nr]
-    array = grad_value._array
+    try:
+        array = grad_value._array
+    except AttributeError:
+        kind = type(grad_value)
+        raise RuntimeError(f"expected Variable or None (got {kind.__module__}.{kind.__name__})"
+                           f": {node.name()}'s backward must return tensors (wrap an array "
+                           "with teachgrad.from_numpy)") from None
     if array.shape == shape and (array.dtype is dtype or array.dtype == dtype):
         return grad_value
     if array.shape != shape:

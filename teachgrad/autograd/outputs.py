@@ -23,7 +23,9 @@ def _as_output(value: Any, args: tuple) -> Any:
     """Wrap an array forward returned; alias an input forward returned unchanged."""
     tensor_class = _TENSOR or _tensor_class()
     if not isinstance(value, tensor_class):
-        return None if value is None else tensor_class._make(value)
+        if value is None or type(value) in _PYTHON_NUMBERS:  # (not NumPy's float64)
+            return value  # a Python number forward returned passes through, as in torch
+        return tensor_class._make(value)
     for arg in args:
         if value is arg:
             # The output gets this node as grad_fn; the input must keep its own.
@@ -31,6 +33,9 @@ def _as_output(value: Any, args: tuple) -> Any:
             alias._version_box = value._version_counter()
             return alias
     return value
+
+
+_PYTHON_NUMBERS = (bool, int, float, complex)
 
 
 def _outputs_of(result: Any) -> tuple:
@@ -56,7 +61,7 @@ def _connect_outputs(ctx: Node, outputs: tuple) -> None:
     meta = []
     non_differentiable = ctx._non_differentiable
     for index, out in enumerate(outputs):
-        if out is None:
+        if not isinstance(out, _TENSOR or _tensor_class()):  # None, or a Python number
             meta.append(None)
             continue
         array = out._array

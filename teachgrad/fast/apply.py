@@ -18,7 +18,12 @@ import numpy as np
 from teachgrad.autograd.function import accumulator_of
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.autograd.graph import _next_sequence
-from teachgrad.autograd.outputs import _as_output, _connect_outputs, _record_saved_outputs
+from teachgrad.autograd.outputs import (
+    _PYTHON_NUMBERS,
+    _as_output,
+    _connect_outputs,
+    _record_saved_outputs,
+)
 from teachgrad.fast.float_errors import FLOAT_ERRORS, IGNORE
 from teachgrad.numerics import Silenced
 from teachgrad.tensor import Tensor, _init_slots
@@ -81,14 +86,14 @@ def fast_apply(cls: type, *args: Any) -> Any:
             _init_slots(output, result)
         else:
             returned_tensor = result is None or isinstance(result, Tensor)
-            if returned_tensor:
+            if returned_tensor or type(result) in _PYTHON_NUMBERS:
                 output = _as_output(result, args)
             else:
                 output = Tensor._make(result)  # forward returned a new array
         if not recording:
             return output
         ctx.next_functions = tuple(edges)
-        if output is None or ctx._non_differentiable:
+        if output.__class__ is not Tensor or ctx._non_differentiable:  # None, a number, ...
             _connect_outputs(ctx, (output,))
             return output
         array = output._array

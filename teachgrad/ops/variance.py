@@ -84,3 +84,21 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     return Std.apply(input, dim, _correction(unbiased, correction), keepdim)
+
+
+def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+             correction: Any = None) -> tuple[Tensor, Tensor]:
+    """(var, mean) in one call, as torch.var_mean returns them."""
+    from teachgrad.ops.reductions import mean
+
+    return (var(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim=keepdim))
+
+
+def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+             correction: Any = None) -> tuple[Tensor, Tensor]:
+    """(std, mean) in one call, as torch.std_mean returns them."""
+    from teachgrad.ops.reductions import mean
+
+    return (std(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim=keepdim))
