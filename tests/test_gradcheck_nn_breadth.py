@@ -79,6 +79,8 @@ CASES: dict[str, tuple[Callable, Callable]] = {
         q, k, v, attn_mask=teachgrad.tensor([[True, False, True], [False, False, False]])),
         lambda: [leaf(2, 2), leaf(3, 2), leaf(3, 2)]),
     "normalize": (lambda x: F.normalize(x, dim=-1), lambda: [leaf(2, 3, 4)]),
+    "unfold": (lambda x: F.unfold(x, 2, padding=1, stride=(2, 1)), lambda: [leaf(1, 2, 3, 3)]),
+    "fold": (lambda c: F.fold(c, (3, 4), 2, dilation=(1, 2)), lambda: [leaf(1, 8, 4)]),
     "normalize-p1": (lambda x: F.normalize(x, p=1, dim=0), lambda: [leaf(3, 4)]),
     "interpolate-trilinear": (lambda x: F.interpolate(x, size=(3, 2, 3), mode="trilinear"),
                               lambda: [leaf(1, 1, 2, 3, 2)]),

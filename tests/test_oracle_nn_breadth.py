@@ -771,3 +771,37 @@ def test_on_gpu_matches_cpu(name: str, fn: Callable, shapes: list, gpu_device: s
 def test_unpool_on_gpu_matches_cpu(gpu_device: str) -> None:
     check_case(lambda m, v, i: F.max_unpool2d(v, i, 2, output_size=(5, 4)),
                tuple(_unpool_inputs()), gpu_device)
+
+
+# ------------------------------------------------------------------ unfold / fold
+
+@pytest.mark.parametrize(("shape", "args", "kwargs"), [
+    ((2, 3, 5, 6), ((2, 3),), {}),
+    ((3, 5, 6), (2,), {"padding": 1, "stride": 2, "dilation": (1, 2)}),
+    ((1, 2, 4, 4), (3,), {"padding": (1, 0), "stride": (1, 2)}),
+])
+def test_unfold_and_fold(shape: tuple, args: tuple, kwargs: dict) -> None:
+    ours, theirs = both_libraries(lambda lib, x: lib.unfold(x, *args, **kwargs))
+    _, columns = check(ours, theirs, [randn(*shape)])
+    image = shape[-2:]
+    ours, theirs = both_libraries(lambda lib, c: lib.fold(c, image, *args, **kwargs))
+    check(ours, theirs, [randn(*columns[0].shape, dtype=np.float32)])
+    same_repr(tnn.Unfold(*args, **kwargs), torch.nn.Unfold(*args, **kwargs))
+    same_repr(tnn.Fold(image, *args, **kwargs), torch.nn.Fold(image, *args, **kwargs))
+
+
+@pytest.mark.parametrize(("call", "shape"), [
+    (lambda lib, x: lib.unfold(x, 2), (5, 6)),
+    (lambda lib, x: lib.unfold(x, 7), (2, 3, 5, 6)),
+    (lambda lib, x: lib.unfold(x, 2, stride=0), (2, 3, 5, 6)),
+    (lambda lib, x: lib.unfold(x, (2, 2, 2)), (2, 3, 5, 6)),
+    (lambda lib, x: lib.unfold(x.long(), 2), (2, 3, 5, 6)),
+    (lambda lib, x: lib.fold(x, (5, 6), 3), (2, 12, 20)),
+    (lambda lib, x: lib.fold(x, (5, 7), 2), (2, 12, 20)),
+    (lambda lib, x: lib.fold(x, (5, 6), 2), (20,)),
+    (lambda lib, x: lib.fold(x, (7, 8), 2, padding=1, stride=(1, 2), dilation=(2, 1)),
+     (2, 12, 30)),
+])
+def test_unfold_fold_errors(call: Callable, shape: tuple) -> None:
+    ours, theirs = both_libraries(call)
+    same_error(ours, [randn(*shape, dtype=np.float32)], theirs)
