@@ -108,6 +108,41 @@ def _index_select(draw: Draw) -> tuple:
     return (lambda x: x.index_select(axis, index)), [draw.normal(shape)]
 
 
+@op("index_fill")
+def _index_fill(draw: Draw) -> tuple:
+    shape = draw(nonempty_dims, label="shape")
+    axis = draw.dim(len(shape)) % len(shape)
+    index = teachgrad.tensor(draw.rng.integers(-shape[axis], shape[axis], draw(st.integers(1, 3))))
+    return (lambda x, v: x.index_fill(axis, index, v)), [draw.normal(shape), draw.normal(())]
+
+
+@op("index_copy")
+def _index_copy(draw: Draw) -> tuple:
+    shape = draw(nonempty_dims, label="shape")
+    axis = draw.dim(len(shape)) % len(shape)
+    count = draw(st.integers(1, shape[axis]), label="count")
+    index = teachgrad.tensor(draw.rng.permutation(shape[axis])[:count])  # no repeats
+    source = tuple(count if d == axis else size for d, size in enumerate(shape))
+    return (lambda x, s: x.index_copy(axis, index, s)), [draw.normal(shape), draw.normal(source)]
+
+
+@op("take_along_dim")
+def _take_along_dim(draw: Draw) -> tuple:
+    shape = draw(nonempty_dims, label="shape")
+    axis = draw.dim(len(shape)) % len(shape)
+    picks = tuple(draw(st.integers(1, 3)) if d == axis else draw(st.sampled_from([1, size]))
+                  for d, size in enumerate(shape))
+    indices = teachgrad.tensor(draw.rng.integers(0, shape[axis], picks))
+    return (lambda x: teachgrad.take_along_dim(x, indices, axis)), [draw.normal(shape)]
+
+
+@op("fill_diagonal_")
+def _fill_diagonal(draw: Draw) -> tuple:
+    shape = tuple(draw(st.lists(st.integers(1, 5), min_size=2, max_size=2), label="shape"))
+    wrap = draw(st.booleans(), label="wrap")
+    return (lambda x: (x * 1).fill_diagonal_(0.5, wrap=wrap)), [draw.normal(shape)]
+
+
 @op("masked_select")
 def _masked_select(draw: Draw) -> tuple:
     shape = draw(small_shapes, label="shape")
@@ -236,7 +271,8 @@ def test_every_differentiable_name_is_checked() -> None:
                 "scatter_reduce-mean", "scatter_reduce-amax", "scatter_reduce-amin",
                 "index_add", "index_select", "masked_select", "masked_scatter", "tril",
                 "triu", "diag", "diagonal", "diag_embed", "unfold", "meshgrid",
-                "repeat_interleave", "cross", "einsum"}
+                "repeat_interleave", "cross", "einsum", "index_fill", "index_copy",
+                "take_along_dim", "fill_diagonal_"}
     assert expected - set(OPS) == set()
 
 

@@ -143,6 +143,28 @@ case("index_add-ints", lambda m, x, i, s: x.index_add(0, i, s), ints(3, 2, low=0
 case("index_add-0d-index", lambda m, x, i, s: x.index_add(0, i, s), randn(3), np.array(1),
      randn(1))
 
+case("index_fill", lambda m, x, i: m.index_fill(x, 1, i, -1.5), randn(3, 4), np.array([0, 2]))
+case("index_fill-negative-index", lambda m, x, i: x.index_fill(0, i, 2.0), randn(3, 2),
+     np.array([-1, 0]))
+case("index_fill-tensor-value", lambda m, x, i, v: x.index_fill(1, i, v), randn(3, 4),
+     np.array([3, 1, 3]), np.array(0.5))
+case("index_fill-0d-index", lambda m, x, i: x.index_fill(0, i, 7), ints(3, 2, low=0, high=5),
+     np.array(1))
+case("index_copy", lambda m, x, i, s: m.index_copy(x, 0, i, s), randn(4, 3), np.array([3, 0]),
+     randn(2, 3))
+case("index_copy-method-dim1", lambda m, x, i, s: x.index_copy(1, i, s), randn(2, 4),
+     np.array([1, 2, 0]), randn(2, 3))
+case("index_copy-ints", lambda m, x, i, s: x.index_copy(0, i, s), ints(3, low=0, high=5),
+     np.array([2]), ints(1, low=5, high=9))
+case("take_along_dim", lambda m, x, i: m.take_along_dim(x, i, 1), randn(3, 4),
+     ints(3, 2, low=0, high=4))
+case("take_along_dim-flat", lambda m, x, i: m.take_along_dim(x, i), randn(3, 4),
+     np.array([0, 11, 5, 5]))
+case("take_along_dim-broadcast", lambda m, x, i: x.take_along_dim(i, dim=0), randn(4, 1, 3),
+     ints(2, 5, 1, low=-4, high=4))
+case("take_along_dim-argsort", lambda m, x: m.take_along_dim(x, x.argsort(dim=1), dim=1),
+     distinct(3, 4))
+
 # --------------------------------------------------------------------------- masks
 
 _mask = RNG.random((3, 4)) < 0.5
@@ -182,6 +204,11 @@ case("diagonal-keyword", lambda m, x: m.diagonal(x, offset=1, dim1=1, dim2=2), r
 case("diagonal-then-op", lambda m, x: x.diagonal() * 2, randn(3, 3))
 case("diag_embed", lambda m, x: m.diag_embed(x), randn(2, 3))
 case("diag_embed-dims", lambda m, x: m.diag_embed(x, 1, 0, 2), randn(2, 3))
+case("fill_diagonal_", lambda m, x: (x * 1).fill_diagonal_(2.5), randn(3, 4))
+case("fill_diagonal_-tall-wrap", lambda m, x: (x * 1).fill_diagonal_(-1, wrap=True), randn(7, 3))
+case("fill_diagonal_-tall", lambda m, x: (x * 1).fill_diagonal_(-1), randn(7, 3))
+case("fill_diagonal_-cube", lambda m, x: (x * 1).fill_diagonal_(0.5), randn(3, 3, 3))
+case("fill_diagonal_-ints", lambda m, x: x.fill_diagonal_(9), ints(3, 3, low=0, high=5))
 
 # --------------------------------------------------------------------------- grids, windows
 
@@ -341,7 +368,8 @@ def test_op_on_gpu_matches_cpu(fn: Callable, args: tuple, options: dict,
 
 NAMES = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_select",
          "masked_select", "masked_scatter", "tril", "triu", "diag", "diagonal", "diag_embed",
-         "meshgrid", "unfold", "repeat_interleave", "cross", "einsum", "unique", "nonzero"]
+         "meshgrid", "unfold", "repeat_interleave", "cross", "einsum", "unique", "nonzero",
+         "index_fill", "index_copy", "take_along_dim", "fill_diagonal_"]
 
 
 def test_every_new_op_has_a_case() -> None:
@@ -411,6 +439,26 @@ ERRORS = {
     "index_select-float-index": lambda m: m.zeros(3).index_select(0, m.tensor([1.0])),
     "index_select-bad-dim": lambda m: m.zeros(3).index_select(1, m.tensor([0])),
     "index_select-0d-two": lambda m: m.tensor(3.0).index_select(0, m.tensor([0, 0])),
+    "index_fill-int32-index": lambda m: m.zeros(3, 4).index_fill(
+        1, m.tensor([0], dtype=m.int32), 1.0),
+    "index_fill-out-of-range": lambda m: m.zeros(3, 4).index_fill(1, m.tensor([5]), 1.0),
+    "index_fill-2d-index": lambda m: m.zeros(3, 4).index_fill(1, m.tensor([[0]]), 1.0),
+    "index_fill-1d-value": lambda m: m.zeros(3, 4).index_fill(1, m.tensor([0]), m.ones(1)),
+    "index_copy-int32-index": lambda m: m.zeros(3, 4).index_copy(
+        1, m.tensor([0], dtype=m.int32), m.ones(3, 1)),
+    "index_copy-out-of-range": lambda m: m.zeros(3, 4).index_copy(1, m.tensor([7]),
+                                                                   m.ones(3, 1)),
+    "index_copy-negative": lambda m: m.zeros(3, 4).index_copy(1, m.tensor([-1]), m.ones(3, 1)),
+    "index_copy-count": lambda m: m.zeros(3, 4).index_copy(1, m.tensor([0, 1]), m.ones(3, 1)),
+    "index_copy-dtype": lambda m: m.zeros(3, 4).index_copy(1, m.tensor([0]),
+                                                           m.ones(3, 1, dtype=m.float64)),
+    "index_copy-shape": lambda m: m.zeros(3, 4).index_copy(1, m.tensor([0]), m.ones(2, 1)),
+    "take_along_dim-int32": lambda m: m.take_along_dim(m.zeros(3, 4),
+                                                       m.tensor([[0]], dtype=m.int32), 1),
+    "take_along_dim-ndim": lambda m: m.take_along_dim(m.zeros(3, 4), m.tensor([[[0]]]), 1),
+    "fill_diagonal_-1d": lambda m: m.zeros(3).fill_diagonal_(1),
+    "fill_diagonal_-unequal": lambda m: m.zeros(3, 3, 2).fill_diagonal_(1),
+    "fill_diagonal_-leaf": lambda m: m.zeros(3, 3, requires_grad=True).fill_diagonal_(1),
     # masks
     "masked_select-uint8": lambda m: m.zeros(3).masked_select(m.tensor([1, 0, 1],
                                                                         dtype=m.uint8)),
@@ -508,6 +556,10 @@ INPLACE = {
     "tril_": lambda m, y, o: y.tril_(),
     "triu_-1": lambda m, y, o: y.triu_(1),
     "masked_scatter_": lambda m, y, o: y.masked_scatter_(o > 0, o * 3),
+    "index_fill_": lambda m, y, o: y.index_fill_(1, m.tensor([2, 0]), -3.0),
+    "index_fill_-tensor": lambda m, y, o: y.index_fill_(0, m.tensor([1]), o[0, 0]),
+    "index_copy_": lambda m, y, o: y.index_copy_(0, m.tensor([2, 0]), o[:2]),
+    "fill_diagonal_": lambda m, y, o: y.fill_diagonal_(4.0),
 }
 
 
@@ -596,6 +648,17 @@ def test_inplace_on_a_view_of_a_leaf_is_refused_like_torch() -> None:
 
 
 # --------------------------------------------------------------------------- no gradient
+
+TRIANGLE_INDICES = [(3, 3, 0), (3, 4, 1), (4, 3, -1), (0, 3, 0), (3, 3, -5), (2, 5, 7)]
+
+
+@pytest.mark.parametrize("name", ["tril_indices", "triu_indices"])
+@pytest.mark.parametrize(("row", "col", "offset"), TRIANGLE_INDICES)
+def test_triangle_indices_match_torch(name: str, row: int, col: int, offset: int) -> None:
+    assert_same(getattr(teachgrad, name)(row, col, offset), getattr(torch, name)(row, col, offset))
+    assert_same(getattr(teachgrad, name)(row, col, offset, dtype=teachgrad.int32),
+                getattr(torch, name)(row, col, offset, dtype=torch.int32))
+
 
 
 def _typed(module: Any, values: Any, dtype: str) -> Any:

@@ -1,4 +1,5 @@
-"""Diagonals: diagonal (a view), diag (vector to matrix and back) and diag_embed.
+"""Diagonals: diagonal (a view), diag (vector to matrix and back), diag_embed and
+fill_diagonal_.
 
 x.diagonal(offset, dim1, dim2) sees the elements x[..i.., ..i + offset..] of two dims
 as one new last dim, without copying: its strides step along both dims at once.
@@ -125,3 +126,50 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
         return DiagonalCopy.apply(input, diagonal, 0, 1)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {ndim}D. For a batch of "
                        "matrices use x.diagonal(dim1=-2, dim2=-1) or torch.diag_embed.")
+
+
+class FillDiagonal(Function):
+    """The out-of-place twin of x.fill_diagonal_(value, wrap): the main diagonal set.
+
+    torch writes through a view, so its node is CopySlices; the old diagonal values
+    get no gradient.
+    """
+
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, value: Any, wrap: bool) -> Any:
+        array = x._array
+        if array.ndim < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if array.ndim > 2 and len(set(array.shape)) != 1:
+            raise RuntimeError("all dimensions of input must be of equal length")
+        out = array.copy()
+        ctx.positions = _diagonal_positions(array.shape, wrap)
+        out.reshape(-1)[ctx.positions] = value  # out is contiguous: reshape is a view
+        return out
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        kept = array_module(grad._array).ones(grad._array.size, dtype=bool)
+        kept[ctx.positions] = False
+        return grad * Tensor._make(kept.reshape(grad._array.shape)), None, None
+
+
+def _diagonal_positions(shape: tuple, wrap: bool) -> slice:
+    """Where the main diagonal lies in the flattened array (NumPy's fill_diagonal rule:
+    a tall matrix with wrap=True starts again after a gap row)."""
+    rows, columns = shape[0], shape[-1]
+    if len(shape) == 2:
+        step = columns + 1
+        end = None if wrap else min(rows, columns) * columns
+    else:
+        step = sum(columns ** power for power in range(len(shape)))
+        end = None
+    return slice(None, end, step)
+
+
+def fill_diagonal_(input: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
+    from teachgrad.ops.inplace import apply_inplace
+
+    return apply_inplace(input, FillDiagonal.apply, fill_value, wrap)

@@ -1,5 +1,5 @@
-"""index_select and index_add: whole slices along one dim, picked or added by a vector
-of positions.
+"""index_select, index_add, index_fill, index_copy (and take_along_dim): whole slices
+along one dim, picked, added, filled or written by a vector of positions.
 
 x.index_select(0, idx) is x[idx] for rows (any dim); x.index_add(0, idx, s) adds row i
 of s into row idx[i] of x (a row named twice collects both). Each is the other's
@@ -17,6 +17,7 @@ from teachgrad.device import array_module
 from teachgrad.ops.broadcast import check_same_device
 from teachgrad.ops.indexing import along_dim_index
 from teachgrad.ops.inplace import apply_inplace
+from teachgrad.ops.renamed import renamed
 from teachgrad.ops.scatter import reduce_into
 from teachgrad.tensor import Tensor, _wrap_dim
 
@@ -160,3 +161,165 @@ def index_add_(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
 def _index_add_positional(x: Tensor, dim: int, index: Tensor, source: Tensor,
                           alpha: Any) -> Tensor:
     return index_add(x, dim, index, source, alpha=alpha)
+
+
+# ---------------------------------------------------------------- index_fill, index_copy
+
+
+def _slices_at(axis: int, picks: Any) -> tuple:
+    """The NumPy index of the whole slices at these positions along axis."""
+    return (slice(None),) * axis + (picks,)
+
+
+class IndexFill(Function):
+    """x.index_fill(dim, index, value): whole slices set to one value."""
+
+    node_name = "IndexFillBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, value: Any) -> Any:
+        array = x._array
+        axis = _wrap_dim(dim, array.ndim)
+        if index._array.dtype != "int64":
+            raise IndexError("index_fill_(): Expected dtype int64 for index. Convert it with "
+                             "index.long().")
+        if index._array.ndim > 1:
+            raise RuntimeError("Index has to be a vector/scalar")
+        if isinstance(value, Tensor):
+            if value._array.ndim:
+                raise RuntimeError(
+                    "index_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                    f"with {value._array.ndim} dimension(s).")
+            value = value.to(x.device)._array  # a 0-d CPU value may fill a GPU tensor
+        size = array.shape[axis] if array.ndim else 1
+        picks = index._array.reshape(-1)
+        outside = (picks < -size) | (picks >= size)
+        if picks.size and bool(outside.any()):
+            raise IndexError(f"index {int(picks[outside][0])} is out of bounds for dimension "
+                             f"{axis} with size {size}")
+        picks = picks % size if size else picks  # a negative position counts from the end
+        ctx.axis = axis
+        ctx.save_for_backward(Tensor._make(picks))
+        out = array.copy()
+        if array.ndim == 0:
+            return out if not picks.size else array_module(array).asarray(value, array.dtype)
+        out[_slices_at(axis, picks)] = value
+        return out
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (index,) = ctx.saved_tensors
+        grad_x = IndexFill.apply(grad, ctx.axis, index, 0)
+        # the value's gradient: everything the filled slices got (each slice once, even
+        # when index names it twice), that is all of grad less what x kept
+        grad_value = (grad.sum() - grad_x.sum()) if ctx.needs_input_grad[3] else None
+        if not ctx.needs_input_grad[0]:
+            grad_x = None
+        return grad_x, None, None, grad_value
+
+
+IndexFillTensor = renamed(IndexFill, "IndexFillBackward1")
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    kind = IndexFillTensor if isinstance(value, Tensor) else IndexFill
+    return kind.apply(input, dim, index, value)
+
+
+def index_fill_(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    return apply_inplace(input, index_fill, dim, index, value)
+
+
+class IndexCopy(Function):
+    """x.index_copy(dim, index, source): source's slices written at the positions."""
+
+    node_name = "IndexCopyBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, source: Tensor) -> Any:
+        array, values = x._array, source._array
+        check_same_device(array, values)
+        axis = _wrap_dim(dim, array.ndim)
+        picks = index._array
+        if picks.dtype != "int64":
+            raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
+                               f"{dtypes.legacy_name(picks.dtype)}")
+        if values.dtype != array.dtype:
+            raise RuntimeError(
+                "index_copy_(): self and source expected to have the same dtype, but got "
+                f"(self) {dtypes.legacy_name(array.dtype)} and (source) "
+                f"{dtypes.legacy_name(values.dtype)}")
+        picks = picks.reshape(-1)
+        shape, source_shape = array.shape or (1,), values.shape or (1,)
+        if len(source_shape) != len(shape) or any(
+                have != want for d, (have, want) in enumerate(zip(source_shape, shape))
+                if d != axis):
+            raise RuntimeError(
+                "index_copy_(): Source/destination tensor must have same slice shapes. "
+                f"Destination shape: {list(array.shape)}, source shape: {list(values.shape)}, "
+                f"apart from dimension {axis}.")
+        if picks.size != source_shape[axis]:
+            raise IndexError(f"index_copy_(): Number of indices ({picks.size}) should be equal "
+                             f"to source.size(dim) ({source_shape[axis]})")
+        outside = (picks < 0) | (picks >= shape[axis])
+        if picks.size and bool(outside.any()):
+            raise IndexError(f"index_copy_(): index {int(picks[outside][0])} is out of bounds "
+                             f"for dimension {axis} with size {shape[axis]}")
+        ctx.axis, ctx.source_shape = axis, values.shape
+        ctx.save_for_backward(index)
+        out = array.reshape(shape).copy()
+        out[_slices_at(axis, picks)] = values.reshape(source_shape)
+        return out.reshape(array.shape)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (index,) = ctx.saved_tensors
+        grad_x = index_fill(grad, ctx.axis, index, 0) if ctx.needs_input_grad[0] else None
+        grad_source = index_select(grad.reshape(grad.shape or (1,)), ctx.axis, index).reshape(
+            ctx.source_shape) if ctx.needs_input_grad[3] else None
+        return grad_x, None, None, grad_source
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    return IndexCopy.apply(input, dim, index, source)
+
+
+def index_copy_(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    return apply_inplace(input, index_copy, dim, index, source)
+
+
+# ---------------------------------------------------------------- take_along_dim
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """gather with broadcasting: indices and input are broadcast against each other
+    except along dim (without dim, both are flattened). Negative positions count from
+    the end."""
+    from teachgrad.ops.broadcast import broadcast_shapes
+    from teachgrad.ops.indexing import gather
+    from teachgrad.ops.views import expand, reshape
+
+    if indices._array.dtype != "int64":
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{dtypes.legacy_name(indices._array.dtype)}")
+    if dim is None:
+        input, indices, dim = reshape(input, (-1,)), reshape(indices, (-1,)), 0
+    elif input._array.ndim != indices._array.ndim:
+        raise RuntimeError(
+            f"torch.take_along_dim(): input and indices should have the same number of "
+            f"dimensions, but got {input._array.ndim} dimensions for input, and "
+            f"{indices._array.ndim} dimensions for indices")
+    axis = _wrap_dim(dim, input._array.ndim)
+    size = input._array.shape[axis] if input._array.ndim else 1
+    picks = indices._array
+    if picks.size and bool((picks < 0).any()):
+        indices = Tensor._make(array_module(picks).where(picks < 0, picks + size, picks))
+    if input._array.ndim:
+        shape = list(broadcast_shapes(_without(input.shape, axis), _without(indices.shape, axis)))
+        input = expand(input, shape[:axis] + [input.shape[axis]] + shape[axis + 1:])
+        indices = expand(indices, shape[:axis] + [indices.shape[axis]] + shape[axis + 1:])
+    return gather(input, axis, indices)
+
+
+def _without(shape: Any, axis: int) -> tuple:
+    return tuple(size if d != axis else 1 for d, size in enumerate(shape))

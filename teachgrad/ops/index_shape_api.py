@@ -39,6 +39,8 @@ _BOTH: dict[str, Any] = {
     "diag_embed": diagonals.diag_embed,
     "repeat_interleave": repeats.repeat_interleave,
     "cross": cross.cross,
+    "index_fill": index_select.index_fill, "index_copy": index_select.index_copy,
+    "take_along_dim": index_select.take_along_dim,
 }
 
 TENSOR_METHODS: dict[str, Any] = {
@@ -48,9 +50,12 @@ TENSOR_METHODS: dict[str, Any] = {
     "scatter_reduce_": scatter_reduce.scatter_reduce_, "index_add_": index_select.index_add_,
     "tril_": triangular.tril_, "triu_": triangular.triu_,
     "masked_scatter_": masks.masked_scatter_,
+    "index_fill_": index_select.index_fill_, "index_copy_": index_select.index_copy_,
+    "fill_diagonal_": diagonals.fill_diagonal_,
 }
 
 FUNCTIONS: dict[str, Any] = {
     **_BOTH,
     "einsum": einsum.einsum, "meshgrid": grids.meshgrid,
+    "tril_indices": triangular.tril_indices, "triu_indices": triangular.triu_indices,
 }

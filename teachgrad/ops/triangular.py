@@ -54,3 +54,25 @@ def tril_(input: Tensor, diagonal: int = 0) -> Tensor:
 
 def triu_(input: Tensor, diagonal: int = 0) -> Tensor:
     return apply_inplace(input, triu, diagonal)
+
+
+def _indices(lower: bool, row: int, col: int, offset: int, dtype: Any, device: Any) -> Tensor:
+    from teachgrad import dtypes
+    from teachgrad.device import as_device, module_for
+
+    xp = module_for(as_device(device))
+    rows, columns = (xp.tril_indices if lower else xp.triu_indices)(row, offset, col)
+    target = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
+    return Tensor._make(xp.stack([rows, columns]).astype(target.numpy_dtype))
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None,
+                 device: Any = None) -> Tensor:
+    """The (row, column) positions of the lower triangle of a row x col matrix, as a
+    (2, n) tensor, row by row."""
+    return _indices(True, row, col, offset, dtype, device)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None,
+                 device: Any = None) -> Tensor:
+    return _indices(False, row, col, offset, dtype, device)
