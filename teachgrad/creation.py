@@ -176,7 +176,11 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
     xp = module_for(as_device(device))
-    array = xp.full(_sizes((size,)), fill_value, _numpy_dtype(dtype, dtypes.float32))
+    numpy_dtype = _numpy_dtype(dtype, dtypes.float32)
+    from teachgrad.ops.broadcast_shapes import fill_value_checked  # (imports Tensor)
+
+    fill_value = fill_value_checked(fill_value, numpy_dtype)  # -2 wraps into uint8
+    array = xp.full(_sizes((size,)), fill_value, numpy_dtype)
     return _finish(array, None, requires_grad)
 
 

@@ -134,7 +134,12 @@ def read(array: Any, index: Any) -> Any:
 def write(array: Any, index: Any, value: Any) -> None:
     """array[index] = value with any index, in torch's dim order."""
     view, rest = _in_torch_order(array, index)
-    view[rest] = value
+    try:
+        view[rest] = value
+    except OverflowError:  # u8[0] = -1: torch wraps a Python int that nearly fits
+        from teachgrad.ops.broadcast_shapes import fill_value_checked
+
+        view[rest] = fill_value_checked(value, view.dtype)
 
 
 Select = renamed(Index, "SelectBackward0")

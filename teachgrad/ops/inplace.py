@@ -26,6 +26,7 @@ from teachgrad.device import array_module
 from teachgrad.numerics import restore, silence
 from teachgrad.ops import arithmetic, indexing, powers, rounding, unary, views, where
 from teachgrad.ops.broadcast import broadcast_shapes, check_same_device, sum_to_shape
+from teachgrad.ops.broadcast_shapes import fill_value_checked, python_ints_wrapped
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
 
@@ -151,6 +152,8 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
     if 0 in target.strides and _overlapping(target):
         raise _overlap_error()
     ufunc = getattr(array_module(target), _UFUNC_NAMES[out_of_place])
+    if type(operand) is int and target.dtype.kind in "iu":  # u8.add_(-1): torch wraps -1
+        operand = python_ints_wrapped(operand, target)[0]
     float_errors = silence()  # overflow is silent, as in ops (numerics.py)
     try:
         ufunc(target, operand, out=target, casting="same_kind")
@@ -227,6 +230,7 @@ class Fill(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, value: Any) -> Any:
         fill = value._array if isinstance(value, Tensor) else value
+        fill = fill_value_checked(fill, x._array.dtype)  # fill_(-1) on uint8 wraps
         return array_module(x._array).full_like(x._array, fill)
 
     @staticmethod

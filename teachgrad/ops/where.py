@@ -21,6 +21,7 @@ from teachgrad.ops.broadcast import (
     shape_of,
     sum_to_shape,
 )
+from teachgrad.ops.broadcast_shapes import fill_value_checked
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
 
@@ -183,7 +184,7 @@ class MaskedFill(Function):
                 )
             fill = value.to(x.device)._array  # a 0-d CPU tensor may fill a GPU tensor
         else:
-            fill = value
+            fill = fill_value_checked(value, array.dtype)  # 300 into uint8 is an error
         fill = xp.asarray(fill).astype(array.dtype)
         ctx.shapes = (array.shape, mask._array.shape)
         ctx.save_for_backward(mask)
