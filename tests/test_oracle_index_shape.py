@@ -857,3 +857,11 @@ def test_deprecation_warnings_like_torch(name: str) -> None:
     for module in (teachgrad, torch) if name.startswith("meshgrid") else (teachgrad,):
         with pytest.warns(UserWarning):
             WARNS[name](module)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The op cases run in both autograd modes (teachgrad/fast/'s speed-ups and the
+    reference mode), as tests/conftest.py does for the core oracle suites."""
+    if metafunc.function.__name__ == "test_op_matches_torch":
+        metafunc.parametrize("autograd_mode", ["fast", "reference"], indirect=True,
+                             scope="module")

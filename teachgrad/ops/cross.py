@@ -40,8 +40,8 @@ class Cross(Function):
         ctx.save_for_backward(a, b)
         x, y = xp.broadcast_to(x, shape), xp.broadcast_to(y, shape)
         # NumPy's cross would promote int32 to int64; the formula keeps the dtype
-        def part(array: Any, k: int) -> Any:
-            return xp.take(array, [k], axis=axis)
+        def part(array: Any, k: int) -> Any:  # component k, keeping the dim
+            return array[(slice(None),) * axis + (slice(k, k + 1),)]
 
         pieces = [part(x, 1) * part(y, 2) - part(x, 2) * part(y, 1),
                   part(x, 2) * part(y, 0) - part(x, 0) * part(y, 2),

@@ -24,8 +24,17 @@ def _positions(repeats: Tensor) -> Tensor:
     if counts.ndim != 1:
         raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
     _check_counts(counts)
+    # Built from cumsum (CuPy's repeat takes no array of counts): a marker at the start
+    # of each non-empty run says how far its position is from the previous run's.
     xp = array_module(counts)
-    return Tensor._make(xp.repeat(xp.arange(counts.size, dtype=counts.dtype), counts))
+    ends = xp.cumsum(counts)
+    total = int(ends[-1]) if counts.size else 0
+    marks = xp.zeros(total, dtype=counts.dtype)
+    filled = counts > 0
+    runs = xp.arange(counts.size, dtype=counts.dtype)[filled]
+    if runs.size:
+        marks[(ends - counts)[filled]] = runs - xp.concatenate([runs[:1] * 0, runs[:-1]])
+    return Tensor._make(xp.cumsum(marks).astype(counts.dtype, copy=False))
 
 
 def _check_counts(counts: Any) -> None:
