@@ -28,12 +28,12 @@ class Cross(Function):
         if x.dtype != y.dtype:
             raise RuntimeError(f"expected scalar type {dtypes.legacy_name(x.dtype)} but found "
                                f"{dtypes.legacy_name(y.dtype)}")
-        if x.dtype.kind == "b":
-            raise NotImplementedError("\"cross\" not implemented for 'Bool'")
         axis = _wrap_dim(dim, x.ndim)
         if x.shape[axis] != 3 or y.shape[axis] != 3:
             raise RuntimeError(f"linalg.cross: inputs dimension {axis} must have length 3. "
                                f"Got {x.shape[axis]} and {y.shape[axis]}")
+        if x.dtype.kind == "b":
+            raise NotImplementedError("\"cross\" not implemented for 'Bool'")
         shape = tuple(broadcast_shapes(x.shape, y.shape))
         xp = array_module(x)
         ctx.axis, ctx.shapes = axis, (x.shape, y.shape)

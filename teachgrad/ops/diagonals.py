@@ -19,7 +19,7 @@ from teachgrad.tensor import Tensor, _wrap_dim
 
 
 def _diagonal_dims(ndim: int, dim1: int, dim2: int) -> tuple[int, int]:
-    first, second = _wrap_dim(dim1, ndim), _wrap_dim(dim2, ndim)
+    first, second = (_wrap_dim(dim, ndim) % max(ndim, 1) for dim in (dim1, dim2))
     if first == second:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     return first, second
@@ -91,9 +91,7 @@ class DiagEmbed(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, offset: int, dim1: int, dim2: int) -> Any:
         array = x._array
-        if array.ndim == 0:
-            _wrap_dim(-2, 1)  # torch's IndexError: a number has no last dim to lay out
-        first, second = _diagonal_dims(array.ndim + 1, dim1, dim2)
+        first, second = _diagonal_dims(array.ndim + 1, dim1, dim2)  # (a number fails here)
         size = array.shape[-1] + abs(offset)
         rest = iter(array.shape[:-1])
         shape = tuple(size if d in (first, second) else next(rest)

@@ -109,9 +109,15 @@ def _output_labels(terms: list[list[str]], output: list[str] | None,
     return labels
 
 
-def _take_diagonals(operand: Tensor, labels: list[str]) -> tuple[Tensor, list[str]]:
+def _take_diagonals(operand: Tensor, labels: list[str], index: int
+                    ) -> tuple[Tensor, list[str]]:
     """A subscript repeated in one operand ('ii') reads only that operand's diagonal."""
     labels = list(labels)
+    for label in set(labels):
+        sizes = [size for item, size in zip(labels, operand.shape) if item == label]
+        if any(size != sizes[0] for size in sizes):
+            raise RuntimeError(f"einsum(): subscript {label} is repeated for operand {index} "
+                               f"but the sizes don't match, {sizes[1]} != {sizes[0]}")
     for label in dict.fromkeys(labels):
         while labels.count(label) > 1:
             first = labels.index(label)
@@ -200,8 +206,8 @@ def einsum(equation: str, *operands: Any) -> Tensor:
                                        if label not in out_labels))
     order = out_labels + summed_labels
     aligned = []
-    for operand, labels in zip(operands, terms):
-        operand, labels = _take_diagonals(operand, labels)
+    for index, (operand, labels) in enumerate(zip(operands, terms)):
+        operand, labels = _take_diagonals(operand, labels, index)
         aligned.append(_aligned(operand, labels, order))
     _check_sizes(aligned, order)
     first_summed = len(out_labels)

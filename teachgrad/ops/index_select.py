@@ -48,6 +48,21 @@ def _positions(name: str, index: Tensor, size: int | None) -> Any:
     return picks
 
 
+def _check_select_range(picks: Any, shape: tuple, axis: int) -> None:
+    """index_select's range check, with the error torch's CPU kernels give: a matrix
+    read along dim 1 has its own kernel and message, an empty dim another."""
+    size = shape[axis]
+    if len(shape) >= 2 and picks.size and size == 0:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive (the "
+                           f"dim {axis} has size 0, so no position is valid)")
+    outside = (picks < 0) | (picks >= size)
+    empty = any(length == 0 for length in shape)
+    if len(shape) >= 2 and (axis == 1 or empty) and picks.size and bool(outside.any()):
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(picks[outside][0])} "
+                           f"axis_dim={size}")
+    _check_range(picks, size)
+
+
 def _check_range(picks: Any, size: int) -> None:
     if picks.size and bool(((picks < 0) | (picks >= size)).any()):
         raise IndexError(f"index out of range in self (the dim has size {size}; positions "
@@ -72,7 +87,8 @@ class IndexSelect(Function):
             ctx.axis, ctx.shape = 0, array.shape
             ctx.save_for_backward(index)
             return array.copy()  # a number stays a number (torch)
-        picks = _positions("index_select", index, array.shape[axis])
+        picks = _positions("index_select", index, None)
+        _check_select_range(picks, array.shape, axis)
         ctx.axis, ctx.shape = axis, array.shape
         ctx.save_for_backward(index)
         return array_module(array).take(array, picks, axis=axis)
@@ -304,6 +320,9 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
                            f"{dtypes.legacy_name(indices._array.dtype)}")
     if dim is None:
         input, indices, dim = reshape(input, (-1,)), reshape(indices, (-1,)), 0
+    elif not input._array.ndim:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions; leave "
+                         "dim out (None) to pick from the flattened tensor.")
     elif input._array.ndim != indices._array.ndim:
         raise RuntimeError(
             f"torch.take_along_dim(): input and indices should have the same number of "

@@ -28,14 +28,16 @@ class Unique(Function):
                                                 return_counts=True)
             inverse = inverse.reshape(array.shape)
         else:
-            axis = _wrap_dim(dim, array.ndim)
             if array.ndim == 0:
-                values, inverse, counts = array.reshape(1), xp.zeros((), "int64"), \
-                    xp.ones(1, "int64")
-            else:
-                values, inverse, counts = xp.unique(array, return_inverse=True,
-                                                    return_counts=True, axis=axis)
-                inverse = inverse.reshape(-1)
+                raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions; "
+                                 "leave dim out (None) for the unique values of a number.")
+            axis = _wrap_dim(dim, array.ndim)
+            if any(size == 0 for d, size in enumerate(array.shape) if d != axis):
+                raise RuntimeError("There are 0 sized dimensions, and they aren't selected, "
+                                   "so unique cannot be applied")
+            values, inverse, counts = xp.unique(array, return_inverse=True,
+                                                return_counts=True, axis=axis)
+            inverse = inverse.reshape(-1)
         inverse = Tensor._make(inverse.astype("int64", copy=False))
         counts = Tensor._make(counts.astype("int64", copy=False))
         ctx.mark_non_differentiable(inverse, counts)
