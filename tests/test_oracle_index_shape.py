@@ -312,6 +312,12 @@ case("einsum-list", lambda m, a, b: m.einsum("ij,jk->ik", [a, b]), randn(2, 3), 
 case("einsum-ints", lambda m, a, b: m.einsum("ij,jk->ik", a, b), ints(2, 3, low=-3, high=3),
      ints(3, 2, low=-3, high=3))
 case("einsum-identity", lambda m, a: m.einsum("ij->ij", a), randn(2, 3))
+case("einsum-sublists", lambda m, a, b: m.einsum(a, [0, 1], b, [1, 27], [27, 0]), randn(2, 3),
+     randn(3, 4))
+case("einsum-sublists-implicit", lambda m, a, b: m.einsum(a, [0, 1], b, [1, 2]), randn(2, 3),
+     randn(3, 4))
+case("einsum-sublists-ellipsis", lambda m, a, b: m.einsum(a, [..., 1], b, [1, 2], [..., 2]),
+     randn(5, 2, 3), randn(3, 4))
 
 
 # --------------------------------------------------------------------------- layouts, empties
@@ -540,6 +546,7 @@ ERRORS = {
     "einsum-bad-character": lambda m: m.einsum("i1->i", m.zeros(2, 3)),
     "einsum-output-twice": lambda m: m.einsum("ij->ii", m.zeros(2, 3)),
     "einsum-output-unknown": lambda m: m.einsum("ij->k", m.zeros(2, 3)),
+    "einsum-sublist-range": lambda m: m.einsum(m.zeros(2, 3), [0, 60]),
 }
 
 
@@ -879,3 +886,39 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.function.__name__ == "test_op_matches_torch":
         metafunc.parametrize("autograd_mode", ["fast", "reference"], indirect=True,
                              scope="module")
+
+
+def _non_differentiable_results(module: Any, device: str) -> list:
+    x = module.tensor([[0.0, 2.5, 0.0], [1.0, 2.5, -3.0]], device=device)
+    return [*module.nonzero(x, as_tuple=True), x.nonzero(), module.argwhere(x),
+            *module.unique(x, return_inverse=True, return_counts=True),
+            *module.unique(x, dim=1, return_inverse=True, return_counts=True),
+            module.repeat_interleave(module.tensor([2, 0, 1], device=device)),
+            module.tril_indices(3, 4, -1, device=device), x.masked_select(x > 0)]
+
+
+def test_non_differentiable_ops_on_gpu_match_cpu(gpu_device: str) -> None:
+    on_gpu = _non_differentiable_results(teachgrad, "cuda")
+    on_cpu = _non_differentiable_results(teachgrad, "cpu")
+    for mine, reference in zip(on_gpu, on_cpu):
+        assert mine.is_cuda and mine.dtype == reference.dtype
+        np.testing.assert_array_equal(mine.cpu().numpy(), reference.numpy())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_scatter_reduce_matches_torch_on_drawn_inputs(data: st.DataObject) -> None:
+    """Values with zeros and ties (prod's and amax's hard cases), repeated places, any
+    dim: values and both gradients as torch's."""
+    shape = data.draw(st.lists(st.integers(1, 3), min_size=1, max_size=3), label="shape")
+    axis = data.draw(st.integers(0, len(shape) - 1), label="axis")
+    index_shape = [data.draw(st.integers(1, 3)) if d == axis else data.draw(st.integers(1, s))
+                   for d, s in enumerate(shape)]
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16), label="seed"))
+    pool = np.array([0.0, 1.0, -1.0, 2.0, 0.5, -0.75])
+    x, src = rng.choice(pool, shape), rng.choice(pool, index_shape)
+    index = rng.integers(0, shape[axis], index_shape)
+    reduce = data.draw(st.sampled_from(["sum", "prod", "mean", "amax", "amin"]), label="reduce")
+    include_self = data.draw(st.booleans(), label="include_self")
+    run(lambda m, a, i, s: a.scatter_reduce(axis, i, s, reduce, include_self=include_self),
+        x, index, src)

@@ -190,8 +190,38 @@ def _sum_product(left: Tensor, right: Tensor, summed: list[int]) -> Tensor:
     return permute(product, inverse) if inverse != list(range(ndim)) else product
 
 
-def einsum(equation: str, *operands: Any) -> Tensor:
-    """torch.einsum(equation, *operands), or with the operands in one list."""
+def _from_sublists(arguments: tuple) -> tuple[str, tuple]:
+    """einsum(a, [0, 1], b, [1, 2], [0, 2]): the sublist form, as an equation. Numbers
+    0-25 stand for a-z, 26-51 for A-Z, Ellipsis for '...'."""
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def term(sublist: Any) -> str:
+        text = ""
+        for item in sublist:
+            if item is Ellipsis:
+                text += ELLIPSIS
+            elif not 0 <= int(item) < len(letters):
+                raise ValueError("einsum(): subscript in subscript list is not within the "
+                                 "valid range [0, 52)")
+            else:
+                text += letters[int(item)]
+        return text
+
+    pairs = arguments[:len(arguments) - len(arguments) % 2]  # an odd one out: the output
+    operands = pairs[0::2]
+    equation = ",".join(term(sublist) for sublist in pairs[1::2])
+    if len(arguments) % 2:
+        equation += "->" + term(arguments[-1])
+    return equation, tuple(operands)
+
+
+def einsum(*arguments: Any) -> Tensor:
+    """torch.einsum(equation, *operands), with the operands in one list, or in the
+    sublist form einsum(a, [0, 1], b, [1, 2], [0, 2])."""
+    if arguments and isinstance(arguments[0], Tensor):
+        equation, operands = _from_sublists(arguments)
+    else:
+        equation, operands = arguments[0], arguments[1:]
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     terms, output = _terms(equation, len(operands))
