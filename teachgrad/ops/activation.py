@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.special import erfc_array
@@ -98,9 +99,17 @@ class Gelu(Function):
         return grad * (NormalCdf.apply(x) + x * normal_pdf(x)), None
 
 
+def _floats_only(x: Tensor, kernel: str) -> None:
+    if not x.dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{dtypes.legacy_name(x.dtype)}': convert first, e.g. x.float()")
+
+
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    _floats_only(x, "leaky_relu_cpu")
     return LeakyRelu.apply(x, negative_slope)
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    _floats_only(x, "GeluKernelImpl")
     return Gelu.apply(x, approximate)

@@ -12,9 +12,10 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
+from teachgrad.ops.dims import axis_or_none
 from teachgrad.ops.reductions import _axes, _expand_back
 from teachgrad.ops.renamed import renamed
-from teachgrad.tensor import Tensor, _wrap_dim
+from teachgrad.tensor import Tensor
 
 
 class MaxAll(Function):
@@ -55,9 +56,9 @@ class Amax(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Any, keepdim: bool) -> Any:
-        _require_elements(x, "a" + ctx._function._pick)
         array = x._array
         ctx.axes, ctx.keepdim = _axes(dim, array.ndim), keepdim
+        _require_elements(x, "a" + ctx._function._pick, ctx.axes)
         result = Tensor._make(getattr(array, ctx._function._pick)(axis=ctx.axes,
                                                                   keepdims=keepdim))
         ctx.save_for_backward(x, result)
@@ -82,9 +83,10 @@ class MaxDim(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, keepdim: bool) -> tuple:
-        _require_elements(x, "max" if ctx._function._pick == "argmax" else "min")
         array = x._array
-        axis = _wrap_dim(dim, array.ndim) if array.ndim else None
+        axis = axis_or_none(dim, array.ndim)
+        _require_elements(x, "max" if ctx._function._pick == "argmax" else "min",
+                          () if axis is None else (axis,))
         xp = array_module(array)
         if axis is None:
             indices = xp.zeros((), dtype=dtypes.int64.numpy_dtype)
@@ -133,13 +135,19 @@ def grad_at_indices(grad: Tensor, indices: Tensor, axis: int, keepdim: bool,
     return grad * chosen
 
 
-def _require_elements(x: Tensor, name: str, error: type = RuntimeError) -> None:
-    # torch raises RuntimeError for max/min/amax of nothing, IndexError for argmax.
-    if x._array.size == 0:
+def _require_elements(x: Tensor, name: str, axes: tuple | None = None,
+                      error: type = RuntimeError) -> None:
+    """torch's errors for a max or min over nothing: over every dim of an empty tensor
+    (RuntimeError; IndexError for argmax), or over a dim of size 0 (IndexError). Over
+    other dims of an empty tensor the result is simply empty."""
+    if axes is None and x._array.size == 0:
         raise error(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
             "Specify the reduction dim with the 'dim' argument."
         )
+    for axis in axes or ():
+        if x._array.shape[axis] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
 
 
 ReturnType = namedtuple("ReturnType", ["values", "indices"])
@@ -200,7 +208,9 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 
 def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:
-    _require_elements(input, pick, IndexError)
+    axis = None if dim is None else axis_or_none(dim, input._array.ndim)
+    _require_elements(input, pick, None if dim is None else (() if axis is None else (axis,)),
+                      IndexError)
     if input._array.dtype.kind == "b":
         raise RuntimeError(f"{pick}(): does not support bool input. Convert it first, e.g. "
                            f"mask.int().{pick}().")
@@ -209,8 +219,7 @@ def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:
         index = getattr(array.reshape(-1), pick)()
         result = index.reshape((1,) * array.ndim) if keepdim else index
     else:
-        result = getattr(array, pick)(axis=_wrap_dim(dim, array.ndim) if array.ndim else None,
-                                      keepdims=keepdim)
+        result = getattr(array, pick)(axis=axis, keepdims=keepdim)
     return Tensor._make(array_module(array).asarray(result, dtype=dtypes.int64.numpy_dtype))
 
 

@@ -256,6 +256,8 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    if input._array.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     axis = _wrap_dim(dim, input._array.ndim)
     size = input._array.shape[axis]
     # torch's checks, in torch's order; a negative start counts from the end.
@@ -419,6 +421,8 @@ class Roll(Function):
         if dims and len(shifts) != len(dims):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                                f"dims:{len(dims)}")
+        if array.ndim == 0 and dims:
+            raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
         axes = tuple(_wrap_dim(d, array.ndim) for d in dims)
         ctx.shifts, ctx.dims = shifts, dims
         xp = array_module(array)

@@ -126,7 +126,13 @@ class Split(Function):
 SplitWithSizes = renamed(Split, "SplitWithSizesBackward0")
 
 
+def _needs_a_dim(tensor: Tensor, name: str) -> None:
+    if tensor._array.ndim == 0:
+        raise RuntimeError(f"{name} expects at least a 1-dimensional tensor")
+
+
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    _needs_a_dim(tensor, "split")
     size = tensor._array.shape[_wrap_dim(dim, tensor._array.ndim)]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
@@ -134,12 +140,17 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
             raise RuntimeError(f"split expects split_size be non-negative, but got {step}")
         lengths = tuple(min(step, size - start) for start in range(0, size, step)) or (0,)
         return Split.apply(tensor, lengths, dim)
-    return SplitWithSizes.apply(tensor, tuple(split_size_or_sections), dim)
+    sizes = tuple(split_size_or_sections)
+    if any(length < 0 for length in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative "
+                           f"entries, but got split_sizes={list(sizes)}")
+    return SplitWithSizes.apply(tensor, sizes, dim)
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    _needs_a_dim(input, "chunk")
     size = input._array.shape[_wrap_dim(dim, input._array.ndim)]
     step = -(-size // chunks) if size else 1
     return split(input, step, dim)

@@ -27,7 +27,8 @@ def _axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
         if len(set(axes)) != len(axes):
             raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
         return axes
-    return (_wrap_dim(dim, ndim),) if ndim else ()
+    axis = _wrap_dim(dim, ndim)  # a 0-d tensor takes dim 0 or -1, and has no axes
+    return (axis,) if ndim else ()
 
 
 def _kept_shape(input_shape: tuple, axes: tuple | None, keepdim: bool) -> tuple | None:

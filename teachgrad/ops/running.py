@@ -12,6 +12,7 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
+from teachgrad.ops.dims import axis_or_none
 from teachgrad.ops.extrema import ReturnType
 from teachgrad.tensor import Tensor, _wrap_dim
 
@@ -63,7 +64,7 @@ class RunningExtreme(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, is_max: bool) -> Any:
-        ctx.axis = _wrap_dim(dim, x.ndim) if x.ndim else None
+        ctx.axis = axis_or_none(dim, x.ndim)
         ctx.length = x.shape[ctx.axis] if x.ndim else 1
         if ctx.axis is None:
             xp = array_module(x._array)
@@ -107,7 +108,7 @@ class Logcumsumexp(Function):
         if not x.dtype.is_floating_point:
             raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
                                       f"'{dtypes.legacy_name(x.dtype)}': use a float tensor")
-        ctx.axis = _wrap_dim(dim, x.ndim) if x.ndim else None
+        ctx.axis = axis_or_none(dim, x.ndim)
         array = x._array
         if ctx.axis is None:
             result = array.copy()

@@ -11,8 +11,9 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
+from teachgrad.ops.dims import axis_or_none
 from teachgrad.ops.reductions import _axes, _expand_back, _float_input
-from teachgrad.tensor import Tensor, _wrap_dim
+from teachgrad.tensor import Tensor
 
 
 class LogSumExp(Function):
@@ -26,7 +27,7 @@ class LogSumExp(Function):
         ctx.axes = _axes(dim, array.ndim)
         ctx.keepdim = keepdim
         # Subtract the max before exp so that large inputs do not overflow.
-        peak = array.max(axis=ctx.axes, keepdims=True)
+        peak = _peak(array, ctx.axes)
         peak = xp.where(xp.isfinite(peak), peak, 0)
         summed = xp.exp(array - peak).sum(axis=ctx.axes, keepdims=True)
         result = xp.log(summed) + peak
@@ -44,15 +45,23 @@ class LogSumExp(Function):
         return spread * weights, None, None
 
 
+def _peak(array: Any, axis: Any) -> Any:
+    """The max along axis, kept as a dim to subtract; 0 where the dim is empty (torch
+    returns an empty softmax, and -inf for the logsumexp of nothing)."""
+    if array.size == 0:
+        return array_module(array).zeros_like(array.sum(axis=axis, keepdims=True))
+    return array.max(axis=axis, keepdims=True)
+
+
 class Softmax(Function):
     node_name = "SoftmaxBackward0"
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int) -> Any:
         array = _float_input(x, "softmax")
-        axis = _wrap_dim(dim, array.ndim) if array.ndim else None
+        axis = axis_or_none(dim, array.ndim)
         xp = array_module(array)
-        shifted = xp.exp(array - array.max(axis=axis, keepdims=True))
+        shifted = xp.exp(array - _peak(array, axis))
         result = Tensor._make(shifted / shifted.sum(axis=axis, keepdims=True))
         ctx.axis = axis
         ctx.save_for_backward(result)
@@ -71,9 +80,9 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int) -> Any:
         array = _float_input(x, "log_softmax")
-        axis = _wrap_dim(dim, array.ndim) if array.ndim else None
+        axis = axis_or_none(dim, array.ndim)
         xp = array_module(array)
-        shifted = array - array.max(axis=axis, keepdims=True)
+        shifted = array - _peak(array, axis)
         result = Tensor._make(shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True)))
         ctx.axis = axis
         ctx.save_for_backward(result)

@@ -15,6 +15,7 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
+from teachgrad.ops.dims import axis_or_none
 from teachgrad.ops.extrema import _ValuesIndices, values_and_indices
 from teachgrad.ops.indexing import ScatterAdd
 from teachgrad.ops.renamed import renamed
@@ -50,7 +51,7 @@ class Sort(Function):
         xp = array_module(array)
         ctx.input_shape = array.shape
         if array.ndim == 0:
-            ctx.axis = None
+            ctx.axis = axis_or_none(dim, 0)  # None, after torch's check of dim
             values, order = array.copy(), xp.zeros((), dtype=dtypes.int64.numpy_dtype)
         else:
             ctx.axis = _wrap_dim(dim, array.ndim)
@@ -82,7 +83,7 @@ class Topk(Function):
             raise RuntimeError("topk does not support bool dtypes on CPU. Convert first, "
                                "e.g. mask.int().topk(k).")
         xp = array_module(array)
-        axis = _wrap_dim(dim, array.ndim) if array.ndim else None
+        axis = axis_or_none(dim, array.ndim)
         size = array.shape[axis] if axis is not None else 1
         if not 0 <= k <= size:
             raise RuntimeError(f"selected index k out of range: k={k} for a dim of size "

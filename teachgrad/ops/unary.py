@@ -168,6 +168,8 @@ def sqrt(input: Tensor) -> Tensor:
 
 
 def abs(input: Tensor) -> Tensor:
+    if input._array.dtype.kind == "b":
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     return Abs.apply(input)
 
 

@@ -131,7 +131,8 @@ def reshape_as(input: Tensor, other: Tensor) -> Tensor:
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     shape = input._array.shape
-    if not shape:
+    if not shape:  # a 0-d tensor takes dims 0 and -1 only
+        _wrap_dim(start_dim, 0), _wrap_dim(end_dim, 0)
         return reshape(input, (1,))
     start, end = _wrap_dim(start_dim, len(shape)), _wrap_dim(end_dim, len(shape))
     if start > end:
@@ -157,7 +158,8 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim0: int, dim1: int) -> Tensor:
         ndim = x._array.ndim
-        ctx.dims = (_wrap_dim(dim0, ndim), _wrap_dim(dim1, ndim)) if ndim else (0, 0)
+        dims = (_wrap_dim(dim0, ndim), _wrap_dim(dim1, ndim))  # checked, 0-d too
+        ctx.dims = dims if ndim else (0, 0)
         return view_of(x, x._array.swapaxes(*ctx.dims) if ndim else x._array)
 
     @staticmethod
@@ -238,7 +240,11 @@ class Squeeze(Function):
         if dims is None:
             axes = tuple(d for d, size in enumerate(shape) if size == 1)
         else:
-            axes = tuple(d for d in (_wrap_dim(d, len(shape)) for d in dims) if shape[d] == 1)
+            wrapped = [_wrap_dim(d, len(shape)) for d in dims]
+            if len(set(wrapped)) != len(wrapped):
+                repeated = next(d for d in wrapped if wrapped.count(d) > 1)
+                raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
+            axes = tuple(d for d in wrapped if shape and shape[d] == 1)
         return view_of(x, x._array.squeeze(axes) if axes else x._array.view())
 
     @staticmethod
