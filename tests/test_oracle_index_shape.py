@@ -724,6 +724,7 @@ def test_nonzero_as_tuple_indexes_like_torch() -> None:
 UNIQUE_INPUTS = {
     "ints": (np.array([3, 1, 3, 0, 1, 7]), "int64"),
     "floats-2d": (np.array([[2.5, -1.0], [2.5, 0.0]]), "float32"),
+    "nans-and-zeros": (np.array([np.nan, 1.0, np.nan, -0.0, 0.0, np.inf]), "float64"),
     "bools": (np.array([True, False, True]), "bool"),
     "0d": (np.array(4.0), "float64"),
     "empty": (np.zeros(0), "float32"),

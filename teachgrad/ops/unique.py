@@ -24,8 +24,7 @@ class Unique(Function):
         array = x._array
         xp = array_module(array)
         if dim is None:
-            values, inverse, counts = xp.unique(array.reshape(-1), return_inverse=True,
-                                                return_counts=True)
+            values, inverse, counts = _unique(xp, array.reshape(-1))
             inverse = inverse.reshape(array.shape)
         else:
             if array.ndim == 0:
@@ -51,6 +50,15 @@ class Unique(Function):
 
 
 UniqueDim = renamed(Unique, "UniqueDimBackward0")
+
+
+def _unique(xp: Any, flat: Any) -> tuple:
+    """Each NaN counts as a value of its own, as in torch (NumPy merges them unless told
+    otherwise; an array module without equal_nan= merges them too)."""
+    try:
+        return xp.unique(flat, return_inverse=True, return_counts=True, equal_nan=False)
+    except TypeError:
+        return xp.unique(flat, return_inverse=True, return_counts=True)
 
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
