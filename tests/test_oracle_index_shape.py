@@ -415,6 +415,8 @@ ERRORS = {
     "scatter-index-bigger-than-src": lambda m: m.zeros(2, 3).scatter(1, m.tensor([[0, 1]]),
                                                                      m.ones(1, 1)),
     "scatter-bad-dim": lambda m: m.zeros(2, 3).scatter(2, m.tensor([[0]]), m.ones(1, 1)),
+    "scatter-reduce-dtype": lambda m: _quietly(lambda: m.zeros(3).scatter(
+        0, m.tensor([0]), m.ones(1, dtype=m.float64), reduce="add")),
     "scatter-bad-reduce": lambda m: m.zeros(3).scatter(0, m.tensor([0]), 2.0, reduce="mean"),
     "scatter-reduce-backward": lambda m: _backward(
         m.ones(3, requires_grad=True).mul(1).scatter(0, m.tensor([0]), 2.0, reduce="add")),

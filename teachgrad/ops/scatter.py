@@ -245,6 +245,9 @@ class ScatterWithReduce(Function):
         axis = _wrap_dim(dim, array.ndim)
         check_index_dtype("scatter", index)
         tensor_src = isinstance(src, Tensor)
+        if tensor_src and src._array.dtype != array.dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype. "
+                               "Convert src with src.to(x.dtype).")
         where = scatter_positions("scatter", array, axis, index._array,
                                   src._array.shape if tensor_src else None)
         values = src_part(src._array, index._array.shape) if tensor_src else src
