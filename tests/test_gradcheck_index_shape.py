@@ -195,6 +195,12 @@ def _diagonal(draw: Draw) -> tuple:
     return (lambda x: x.diagonal(k, first, second)), [draw.normal(shape)]
 
 
+@op("trace")
+def _trace(draw: Draw) -> tuple:
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=2, max_size=2), label="shape"))
+    return teachgrad.trace, [draw.normal(shape)]
+
+
 @op("diag_embed")
 def _diag_embed(draw: Draw) -> tuple:
     shape = draw(nonempty_dims, label="shape")
@@ -272,7 +278,7 @@ def test_every_differentiable_name_is_checked() -> None:
                 "index_add", "index_select", "masked_select", "masked_scatter", "tril",
                 "triu", "diag", "diagonal", "diag_embed", "unfold", "meshgrid",
                 "repeat_interleave", "cross", "einsum", "index_fill", "index_copy",
-                "take_along_dim", "fill_diagonal_"}
+                "take_along_dim", "fill_diagonal_", "trace"}
     assert expected - set(OPS) == set()
 
 

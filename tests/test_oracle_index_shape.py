@@ -204,6 +204,11 @@ case("diagonal-keyword", lambda m, x: m.diagonal(x, offset=1, dim1=1, dim2=2), r
 case("diagonal-then-op", lambda m, x: x.diagonal() * 2, randn(3, 3))
 case("diag_embed", lambda m, x: m.diag_embed(x), randn(2, 3))
 case("diag_embed-dims", lambda m, x: m.diag_embed(x, 1, 0, 2), randn(2, 3))
+case("trace", lambda m, x: m.trace(x), randn(3, 4))
+case("trace-method-tall", lambda m, x: x.trace(), randn(4, 2))
+case("trace-ints", lambda m, x: x.trace(), ints(3, 3, low=-5, high=5))
+case("trace-int32", lambda m, x: x.int().trace(), ints(2, 2, low=-5, high=5))
+case("trace-empty", lambda m, x: x.trace(), randn(0, 3))
 case("fill_diagonal_", lambda m, x: (x * 1).fill_diagonal_(2.5), randn(3, 4))
 case("fill_diagonal_-tall-wrap", lambda m, x: (x * 1).fill_diagonal_(-1, wrap=True), randn(7, 3))
 case("fill_diagonal_-tall", lambda m, x: (x * 1).fill_diagonal_(-1), randn(7, 3))
@@ -375,7 +380,7 @@ def test_op_on_gpu_matches_cpu(fn: Callable, args: tuple, options: dict,
 NAMES = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_select",
          "masked_select", "masked_scatter", "tril", "triu", "diag", "diagonal", "diag_embed",
          "meshgrid", "unfold", "repeat_interleave", "cross", "einsum", "unique", "nonzero",
-         "index_fill", "index_copy", "take_along_dim", "fill_diagonal_"]
+         "index_fill", "index_copy", "take_along_dim", "fill_diagonal_", "trace"]
 
 
 def test_every_new_op_has_a_case() -> None:
@@ -535,6 +540,9 @@ ERRORS = {
     "unique-dim-zero-size": lambda m: m.unique(m.zeros(3, 0, 2), dim=0),
     "unique-dim-0d": lambda m: m.unique(m.tensor(1.0), dim=0),
     "diagonal-0d-same-dims": lambda m: m.tensor(1).diagonal(0, -1, 0),
+    "trace-1d": lambda m: m.trace(m.ones(3)),
+    "trace-3d": lambda m: m.ones(2, 2, 2).trace(),
+    "trace-bool": lambda m: m.ones(2, 2).bool().trace(),
     "diag_embed-0d-same-dims": lambda m: m.diag_embed(m.tensor(1.0), 0, -1, 0),
     "cross-bool-wrong-length": lambda m: m.cross(m.ones(2, 2).bool(), m.ones(2, 2).bool(),
                                                  dim=1),

@@ -1,5 +1,5 @@
-"""Diagonals: diagonal (a view), diag (vector to matrix and back), diag_embed and
-fill_diagonal_.
+"""Diagonals: diagonal (a view), diag (vector to matrix and back), diag_embed,
+fill_diagonal_ and trace.
 
 x.diagonal(offset, dim1, dim2) sees the elements x[..i.., ..i + offset..] of two dims
 as one new last dim, without copying: its strides step along both dims at once.
@@ -171,3 +171,30 @@ def fill_diagonal_(input: Tensor, fill_value: Any, wrap: bool = False) -> Tensor
     from teachgrad.ops.inplace import apply_inplace
 
     return apply_inplace(input, FillDiagonal.apply, fill_value, wrap)
+
+
+class Trace(Function):
+    """x.trace(): the sum of a matrix's main diagonal (integers summed as int64)."""
+
+    node_name = "TraceBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        array = x._array
+        if array.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim "
+                               f"{array.ndim}")
+        if array.dtype.kind == "b":
+            raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+        ctx.shape = array.shape
+        total = diagonal_view(array, 0, 0, 1).sum()
+        return total.astype("int64" if array.dtype.kind in "iu" else array.dtype)
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        length = min(ctx.shape)
+        return DiagonalGradient.apply(grad.expand(length), ctx.shape, 0, 0, 1)
+
+
+def trace(input: Tensor) -> Tensor:
+    return Trace.apply(input)

@@ -36,7 +36,7 @@ _BOTH: dict[str, Any] = {
     "unique": unique.unique,
     "tril": triangular.tril, "triu": triangular.triu,
     "diag": diagonals.diag, "diagonal": diagonals.diagonal,
-    "diag_embed": diagonals.diag_embed,
+    "diag_embed": diagonals.diag_embed, "trace": diagonals.trace,
     "repeat_interleave": repeats.repeat_interleave,
     "cross": cross.cross,
     "index_fill": index_select.index_fill, "index_copy": index_select.index_copy,
