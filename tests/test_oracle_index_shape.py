@@ -933,3 +933,19 @@ def test_scatter_reduce_matches_torch_on_drawn_inputs(data: st.DataObject) -> No
     include_self = data.draw(st.booleans(), label="include_self")
     run(lambda m, a, i, s: a.scatter_reduce(axis, i, s, reduce, include_self=include_self),
         x, index, src)
+
+
+@pytest.mark.parametrize("name", list(INPLACE))
+def test_inplace_on_a_saved_tensor_fails_backward_like_torch(name: str) -> None:
+    """y * y saved y; writing y in place afterwards makes its backward refuse, in both."""
+    x_values, o_values = randn(3, 3), randn(3, 3)
+    losses = []
+    for module in (teachgrad, torch):
+        x = module.tensor(x_values.copy(), requires_grad=True)
+        other = module.tensor(o_values.copy())
+        y = x * 1.5
+        product = y * y
+        INPLACE[name](module, y, other)
+        losses.append(product.sum())
+    _, error = assert_same_error(losses[0].backward, losses[1].backward)
+    assert "modified by an inplace operation" in str(error)
