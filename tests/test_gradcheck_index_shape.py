@@ -195,6 +195,32 @@ def _diagonal(draw: Draw) -> tuple:
     return (lambda x: x.diagonal(k, first, second)), [draw.normal(shape)]
 
 
+@op("rot90")
+def _rot90(draw: Draw) -> tuple:
+    shape = tuple(_matrixlike(draw))
+    first, second = draw(st.lists(st.integers(0, len(shape) - 1), min_size=2, max_size=2,
+                                  unique=True), label="dims")
+    k = draw(st.integers(-5, 5), label="k")
+    return (lambda x: x.rot90(k, (first, second))), [draw.normal(shape)]
+
+
+@op("take")
+def _take(draw: Draw) -> tuple:
+    shape = draw(small_shapes, label="shape")
+    size = int(np.prod(shape))
+    index = teachgrad.tensor(draw.rng.integers(-size, size, draw(small_shapes)))
+    return (lambda x: teachgrad.take(x, index)), [draw.normal(shape)]
+
+
+@op("movedim")
+def _movedim(draw: Draw) -> tuple:
+    shape = draw(nonempty_dims, label="shape")
+    count = draw(st.integers(1, len(shape)), label="count")
+    source = draw(st.permutations(range(len(shape))), label="source")[:count]
+    destination = draw(st.permutations(range(len(shape))), label="destination")[:count]
+    return (lambda x: x.movedim(source, destination)), [draw.normal(shape)]
+
+
 @op("trace")
 def _trace(draw: Draw) -> tuple:
     shape = tuple(draw(st.lists(st.integers(1, 4), min_size=2, max_size=2), label="shape"))
@@ -278,7 +304,7 @@ def test_every_differentiable_name_is_checked() -> None:
                 "index_add", "index_select", "masked_select", "masked_scatter", "tril",
                 "triu", "diag", "diagonal", "diag_embed", "unfold", "meshgrid",
                 "repeat_interleave", "cross", "einsum", "index_fill", "index_copy",
-                "take_along_dim", "fill_diagonal_", "trace"}
+                "take_along_dim", "fill_diagonal_", "trace", "rot90", "take", "movedim"}
     assert expected - set(OPS) == set()
 
 

@@ -325,6 +325,25 @@ case("einsum-sublists-ellipsis", lambda m, a, b: m.einsum(a, [..., 1], b, [1, 2]
      randn(5, 2, 3), randn(3, 4))
 
 
+# --------------------------------------------------------------------------- rearranging dims
+
+case("movedim", lambda m, x: x.movedim(0, 2), randn(2, 3, 4))
+case("movedim-tuples", lambda m, x: m.movedim(x, (0, 1), (2, 0)), randn(2, 3, 4))
+case("movedim-negative", lambda m, x: x.movedim(-1, 0), randn(2, 3, 4))
+case("moveaxis", lambda m, x: m.moveaxis(x, [0, 2], [1, 0]), randn(2, 3, 4))
+case("swapdims", lambda m, x: x.swapdims(0, -1), randn(2, 3, 4))
+case("ravel", lambda m, x: m.ravel(x), randn(2, 3))
+case("ravel-transposed", lambda m, x: x.t().ravel(), randn(2, 3))
+for _k in [0, 1, 2, 3, -1, 5]:
+    case(f"rot90-{_k}", lambda m, x, k=_k: x.rot90(k, (0, 2)), randn(2, 3, 4))
+case("rot90-default", lambda m, x: m.rot90(x), randn(2, 3))
+case("rot90-negative-dims", lambda m, x: m.rot90(x, 1, [-1, 0]), randn(2, 3))
+case("rot90-ints", lambda m, x: x.rot90(), ints(2, 3, low=0, high=9))
+case("take", lambda m, x, i: m.take(x, i), randn(2, 3), np.array([[0, 5], [-1, 0]]))
+case("take-method-0d-input", lambda m, x, i: x.take(i), np.array(2.5), np.array([0, -1, 0]))
+case("take-ints", lambda m, x, i: x.take(i), ints(3, low=0, high=9), np.array(2))
+
+
 # --------------------------------------------------------------------------- layouts, empties
 
 # transposed, sliced and expanded inputs: the ops read strides, not just shapes
@@ -380,7 +399,8 @@ def test_op_on_gpu_matches_cpu(fn: Callable, args: tuple, options: dict,
 NAMES = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_select",
          "masked_select", "masked_scatter", "tril", "triu", "diag", "diagonal", "diag_embed",
          "meshgrid", "unfold", "repeat_interleave", "cross", "einsum", "unique", "nonzero",
-         "index_fill", "index_copy", "take_along_dim", "fill_diagonal_", "trace"]
+         "index_fill", "index_copy", "take_along_dim", "fill_diagonal_", "trace", "movedim",
+         "moveaxis", "swapdims", "ravel", "rot90", "take"]
 
 
 def test_every_new_op_has_a_case() -> None:
@@ -531,6 +551,17 @@ ERRORS = {
     "cross-dtypes": lambda m: m.cross(m.ones(3), m.ones(3, dtype=m.float64), dim=0),
     "cross-bool": lambda m: m.cross(m.ones(3).bool(), m.ones(3).bool(), dim=0),
     "cross-bad-dim": lambda m: m.cross(m.ones(3), m.ones(3), dim=1),
+    "rot90-one-dim": lambda m: m.ones(2, 3).rot90(1, (0,)),
+    "rot90-same-dims": lambda m: m.ones(2, 3).rot90(1, (0, -2)),
+    "rot90-1d": lambda m: m.ones(3).rot90(),
+    "rot90-bad-dim": lambda m: m.ones(2, 3).rot90(1, (0, 5)),
+    "take-out-of-range": lambda m: m.ones(2, 3).take(m.tensor([6])),
+    "take-negative-out-of-range": lambda m: m.ones(2, 3).take(m.tensor([-7])),
+    "take-int32": lambda m: m.ones(2, 3).take(m.tensor([1], dtype=m.int32)),
+    "movedim-lengths": lambda m: m.ones(2, 3, 4).movedim((0, 1), (1,)),
+    "movedim-repeated-source": lambda m: m.ones(2, 3, 4).movedim((0, 0), (1, 2)),
+    "movedim-repeated-destination": lambda m: m.ones(2, 3, 4).movedim((0, 1), (1, 1)),
+    "movedim-bad-dim": lambda m: m.ones(2, 3, 4).movedim(0, 3),
     # found by a differential run: torch's exception types in corner cases
     "index_select-dim1-kernel": lambda m: m.zeros(3, 2).index_select(1, m.tensor([5])),
     "index_select-dim1-negative": lambda m: m.zeros(3, 2).index_select(1, m.tensor([-1])),

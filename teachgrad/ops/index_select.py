@@ -342,3 +342,38 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
 
 def _without(shape: Any, axis: int) -> tuple:
     return tuple(size if d != axis else 1 for d, size in enumerate(shape))
+
+
+class Take(Function):
+    """torch.take(x, index): elements of the flattened x, in index's shape."""
+
+    node_name = "TakeBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor, index: Tensor) -> Any:
+        array, picks = x._array, index._array
+        if picks.dtype != "int64":
+            raise RuntimeError(f"take(): Expected a long tensor for index, but got "
+                               f"{dtypes.legacy_name(picks.dtype)}")
+        size = array.size
+        outside = (picks < -size) | (picks >= size)
+        if picks.size and bool(outside.any()):
+            raise IndexError(f"out of range: tried to access index {int(picks[outside][0])} on "
+                             f"a tensor of {size} elements.")
+        ctx.shape = array.shape
+        ctx.save_for_backward(index)
+        return array.reshape(-1)[picks % max(size, 1)]
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> tuple:
+        (index,) = ctx.saved_tensors
+        size = 1
+        for length in ctx.shape:
+            size *= length
+        flat_index = index.reshape(-1) % max(size, 1)
+        flat = IndexAdd.apply(grad.new_zeros((size,)), 0, flat_index, grad.reshape(-1), 1)
+        return flat.reshape(ctx.shape), None
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:
+    return Take.apply(input, index)

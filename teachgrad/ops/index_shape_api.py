@@ -18,6 +18,7 @@ from teachgrad.ops import (
     grids,
     index_select,
     masks,
+    rearrange,
     repeats,
     scatter,
     scatter_reduce,
@@ -40,7 +41,9 @@ _BOTH: dict[str, Any] = {
     "repeat_interleave": repeats.repeat_interleave,
     "cross": cross.cross,
     "index_fill": index_select.index_fill, "index_copy": index_select.index_copy,
-    "take_along_dim": index_select.take_along_dim,
+    "take_along_dim": index_select.take_along_dim, "take": index_select.take,
+    "movedim": rearrange.movedim, "moveaxis": rearrange.moveaxis,
+    "swapdims": rearrange.swapdims, "ravel": rearrange.ravel, "rot90": rearrange.rot90,
 }
 
 TENSOR_METHODS: dict[str, Any] = {
