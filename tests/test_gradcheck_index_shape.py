@@ -195,6 +195,15 @@ def _diagonal(draw: Draw) -> tuple:
     return (lambda x: x.diagonal(k, first, second)), [draw.normal(shape)]
 
 
+@op("index_put-accumulate")
+def _index_put(draw: Draw) -> tuple:
+    shape = draw(nonempty_dims, label="shape")
+    count = draw(st.integers(1, 4), label="count")
+    index = tuple(teachgrad.tensor(draw.rng.integers(0, size, count)) for size in shape)
+    return (lambda x, v: x.index_put(index, v, accumulate=True)), [draw.normal(shape),
+                                                                   draw.normal((count,))]
+
+
 @op("rot90")
 def _rot90(draw: Draw) -> tuple:
     shape = tuple(_matrixlike(draw))
@@ -304,7 +313,8 @@ def test_every_differentiable_name_is_checked() -> None:
                 "index_add", "index_select", "masked_select", "masked_scatter", "tril",
                 "triu", "diag", "diagonal", "diag_embed", "unfold", "meshgrid",
                 "repeat_interleave", "cross", "einsum", "index_fill", "index_copy",
-                "take_along_dim", "fill_diagonal_", "trace", "rot90", "take", "movedim"}
+                "take_along_dim", "fill_diagonal_", "trace", "rot90", "take", "movedim",
+                "index_put-accumulate"}
     assert expected - set(OPS) == set()
 
 

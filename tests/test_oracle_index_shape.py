@@ -165,6 +165,19 @@ case("take_along_dim-broadcast", lambda m, x, i: x.take_along_dim(i, dim=0), ran
 case("take_along_dim-argsort", lambda m, x: m.take_along_dim(x, x.argsort(dim=1), dim=1),
      distinct(3, 4))
 
+case("index_put", lambda m, x, i, j, v: m.index_put(x, (i, j), v), randn(3, 4),
+     np.array([0, 2]), np.array([1, 3]), randn(2))
+case("index_put-accumulate", lambda m, x, i, j, v: x.index_put((i, j), v, accumulate=True),
+     randn(3, 4), np.array([0, 0, 2]), np.array([1, 1, 3]), randn(3))
+case("index_put-accumulate-rows", lambda m, x, i, v: x.index_put([i], v, accumulate=True),
+     randn(3, 2), np.array([2, 0, 2]), randn(2))
+case("index_put-accumulate-mask", lambda m, x, k, v: x.index_put((k,), v, accumulate=True),
+     randn(4), np.array([True, False, True, True]), np.array(2.5))
+case("index_put-ints", lambda m, x, i, v: x.index_put((i,), v, accumulate=True),
+     ints(3, low=0, high=5), np.array([1, 1]), ints(2, low=1, high=4))
+case("index_put-broadcast-value", lambda m, x, i, v: m.index_put(x, (i,), v), randn(3, 2),
+     np.array([0, 2]), randn(2))
+
 # --------------------------------------------------------------------------- masks
 
 _mask = RNG.random((3, 4)) < 0.5
@@ -400,7 +413,7 @@ NAMES = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_select"
          "masked_select", "masked_scatter", "tril", "triu", "diag", "diagonal", "diag_embed",
          "meshgrid", "unfold", "repeat_interleave", "cross", "einsum", "unique", "nonzero",
          "index_fill", "index_copy", "take_along_dim", "fill_diagonal_", "trace", "movedim",
-         "moveaxis", "swapdims", "ravel", "rot90", "take"]
+         "moveaxis", "swapdims", "ravel", "rot90", "take", "index_put"]
 
 
 def test_every_new_op_has_a_case() -> None:
@@ -551,6 +564,17 @@ ERRORS = {
     "cross-dtypes": lambda m: m.cross(m.ones(3), m.ones(3, dtype=m.float64), dim=0),
     "cross-bool": lambda m: m.cross(m.ones(3).bool(), m.ones(3).bool(), dim=0),
     "cross-bad-dim": lambda m: m.cross(m.ones(3), m.ones(3), dim=1),
+    "index_put-out-of-range": lambda m: m.zeros(3).index_put((m.tensor([5]),), m.ones(1)),
+    "index_put-accumulate-out-of-range": lambda m: m.zeros(3).index_put(
+        (m.tensor([5]),), m.ones(1), accumulate=True),
+    "index_put-number-value": lambda m: m.zeros(3).index_put((m.tensor([1]),), 1.0),
+    "index_put-dtype": lambda m: m.zeros(3).index_put((m.tensor([1]),),
+                                                      m.ones(1, dtype=m.float64)),
+    "index_put-float-index": lambda m: m.zeros(3).index_put((m.tensor([1.0]),), m.ones(1)),
+    "index_put-accumulate-shape": lambda m: m.zeros(3, 2).index_put(
+        (m.tensor([0, 2]),), m.ones(3), accumulate=True),
+    "index_put_-leaf": lambda m: m.zeros(3, requires_grad=True).index_put_(
+        (m.tensor([1]),), m.ones(1)),
     "rot90-one-dim": lambda m: m.ones(2, 3).rot90(1, (0,)),
     "rot90-same-dims": lambda m: m.ones(2, 3).rot90(1, (0, -2)),
     "rot90-1d": lambda m: m.ones(3).rot90(),
@@ -622,6 +646,9 @@ INPLACE = {
     "index_fill_-tensor": lambda m, y, o: y.index_fill_(0, m.tensor([1]), o[0, 0]),
     "index_copy_": lambda m, y, o: y.index_copy_(0, m.tensor([2, 0]), o[:2]),
     "fill_diagonal_": lambda m, y, o: y.fill_diagonal_(4.0),
+    "index_put_": lambda m, y, o: y.index_put_((m.tensor([0, 2]), m.tensor([1, 1])), o[0, :2]),
+    "index_put_-accumulate": lambda m, y, o: y.index_put_((m.tensor([0, 0]),), o[1:],
+                                                         accumulate=True),
 }
 
 

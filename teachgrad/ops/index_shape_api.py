@@ -16,6 +16,7 @@ from teachgrad.ops import (
     diagonals,
     einsum,
     grids,
+    index_put,
     index_select,
     masks,
     rearrange,
@@ -42,6 +43,7 @@ _BOTH: dict[str, Any] = {
     "cross": cross.cross,
     "index_fill": index_select.index_fill, "index_copy": index_select.index_copy,
     "take_along_dim": index_select.take_along_dim, "take": index_select.take,
+    "index_put": index_put.index_put,
     "movedim": rearrange.movedim, "moveaxis": rearrange.moveaxis,
     "swapdims": rearrange.swapdims, "ravel": rearrange.ravel, "rot90": rearrange.rot90,
 }
@@ -54,7 +56,7 @@ TENSOR_METHODS: dict[str, Any] = {
     "tril_": triangular.tril_, "triu_": triangular.triu_,
     "masked_scatter_": masks.masked_scatter_,
     "index_fill_": index_select.index_fill_, "index_copy_": index_select.index_copy_,
-    "fill_diagonal_": diagonals.fill_diagonal_,
+    "fill_diagonal_": diagonals.fill_diagonal_, "index_put_": index_put.index_put_,
 }
 
 FUNCTIONS: dict[str, Any] = {
