@@ -816,6 +816,44 @@ def test_unique_matches_torch(name: str, options: dict) -> None:
     assert_same(_typed(teachgrad, values, dtype).unique(), _typed(torch, values, dtype).unique())
 
 
+CONSECUTIVE = {
+    "floats": np.array([1.0, 1.0, 2.0, 2.0, 2.0, 1.0, np.nan, np.nan]),
+    "matrix": np.array([[1.0, 1.0, 2.0], [2.0, 2.0, 3.0]]),
+    "ints": np.array([3, 3, 3]),
+    "0d": np.array(4.0),
+    "empty": np.zeros(0),
+}
+
+
+@pytest.mark.parametrize("name", list(CONSECUTIVE))
+@pytest.mark.parametrize("dim", [None, 0, -1])
+def test_unique_consecutive_matches_torch(name: str, dim: Any) -> None:
+    values = CONSECUTIVE[name]
+    calls = [lambda m, x: m.unique_consecutive(x, return_inverse=True, return_counts=True,
+                                               dim=dim),
+             lambda m, x: x.unique_consecutive(dim=dim)]
+    for call in calls:
+        try:
+            theirs = call(torch, torch.tensor(values))
+        except Exception:  # (a dim of a number): the same error type
+            assert_same_error(lambda c=call: c(teachgrad, teachgrad.tensor(values)),
+                              lambda c=call: c(torch, torch.tensor(values)))
+            continue
+        ours = call(teachgrad, teachgrad.tensor(values))
+        for mine, other in zip(ours if isinstance(ours, tuple) else (ours,),
+                               theirs if isinstance(theirs, tuple) else (theirs,)):
+            assert_same(mine, other)
+
+
+def test_unique_consecutive_records_torch_node_and_refuses_backward() -> None:
+    assert_same_error(
+        lambda: teachgrad.unique_consecutive(teachgrad.ones(3, requires_grad=True) * 2
+                                             ).sum().backward(),
+        lambda: torch.unique_consecutive(torch.ones(3, requires_grad=True) * 2).sum().backward())
+    x = teachgrad.ones(3, requires_grad=True) * 2
+    assert grad_fn_name(teachgrad.unique_consecutive(x)) == "UniqueConsecutiveBackward0"
+
+
 @pytest.mark.parametrize("dim", [0, 1, -1])
 def test_unique_along_a_dim_matches_torch(dim: int) -> None:
     values = np.array([[1.0, 2.0, 1.0], [3.0, 0.0, 3.0], [1.0, 2.0, 1.0]])
@@ -962,6 +1000,8 @@ def _non_differentiable_results(module: Any, device: str) -> list:
     return [*module.nonzero(x, as_tuple=True), x.nonzero(), module.argwhere(x),
             *module.unique(x, return_inverse=True, return_counts=True),
             *module.unique(x, dim=1, return_inverse=True, return_counts=True),
+            *module.unique_consecutive(x, return_inverse=True, return_counts=True),
+            *module.unique_consecutive(x, dim=1, return_inverse=True, return_counts=True),
             module.repeat_interleave(module.tensor([2, 0, 1], device=device)),
             module.tril_indices(3, 4, -1, device=device), x.masked_select(x > 0)]
 

@@ -35,7 +35,7 @@ _BOTH: dict[str, Any] = {
     "index_add": index_select.index_add, "index_select": index_select.index_select,
     "masked_select": masks.masked_select, "masked_scatter": masks.masked_scatter,
     "nonzero": masks.nonzero, "argwhere": masks.argwhere,
-    "unique": unique.unique,
+    "unique": unique.unique, "unique_consecutive": unique.unique_consecutive,
     "tril": triangular.tril, "triu": triangular.triu,
     "diag": diagonals.diag, "diagonal": diagonals.diagonal,
     "diag_embed": diagonals.diag_embed, "trace": diagonals.trace,
