@@ -8,11 +8,14 @@ compares values, dtype, shape, requires_grad, the grad_fn name and the gradients
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from oracle import assert_same, assert_same_error, grad_fn_name, to_numpy, torch, weights_like
 from test_devices_ops import check_case
 from test_oracle_ops import Const
@@ -149,6 +152,7 @@ def test_pad_integer_tensors_in_other_modes() -> None:
     ((1, 3, 3), (-2, -2, -2, -2), {"mode": "circular"}),
     ((1, 0, 3), (1, 1), {"mode": "reflect"}),
     ((2, 5), (-3, -3), {}),
+    ((1, 2, 1, 1), (0, 0, 2, -2), {}),
 ])
 def test_pad_errors(shape: tuple, amounts: tuple, kwargs: dict) -> None:
     ours, theirs = both_libraries(lambda lib, x: lib.pad(x, amounts, **kwargs))
@@ -346,6 +350,25 @@ def test_max_and_avg_pool3d(shape: tuple, kwargs: dict) -> None:
         check(ours, theirs, [randn(*shape, dtype=np.float32)])
 
 
+def test_pools_windows_of_padding_and_short_inputs() -> None:
+    """A window over padding only gives -inf at the first index past the padding (torch's
+    loop); in ceil mode a kernel longer than the input still gives one window."""
+    # torch's backward adds such a window's gradient at its index past the input, into
+    # the next channel's memory; teachgrad drops it: compare values only.
+    for call, shape, grad in [
+        (lambda lib, x: lib.max_pool1d(x, 2, 1, 1, 2, return_indices=True), (1, 2, 1), False),
+        (lambda lib, x: lib.max_pool3d(x, 2, 1, 1, 2, return_indices=True), (1, 1, 1, 1, 1),
+         False),
+        (lambda lib, x: lib.max_pool1d(x, 3, 2, 0, 1, True, True), (1, 2, 2), True),
+        (lambda lib, x: lib.avg_pool1d(x, 3, 2, 0, True, False), (1, 2, 2), True),
+    ]:
+        ours, theirs = both_libraries(call)
+        check(ours, theirs, [distinct(*shape)], grad=grad)
+    minus_inf = np.array([[[-np.inf, -np.inf, 1.0, -np.inf]]])
+    ours, theirs = both_libraries(lambda lib, x: lib.max_pool1d(x, 2, 1, 1, return_indices=True))
+    check(ours, theirs, [minus_inf])
+
+
 def test_pools_ties_nan_and_integers() -> None:
     ties = np.array([[[1.0, 1.0, 0.0, 2.0, 2.0, np.nan, 3.0, np.nan, np.nan]]])
     ours, theirs = both_libraries(lambda lib, x: lib.max_pool1d(x, 3, 1, return_indices=True))
@@ -383,6 +406,10 @@ def test_pools_ties_nan_and_integers() -> None:
     (lambda lib, x: lib.avg_pool3d(x, 2, divisor_override=0), (2, 2, 4, 5, 6)),
     (lambda lib, x: lib.avg_pool3d(x, 5), (2, 2, 4, 5, 6)),
     (lambda lib, x: lib.avg_pool3d(x, 2), (4, 5, 6)),
+    (lambda lib, x: lib.avg_pool3d(x, (1, 1, 3), padding=(0, 0, 1), ceil_mode=True),
+     (1, 1, 1, 1, 2)),
+    (lambda lib, x: lib.max_pool1d(x, 3, padding=2, dilation=2), (1, 1, 5)),
+    (lambda lib, x: lib.max_pool3d(x, 3, padding=2, dilation=2), (1, 1, 5, 5, 5)),
 ])
 def test_pool_errors(call: Callable, shape: tuple) -> None:
     ours, theirs = both_libraries(call)
@@ -805,3 +832,104 @@ def test_unfold_and_fold(shape: tuple, args: tuple, kwargs: dict) -> None:
 def test_unfold_fold_errors(call: Callable, shape: tuple) -> None:
     ours, theirs = both_libraries(call)
     same_error(ours, [randn(*shape, dtype=np.float32)], theirs)
+
+
+# ------------------------------------------------------------------ drawn shapes and options
+
+SHAPES = settings(max_examples=25, deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@SHAPES
+@given(data=st.data())
+def test_drawn_pools(data: st.DataObject) -> None:
+    """Any kernel, stride, padding, dilation and ceil_mode torch accepts, in 1-d and 3-d."""
+    dims = data.draw(st.sampled_from([1, 3]))
+    kernel = data.draw(st.integers(1, 3))
+    dilation = data.draw(st.integers(1, 2))
+    padding = data.draw(st.integers(0, kernel // 2))  # torch's 1-d max and 3-d pools' limit
+    stride = data.draw(st.integers(1, 3))
+    ceil_mode = data.draw(st.booleans())
+    span = (kernel - 1) * dilation + 1
+    # at least one window (ceil mode lets a kernel longer than the input have one)
+    smallest = max(1, span - 2 * padding - (stride - 1 if ceil_mode else 0))
+    sizes = [data.draw(st.integers(smallest, span + 4)) for _ in range(dims)]
+    x = distinct(data.draw(st.integers(1, 2)), 2, *sizes)
+    name = f"max_pool{dims}d"
+    ours, theirs = both_libraries(lambda lib, t: getattr(lib, name)(
+        t, kernel, stride, padding, dilation, ceil_mode, return_indices=True))
+    # a window of padding only points past the input: torch's gradient then lands in the
+    # next channel's memory (test_pools_windows_of_padding_and_short_inputs)
+    past_end = int(theirs(torch.tensor(x))[1].max()) >= math.prod(sizes)
+    check(ours, theirs, [x], grad=not past_end)
+    name = f"avg_pool{dims}d"
+    include = data.draw(st.booleans())
+    if dims == 3 and min(sizes) < kernel:
+        return  # avg_pool3d wants every input dim at least the kernel (tested with errors)
+    ours, theirs = both_libraries(lambda lib, t: getattr(lib, name)(
+        t, kernel, stride, padding, ceil_mode, include))
+    check(ours, theirs, [x])
+
+
+@SHAPES
+@given(data=st.data())
+def test_drawn_convolutions(data: st.DataObject) -> None:
+    """conv1d and conv_transpose2d with any stride, padding, dilation, groups, output_padding."""
+    groups = data.draw(st.integers(1, 2))
+    kernel = data.draw(st.integers(1, 3))
+    stride, dilation = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 2))
+    padding = data.draw(st.integers(0, 2))
+    length = data.draw(st.integers(max(1, (kernel - 1) * dilation + 1 - 2 * padding), 8))
+    x, w = randn(2, 2 * groups, length), randn(2 * groups, 2, kernel)
+    ours, theirs = both_libraries(lambda lib, a, b: lib.conv1d(a, b, None, stride, padding,
+                                                               dilation, groups))
+    check(ours, theirs, [x, w])
+    output_padding = data.draw(st.integers(0, max(stride, dilation) - 1))
+    height, width = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
+    span = (kernel - 1) * dilation + 1
+    assume((min(height, width) - 1) * stride + span + output_padding > 2 * padding)
+    x, w = randn(1, 2 * groups, height, width), randn(2 * groups, 3, kernel, kernel)
+    ours, theirs = both_libraries(lambda lib, a, b: lib.conv_transpose2d(
+        a, b, None, stride, padding, output_padding, groups, dilation))
+    check(ours, theirs, [x, w])
+
+
+@SHAPES
+@given(data=st.data())
+def test_drawn_resizing_and_padding(data: st.DataObject) -> None:
+    """interpolate, adaptive pooling and pad on drawn sizes."""
+    height, width = data.draw(st.integers(1, 6)), data.draw(st.integers(1, 6))
+    out = (data.draw(st.integers(1, 8)), data.draw(st.integers(1, 8)))
+    x = distinct(1, 2, height, width)
+    mode = data.draw(st.sampled_from(["nearest", "nearest-exact", "bilinear", "bicubic"]))
+    corners = data.draw(st.booleans()) if mode in ("bilinear", "bicubic") else None
+    ours, theirs = both_libraries(lambda lib, t: lib.interpolate(t, size=out, mode=mode,
+                                                                 align_corners=corners))
+    check(ours, theirs, [x])
+    factor = data.draw(st.sampled_from([0.5, 1.0, 1.3, 2.0, 2.7, 3.0]))
+    scaled = (math.floor(height * factor), math.floor(width * factor))
+    if min(scaled) >= 1:
+        ours, theirs = both_libraries(lambda lib, t: lib.interpolate(t, scale_factor=factor,
+                                                                     mode=mode,
+                                                                     align_corners=corners))
+        # torch's bicubic backward copies the gradient when the size is unchanged, though
+        # its forward resamples by 1/factor: teachgrad's gradient is the forward's
+        same_size = scaled == (height, width) and factor != 1.0
+        check(ours, theirs, [x], grad=not (mode == "bicubic" and same_size))
+    ours, theirs = both_libraries(lambda lib, t: lib.adaptive_max_pool2d(t, out, True))
+    check(ours, theirs, [x])
+    ours, theirs = both_libraries(lambda lib, t: lib.adaptive_avg_pool2d(t, out))
+    check(ours, theirs, [x])
+    pad_mode = data.draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]))
+    low = {"constant": -2, "reflect": -1, "replicate": -1, "circular": -1}[pad_mode]
+    high = {"reflect": min(height, width) - 1, "circular": min(height, width)}.get(pad_mode, 3)
+    amounts = tuple(data.draw(st.integers(low, max(low, high))) for _ in range(4))
+    for size, (before, after) in ((width, amounts[:2]), (height, amounts[2:])):
+        # the result keeps each dim, and so does cropping alone (torch crops first)
+        assume(size + before + after >= 1 and size + min(before, 0) + min(after, 0) >= 0)
+    # circular padding with a crop on one side and padding on the other copies overlapping
+    # (or uninitialised) slices in torch: test_pad covers the cases where it is defined
+    assume(pad_mode != "circular" or not any(
+        min(a, b) < 0 < max(a, b) for a, b in (amounts[:2], amounts[2:])))
+    ours, theirs = both_libraries(lambda lib, t: lib.pad(t, amounts, mode=pad_mode))
+    check(ours, theirs, [x])

@@ -84,10 +84,11 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     if mode == "constant":
         first = input.dim() - len(pairs)
         for (left, right), size in zip(pairs, input.shape[first:]):
-            if size + left + right < 0:
+            # torch crops first, so the negative amounts alone must leave the dim >= 0
+            if size + min(left, 0) + min(right, 0) < 0:
                 raise RuntimeError(
-                    f"narrow(): length must be non-negative. (Padding {left, right} would "
-                    f"leave {size + left + right} elements of a dim of size {size}.)"
+                    f"narrow(): length must be non-negative. (Padding {left, right} crops "
+                    f"{-min(left, 0) - min(right, 0)} elements of a dim of size {size}.)"
                 )
         return ConstantPadNd.apply(input, pairs, 0 if value is None else value)
     if value is not None and value != 0:

@@ -12,7 +12,6 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.nn.module import Module
 from teachgrad.ops import pooling_nd as _ops
-from teachgrad.ops.conv import output_length
 from teachgrad.ops.conv_nd import WindowsNd
 from teachgrad.tensor import Tensor
 
@@ -32,6 +31,38 @@ def _sizes(value: Any, dims: int, name: str, op: str) -> tuple[int, ...]:
     return value
 
 
+def pool_output_length(size: int, kernel: int, stride: int, pad: int, dilation: int,
+                       ceil_mode: bool) -> int:
+    """torch's pooling_output_shape. In ceil mode a window may start inside the input and
+    reach past its end, even when the kernel is longer than the input."""
+    reach = size + 2 * pad - dilation * (kernel - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    count = reach // stride + 1
+    if ceil_mode and (count - 1) * stride >= size + pad:
+        count -= 1
+    return count
+
+
+def _check_padding(padding: tuple, kernel: tuple, dilation: tuple, op: str) -> None:
+    """At most half the kernel: every window keeps an input element. torch's 1-d max pool
+    and its 3-d pools halve the kernel size; the 2-d ones (avg_pool1d runs as one) the
+    kernel's reach with dilation."""
+    if op == "avg_pool1d":
+        for pad, k, d in zip(padding, kernel, dilation):
+            if pad < 0 or pad > ((k - 1) * d + 1) // 2:
+                raise RuntimeError(f"pad should be at most half of effective kernel size, but "
+                                   f"got pad={pad}, kernel_size={k} and dilation={d}")
+    elif op == "max_pool1d":
+        if padding[0] < 0 or padding[0] > kernel[0] // 2:
+            raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, "
+                               f"but got padding={padding[0]} and kernel_size={kernel[0]}")
+    elif any(pad < 0 or pad > k // 2 for pad, k in zip(padding, kernel)):
+        raise RuntimeError(
+            f"pad should be smaller than or equal to half of kernel size, but got kT: "
+            f"{kernel[0]} kW: {kernel[2]} kH: {kernel[1]} padT: {padding[0]} padW: "
+            f"{padding[2]} padH: {padding[1]}"
+        )
+
+
 def pool_windows(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
                  ceil_mode: bool, dims: int, op: str) -> WindowsNd:
     """Where a pool's windows sit on the last dims spatial dims of a batched input."""
@@ -46,14 +77,9 @@ def pool_windows(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilatio
         raise RuntimeError("stride should not be zero")
     if min(dilation) <= 0:
         raise RuntimeError(f"dilation should be greater than zero, but got {list(dilation)}")
-    for pad, k, d in zip(padding, kernel, dilation):
-        if pad < 0 or pad > ((k - 1) * d + 1) // 2:
-            raise RuntimeError(
-                f"pad should be at most half of effective kernel size, but got pad={pad}, "
-                f"kernel_size={k} and dilation={d}"
-            )
+    _check_padding(padding, kernel, dilation, op)
     size = tuple(x.shape[2:])
-    output_size = tuple(output_length(s, k, st, 2 * p, d, ceil_mode, p)
+    output_size = tuple(pool_output_length(s, k, st, p, d, ceil_mode)
                         for s, k, st, p, d in zip(size, kernel, stride, padding, dilation))
     if min(output_size) < 1:
         channels = x.shape[1]
@@ -139,6 +165,11 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     windows = pool_windows(x, kernel_size, stride, padding, 1, ceil_mode, 3, "avg_pool3d")
+    if any(size < k for size, k in zip(windows.input_size, windows.kernel)):
+        sizes, kernel = windows.input_size, windows.kernel
+        raise RuntimeError(f"input image (T: {sizes[0]} H: {sizes[1]} W: {sizes[2]}) smaller "
+                           f"than kernel size (kT: {kernel[0]} kH: {kernel[1]} kW: "
+                           f"{kernel[2]}): padding does not count here")
     return _ops.avg_pool(input, windows, count_include_pad, divisor_override)
 
 

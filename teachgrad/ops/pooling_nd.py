@@ -36,23 +36,24 @@ def _batched(array: Any, windows: WindowsNd) -> Any:
     return array[None] if array.ndim == len(windows.kernel) + 1 else array
 
 
-def flat_indices(winner: Any, windows: WindowsNd) -> Any:
-    """Each winning kernel position as the flat index of its input element (torch's
-    return_indices: d * H * W + h * W + w for 3 dims)."""
-    xp = array_module(winner)
+def _first_inside(starts: Any, step: int, xp: Any) -> Any:
+    """The first of starts, starts + step, ... that is not in the left padding (>= 0)."""
+    behind = xp.maximum(-starts, 0)
+    return starts + -(-behind // step) * step
+
+
+def _flat(windows: WindowsNd, coordinate: Any, xp: Any) -> Any:
+    """The flat input index (d * H * W + h * W + w for 3 dims) of each window's element
+    at coordinate(axis, starts) along every axis: an array over the output positions."""
     dims = len(windows.kernel)
-    flat = xp.zeros(winner.shape, dtype="int64")
-    inner = 1  # the flat step of one element along the current dim
-    following = 1  # how many kernel positions one step along the current kernel dim skips
+    flat, inner = 0, 1
     for axis in reversed(range(dims)):
-        k, s, d = windows.kernel[axis], windows.stride[axis], windows.dilation[axis]
-        offset = (winner // following) % k
-        shape = [1] * winner.ndim
-        shape[winner.ndim - dims + axis] = windows.output_size[axis]
-        starts = xp.arange(windows.output_size[axis]).reshape(shape) * s
-        flat += (starts - windows.padding[axis][0] + offset * d) * inner
+        shape = [1] * dims
+        shape[axis] = windows.output_size[axis]
+        starts = xp.arange(windows.output_size[axis]).reshape(shape) * windows.stride[axis] \
+            - windows.padding[axis][0]
+        flat = flat + coordinate(axis, starts) * inner
         inner *= windows.input_size[axis]
-        following *= k
     return flat
 
 
@@ -65,21 +66,28 @@ class MaxPoolNd(Function):
     def forward(ctx: Node, x: Tensor, windows: WindowsNd, with_indices: bool) -> Any:
         xp = array_module(x._array)
         array = _batched(x._array, windows)
-        padded = pad_spatial(array, windows, _lowest(array))
-        best = winner = None
-        for number, (_, slices) in enumerate(kernel_positions(windows)):
+        lowest = _lowest(array)
+        padded = pad_spatial(array, windows, lowest)
+        # torch's loop, window by window: the index starts at the window's first element
+        # that is not left padding, the value at -inf; then each position, in order, takes
+        # over if it is larger (so the first of equal maxima stays) or NaN (the last NaN
+        # wins). A window of padding only keeps -inf and that first index, as torch's.
+        dilation = windows.dilation
+        winner = _flat(windows, lambda axis, starts: _first_inside(starts, dilation[axis], xp),
+                       xp)
+        winner = xp.broadcast_to(winner, padded.shape[:2] + tuple(windows.output_size))
+        best = xp.full(winner.shape, lowest, dtype=array.dtype)
+        for position, slices in kernel_positions(windows):
             view = padded[(slice(None), slice(None), *slices)]
-            if best is None:
-                best, winner = view.copy(), xp.zeros(view.shape, dtype="int64")
-                continue
-            # torch's rule, position by position: a larger value wins (so of equal maxima
-            # the first stays), and so does every NaN (so the last NaN wins).
             takes = (view > best) | (view != view)
             best = xp.where(takes, view, best)
-            winner = xp.where(takes, number, winner)
+            here = _flat(windows, lambda axis, starts, p=position:
+                         starts + p[axis] * dilation[axis], xp)
+            winner = xp.where(takes, here, winner)
+        winner = winner.astype("int64")
         if array is not x._array:  # unbatched: drop the batch of one again
             best, winner = best[0], winner[0]
-        indices = Tensor._make(flat_indices(winner, windows))
+        indices = Tensor._make(xp.ascontiguousarray(winner))
         ctx.input_shape, ctx.dims = x._array.shape, len(windows.kernel)
         ctx.save_for_backward(indices)
         if not with_indices:
@@ -93,6 +101,12 @@ class MaxPoolNd(Function):
         dims = ctx.dims
         n, c = (1, 1, *ctx.input_shape)[-dims - 2:-dims]
         spatial = math.prod(ctx.input_shape[-dims:])
+        outside = (indices._array < 0) | (indices._array >= spatial)
+        if bool(outside.any()):
+            # A window of padding only points past the input (as torch's): it has no
+            # element to send its gradient to.
+            grad = grad * Tensor._make(~outside)
+            indices = Tensor._make(indices._array.clip(0, max(spatial - 1, 0)))
         # Each window's gradient goes to its winner; an element that won several
         # overlapping windows collects them all.
         full = ScatterAdd.apply(grad.reshape(n, c, -1), 2, indices.reshape(n, c, -1),
