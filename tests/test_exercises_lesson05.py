@@ -296,7 +296,7 @@ def test_det_accepts(right):
     (DetIgnoringGradOutput, "grad_output"),
     (DetWithoutDetFactor, "det\\(A\\) \\* inv\\(A\\).T"),
     (DetCallingNumpyOnTheInput, "detach\\(\\).numpy\\(\\)"),
-    (DetReturningAFloat, "where a tensor belongs"),
+    (DetReturningAFloat, "0-dimensional tensor"),
     (DetInFloat32, "float32"),
     (DetChangingItsInput, "changed the input"),
     (MySigmoid, "forward"),

@@ -116,7 +116,8 @@ def check_hypot(fn_class: type) -> str:
 
 def _not_a_tensor(error: AttributeError) -> bool:
     """teachgrad's engine meets a backward's NumPy array where it expects a tensor."""
-    return "'_array'" in str(error) or "has no attribute 'dtype'" in str(error)
+    return ("'_array'" in str(error) or "has no attribute 'dtype'" in str(error)
+            or "expected Variable or None" in str(error))
 
 
 def _run_numpy(description: str, thunk):
@@ -124,7 +125,7 @@ def _run_numpy(description: str, thunk):
     try:
         with np.errstate(all="ignore"):
             return _run(description, thunk)
-    except AttributeError as error:
+    except (AttributeError, RuntimeError) as error:
         if _not_a_tensor(error):
             raise AssertionError(
                 f"{description}: a NumPy array or a Python number came back where a tensor "

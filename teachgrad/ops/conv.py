@@ -224,6 +224,14 @@ class Conv2d(Function):
 # ---------------------------------------------------------------- pooling
 
 
+def _lowest(array: Any) -> Any:
+    """What padding holds in a max pool: a value no element can lose to (-inf, or an
+    integer dtype's minimum, which ties at worst; the real element wins a tie)."""
+    if array.dtype.kind == "f":
+        return -math.inf
+    return array_module(array).iinfo(array.dtype).min
+
+
 class MaxPool2d(Function):
     """The largest value in each window; the gradient goes to the pixel that held it."""
 
@@ -235,7 +243,7 @@ class MaxPool2d(Function):
         # Padding is -inf, so a padded cell never wins. One pass per kernel position (4 for
         # a 2x2 pool), each over every window at once. np.maximum lets a NaN through, as
         # torch's pools do.
-        views = _position_views(pad_array(x._array, windows, -math.inf), windows)
+        views = _position_views(pad_array(x._array, windows, _lowest(x._array)), windows)
         maxima = views[0].copy()
         for view in views[1:]:
             xp.maximum(maxima, view, out=maxima)
@@ -257,7 +265,7 @@ class MaxPool2d(Function):
         (x,) = ctx.saved_tensors
         windows = ctx.windows
         kh, kw = windows.kernel
-        views = _position_views(pad_array(x._array, windows, -math.inf), windows)
+        views = _position_views(pad_array(x._array, windows, _lowest(x._array)), windows)
         # chosen[p] is 1 where kernel position p held its window's (first) maximum.
         chosen = array_module(grad._array).zeros((kh * kw, *ctx.maxima.shape), grad._array.dtype)
         for position, wins in enumerate(_winner_masks(views, ctx.maxima)):

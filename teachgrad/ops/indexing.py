@@ -343,8 +343,8 @@ class ScatterAdd(Function):
 
 
 def _check_gather_index(array: Any, picks: Any, axis: int) -> None:
-    if picks.dtype.kind not in "iu" or picks.dtype.itemsize != 8:
-        raise RuntimeError("gather(): Expected dtype int64 for index. Make it with "
+    if picks.dtype.kind != "i" or picks.dtype.itemsize not in (4, 8):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index. Make it with "
                            "teachgrad.tensor([...]) or convert with index.long().")
     if picks.ndim != array.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input "

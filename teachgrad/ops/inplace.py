@@ -86,7 +86,7 @@ def _overlapping(array: Any) -> bool:
     and would let the write race through the shared memory.
     """
     strides = array.strides
-    return 0 in strides and any(
+    return 0 in strides and array.size > 0 and any(
         stride == 0 and size > 1 for stride, size in zip(strides, array.shape))
 
 
@@ -170,6 +170,9 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
         result = dtypes.result_type(x, other)
         if out_of_place is arithmetic.div and not result.is_floating_point:
             result = dtypes.get_default_dtype()  # true division: ints give floats
+        if dtypes.can_cast(result, x.dtype):  # uint8.mul_(int64): NumPy's rule is stricter
+            ufunc(target, operand, out=target, casting="unsafe")
+            return _bump(x)
         raise RuntimeError(
             f"result type {dtypes.legacy_name(result)} can't be cast to the desired output "
             f"type {dtypes.legacy_name(target.dtype)}"
@@ -247,15 +250,39 @@ def fill_(x: Tensor, value: Any) -> Tensor:
             f"fill_ only supports 0-dimension value tensor but got tensor with "
             f"{value._array.ndim} dimensions."
         )
+    if _overlapping(x._array) and not isinstance(value, Tensor):
+        return _fill_shared(x, value)
     return apply_inplace(x, Fill.apply, value)
 
 
 def zero_(x: Tensor) -> Tensor:
+    if _overlapping(x._array):
+        return _fill_shared(x, 0)
     if not _GradState.enabled or not x._requires_grad:
         check_writable(x)
         x._array[...] = 0
         return _bump(x)
     return apply_inplace(x, Zero.apply, 0)
+
+
+def _fill_shared(x: Tensor, value: Any) -> Tensor:
+    """fill_/zero_ of an expanded tensor: torch writes the one value into the memory its
+    elements share (which the tensor it expands sees). NumPy's broadcast view is
+    read-only, so the write goes through a writable view of the same memory."""
+    check_writable(x)
+    array = x._array
+    target = array
+    if isinstance(array, np.ndarray):
+        root = array
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if not root.flags.writeable or root.dtype != array.dtype:
+            raise _overlap_error()
+        start = (array.ctypes.data - root.ctypes.data) // array.itemsize
+        flat = root.reshape(-1, order="A")[start:]
+        target = np.lib.stride_tricks.as_strided(flat, array.shape, array.strides)
+    target[...] = fill_value_checked(value, array.dtype)
+    return _bump(x)
 
 
 class Copy(Function):

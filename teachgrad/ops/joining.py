@@ -26,6 +26,12 @@ class Cat(Function):
     @staticmethod
     def forward(ctx: Node, dim: int, *tensors: Tensor) -> Any:
         arrays = _joinable(tensors, "cat")
+        # torch's legacy rule: a 1-d empty tensor joins anything (cat([tensor([]), x]))
+        ctx.skipped = [i for i, a in enumerate(arrays) if a.ndim == 1 and a.size == 0]
+        if len(ctx.skipped) < len(arrays):
+            arrays = [a for i, a in enumerate(arrays) if i not in ctx.skipped]
+        else:
+            ctx.skipped = []
         ndim = arrays[0].ndim
         if ndim == 0:
             raise RuntimeError(
@@ -48,7 +54,10 @@ class Cat(Function):
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
-        return (None, *split(grad, ctx.lengths, ctx.axis))
+        grads = list(split(grad, ctx.lengths, ctx.axis))
+        for position in ctx.skipped:
+            grads.insert(position, grad.new_zeros((0,)))
+        return (None, *grads)
 
 
 class Stack(Function):

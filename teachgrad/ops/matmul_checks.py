@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad.ops.broadcast import check_same_device
+from teachgrad.ops.broadcast_shapes import broadcast_shapes
 
 
 def _check_operands(x: Any, y: Any) -> None:
@@ -47,6 +48,8 @@ def _check_operands(x: Any, y: Any) -> None:
             f"mat1 and mat2 shapes cannot be multiplied ({_rows(x)}x{inner_x} and "
             f"{inner_y}x{y.shape[-1] if y.ndim > 1 else 1})"
         )
+    if x.ndim > 2 or y.ndim > 2:  # the batch dims (all but the last two) must broadcast
+        broadcast_shapes(x.shape[:-2], y.shape[:-2] if y.ndim > 1 else ())
 
 
 def _rows(x: Any) -> int:

@@ -7,6 +7,7 @@ import operator
 from typing import Any
 
 from teachgrad.autograd.function import Function, Node
+from teachgrad.device import array_module
 from teachgrad.ops.broadcast import (
     binary_arrays,
     broadcasting,
@@ -16,6 +17,21 @@ from teachgrad.ops.broadcast import (
 from teachgrad.ops.reflected import TensorOnlyFunction
 from teachgrad.ops.where import where
 from teachgrad.tensor import Tensor
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    """base ** exponent; for integers with negative exponents, what C's integer power
+    gives and torch returns (1 for 1, +-1 for -1, 0 otherwise), where NumPy refuses."""
+    base_is_int = base.dtype.kind in "iu" if hasattr(base, "dtype") else type(base) is int
+    if not (base_is_int and hasattr(exponent, "dtype") and exponent.dtype.kind in "iu"
+            and (exponent < 0).any()):
+        return operator.pow(base, exponent)
+    xp = array_module(exponent)
+    negative = exponent < 0
+    result = operator.pow(base, xp.where(negative, 0, exponent))
+    odd = (exponent % 2).astype(bool)
+    at_negative = xp.where(base == 1, 1, xp.where(base == -1, xp.where(odd, -1, 1), 0))
+    return xp.where(negative, at_negative, result).astype(result.dtype)
 
 
 class Pow(TensorOnlyFunction):
@@ -50,7 +66,7 @@ class PowTensor(Function):
     def forward(ctx: Node, a: Tensor, b: Tensor) -> Any:
         x, y = binary_arrays(a, b)
         ctx.shapes = (shape_of(a), shape_of(b))
-        result = Tensor._make(broadcasting(operator.pow, x, y))
+        result = Tensor._make(broadcasting(_power, x, y))
         ctx.save_for_backward(a, b, result)
         return result
 
@@ -76,7 +92,7 @@ class RPow(TensorOnlyFunction):
     @staticmethod
     def forward(ctx: Node, x: Tensor, base: Any) -> Any:
         base_value, exponent = binary_arrays(base, x)
-        result = Tensor._make(base_value ** exponent)
+        result = Tensor._make(_power(base_value, exponent))
         ctx.log_base = math.log(base) if base > 0 else -math.inf if base == 0 else math.nan
         ctx.save_for_backward(x if base == 0 else None, result)
         return result

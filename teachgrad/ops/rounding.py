@@ -299,6 +299,8 @@ class Sign(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor) -> Any:
+        if x._array.dtype.kind == "b":
+            return x._array.copy()  # the sign of True is True, as torch has it
         return array_module(x._array).sign(x._array)
 
     @staticmethod
