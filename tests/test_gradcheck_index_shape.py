@@ -204,6 +204,23 @@ def _index_put(draw: Draw) -> tuple:
                                                                    draw.normal((count,))]
 
 
+@op("stacks")
+def _stacks(draw: Draw) -> tuple:
+    name = draw(st.sampled_from(["hstack", "vstack", "dstack", "column_stack"]), label="name")
+    shape = draw(st.sampled_from([(), (3,), (3, 2)]), label="shape")
+    return (lambda a, b: getattr(teachgrad, name)([a, b])), [draw.normal(shape),
+                                                               draw.normal(shape)]
+
+
+@op("tensor_split")
+def _tensor_split(draw: Draw) -> tuple:
+    shape = draw(nonempty_dims, label="shape")
+    axis = draw.dim(len(shape))
+    split: Any = draw(st.one_of(st.integers(1, 4), st.lists(st.integers(-4, 4), max_size=3)),
+                      label="split")
+    return (lambda x: x.tensor_split(split, axis)), [draw.normal(shape)]
+
+
 @op("rot90")
 def _rot90(draw: Draw) -> tuple:
     shape = tuple(_matrixlike(draw))
@@ -314,7 +331,7 @@ def test_every_differentiable_name_is_checked() -> None:
                 "triu", "diag", "diagonal", "diag_embed", "unfold", "meshgrid",
                 "repeat_interleave", "cross", "einsum", "index_fill", "index_copy",
                 "take_along_dim", "fill_diagonal_", "trace", "rot90", "take", "movedim",
-                "index_put-accumulate"}
+                "index_put-accumulate", "stacks", "tensor_split"}
     assert expected - set(OPS) == set()
 
 

@@ -357,6 +357,37 @@ case("take-method-0d-input", lambda m, x, i: x.take(i), np.array(2.5), np.array(
 case("take-ints", lambda m, x, i: x.take(i), ints(3, low=0, high=9), np.array(2))
 
 
+# --------------------------------------------------------------------------- stacking, splitting
+
+case("atleast_1d", lambda m, a, b: m.atleast_1d(a, b), np.array(1.5), randn(2))
+case("atleast_2d", lambda m, a, b, c: m.atleast_2d([a, b, c]), np.array(1.5), randn(3),
+     randn(2, 3))
+case("atleast_3d", lambda m, a, b, c: m.atleast_3d(a, b, c), np.array(1.5), randn(3),
+     randn(2, 3))
+case("atleast_2d-one", lambda m, a: m.atleast_2d(a), randn(3))
+case("hstack-vectors", lambda m, a, b: m.hstack([a, b]), randn(2), randn(3))
+case("hstack-matrices", lambda m, a, b: m.hstack((a, b)), randn(2, 1), randn(2, 3))
+case("hstack-numbers", lambda m, a, b: m.hstack([a, b]), np.array(1.0), np.array(2.0))
+case("vstack", lambda m, a, b: m.vstack([a, b]), randn(3), randn(2, 3))
+case("row_stack", lambda m, a, b: m.row_stack([a, b]), randn(3), randn(3))
+case("dstack", lambda m, a, b: m.dstack([a, b]), randn(3), randn(3))
+case("dstack-matrices", lambda m, a, b: m.dstack([a, b]), randn(2, 3), randn(2, 3, 2))
+case("column_stack", lambda m, a, b, c: m.column_stack([a, b, c]), randn(3), randn(3, 2),
+     randn(3))
+case("column_stack-numbers", lambda m, a, b: m.column_stack([a, b]), np.array(1.0),
+     np.array(2.0))
+case("tensor_split-sections", lambda m, x: m.tensor_split(x, 3, dim=1), randn(2, 7))
+case("tensor_split-more-sections", lambda m, x: x.tensor_split(4), randn(3, 2))
+case("tensor_split-indices", lambda m, x: x.tensor_split([1, 5, -1, 2], dim=1), randn(2, 7))
+case("tensor_split-tensor-indices", lambda m, x, i: x.tensor_split(i, 0), randn(5), np.array([2]))
+case("tensor_split-tensor-sections", lambda m, x, i: m.tensor_split(x, i), randn(5),
+     np.array(2))
+case("hsplit", lambda m, x: m.hsplit(x, 3), randn(2, 6))
+case("hsplit-vector", lambda m, x: x.hsplit([1, 3]), randn(5))
+case("vsplit", lambda m, x: x.vsplit([1]), randn(3, 2))
+case("dsplit", lambda m, x: m.dsplit(x, 2), randn(2, 1, 4))
+
+
 # --------------------------------------------------------------------------- layouts, empties
 
 # transposed, sliced and expanded inputs: the ops read strides, not just shapes
@@ -413,7 +444,9 @@ NAMES = ["scatter", "scatter_add", "scatter_reduce", "index_add", "index_select"
          "masked_select", "masked_scatter", "tril", "triu", "diag", "diagonal", "diag_embed",
          "meshgrid", "unfold", "repeat_interleave", "cross", "einsum", "unique", "nonzero",
          "index_fill", "index_copy", "take_along_dim", "fill_diagonal_", "trace", "movedim",
-         "moveaxis", "swapdims", "ravel", "rot90", "take", "index_put"]
+         "moveaxis", "swapdims", "ravel", "rot90", "take", "index_put", "atleast_1d",
+         "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack", "dstack",
+         "column_stack", "tensor_split", "hsplit", "vsplit", "dsplit"]
 
 
 def test_every_new_op_has_a_case() -> None:
@@ -575,6 +608,16 @@ ERRORS = {
         (m.tensor([0, 2]),), m.ones(3), accumulate=True),
     "index_put_-leaf": lambda m: m.zeros(3, requires_grad=True).index_put_(
         (m.tensor([1]),), m.ones(1)),
+    "hsplit-not-divisible": lambda m: m.hsplit(m.ones(2, 3), 2),
+    "hsplit-0d": lambda m: m.hsplit(m.tensor(1.0), 1),
+    "vsplit-1d": lambda m: m.vsplit(m.ones(3), 1),
+    "dsplit-2d": lambda m: m.dsplit(m.ones(2, 3), 1),
+    "tensor_split-0d": lambda m: m.tensor_split(m.tensor(1.0), 2),
+    "tensor_split-zero-sections": lambda m: m.tensor_split(m.ones(2, 3), 0),
+    "tensor_split-2d-tensor": lambda m: m.tensor_split(m.ones(2, 3), m.tensor([[1]]), 1),
+    "tensor_split-float": lambda m: m.tensor_split(m.ones(2, 3), 2.0),
+    "hstack-empty": lambda m: m.hstack([]),
+    "vstack-sizes": lambda m: m.vstack([m.ones(3), m.ones(4)]),
     "rot90-one-dim": lambda m: m.ones(2, 3).rot90(1, (0,)),
     "rot90-same-dims": lambda m: m.ones(2, 3).rot90(1, (0, -2)),
     "rot90-1d": lambda m: m.ones(3).rot90(),

@@ -23,6 +23,7 @@ from teachgrad.ops import (
     repeats,
     scatter,
     scatter_reduce,
+    stacking,
     triangular,
     unique,
     windows,
@@ -46,6 +47,8 @@ _BOTH: dict[str, Any] = {
     "index_put": index_put.index_put,
     "movedim": rearrange.movedim, "moveaxis": rearrange.moveaxis,
     "swapdims": rearrange.swapdims, "ravel": rearrange.ravel, "rot90": rearrange.rot90,
+    "tensor_split": stacking.tensor_split, "hsplit": stacking.hsplit,
+    "vsplit": stacking.vsplit, "dsplit": stacking.dsplit,
 }
 
 TENSOR_METHODS: dict[str, Any] = {
@@ -63,4 +66,8 @@ FUNCTIONS: dict[str, Any] = {
     **_BOTH,
     "einsum": einsum.einsum, "meshgrid": grids.meshgrid,
     "tril_indices": triangular.tril_indices, "triu_indices": triangular.triu_indices,
+    "atleast_1d": stacking.atleast_1d, "atleast_2d": stacking.atleast_2d,
+    "atleast_3d": stacking.atleast_3d, "hstack": stacking.hstack, "vstack": stacking.vstack,
+    "row_stack": stacking.row_stack, "dstack": stacking.dstack,
+    "column_stack": stacking.column_stack,
 }
