@@ -579,6 +579,19 @@ def test_interpolate_errors(shape: tuple, kwargs: dict) -> None:
     same_error(ours, [np.arange(20).reshape(1, 1, 4, 5)], theirs)
 
 
+def test_infinities_spread_as_in_torch() -> None:
+    """An inf reaches only the outputs whose taps (or windows) hold it, as in torch."""
+    image = randn(1, 2, 4, 5)
+    image[0, 0, 1, 2] = np.inf
+    image[0, 1, 3, 0] = -np.inf
+    for call in (lambda lib, x: lib.interpolate(x, size=(7, 3), mode="bilinear"),
+                 lambda lib, x: lib.interpolate(x, size=(6, 6), mode="bicubic",
+                                                align_corners=True),
+                 lambda lib, x: lib.adaptive_avg_pool2d(x, (3, 2))):
+        ours, theirs = both_libraries(call)
+        check(ours, theirs, [image])
+
+
 def test_interpolate_nearest_bytes() -> None:
     for mode in ("nearest", "nearest-exact"):
         ours, theirs = both_libraries(lambda lib, x, m=mode: lib.interpolate(x, size=(3, 7),

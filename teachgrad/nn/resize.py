@@ -5,8 +5,8 @@ Every mode is separable, one spatial dim at a time:
 - nearest / nearest-exact: each output element copies one input element, so it is an
   index map per dim (teachgrad/ops/index_maps.py), as reflect padding is;
 - linear / bilinear / trilinear / bicubic: each output element is a fixed weighted sum of
-  2 (or 4) neighbouring input elements along each dim: one (out, in) weight matrix per
-  dim (teachgrad/ops/axis_maps.py);
+  2 (or 4) neighbouring input elements along each dim: positions and weights per dim
+  (teachgrad/ops/axis_maps.py);
 - area: adaptive average pooling.
 
 Where an output element samples the input (its "source index") follows torch's kernels
@@ -25,7 +25,7 @@ from teachgrad import dtypes
 from teachgrad.device import array_module
 from teachgrad.nn import adaptive_pooling as _adaptive
 from teachgrad.nn.module import Module
-from teachgrad.ops.axis_maps import map_axes
+from teachgrad.ops.axis_maps import Taps, map_axes
 from teachgrad.ops.index_maps import take
 from teachgrad.tensor import Tensor
 
@@ -57,14 +57,14 @@ def nearest_map(size: int, out: int, scale: float | None, exact: bool) -> np.nda
     return np.minimum(np.floor(positions * ratio), size - 1).astype(np.int64)
 
 
-def linear_matrix(size: int, out: int, scale: float | None, align_corners: bool,
-                  real: Any) -> np.ndarray:
-    """(out, size): each row weights the two input neighbours of an output element."""
-    matrix = np.zeros((out, size), dtype=real)
-    if out == size:  # torch's shortcut: the identity, whatever align_corners says
-        np.fill_diagonal(matrix, 1)
-        return matrix
+def linear_taps(size: int, out: int, scale: float | None, align_corners: bool,
+                real: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, weights), each (out, 2): the two input neighbours of each output."""
+    if out == size:  # torch's shortcut: a copy, whatever align_corners says
+        return np.arange(out).reshape(-1, 1), np.ones((out, 1), dtype=real)
     ratio = _scale(size, out, scale, align_corners, real)
+    positions = np.zeros((out, 2), dtype=np.int64)
+    weights = np.zeros((out, 2), dtype=real)
     for i in range(out):
         if align_corners:
             source = ratio * real(i)
@@ -72,29 +72,29 @@ def linear_matrix(size: int, out: int, scale: float | None, align_corners: bool,
             source = max(ratio * (real(i) + real(0.5)) - real(0.5), real(0))
         low = min(int(math.floor(source)), size - 1)
         weight = real(min(max(source - real(low), real(0)), real(1)))
-        high = low + 1 if low < size - 1 else low
-        matrix[i, low] += real(1) - weight
-        matrix[i, high] += weight
-    return matrix
+        positions[i] = (low, low + 1 if low < size - 1 else low)
+        weights[i] = (real(1) - weight, weight)
+    return positions, weights
 
 
-def cubic_matrix(size: int, out: int, scale: float | None, align_corners: bool,
-                 real: Any) -> np.ndarray:
-    """(out, size): Keys' cubic convolution (A = -0.75) over 4 neighbours, edges clamped."""
+def cubic_taps(size: int, out: int, scale: float | None, align_corners: bool,
+               real: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, weights), each (out, 4): Keys' cubic convolution (A = -0.75) over the 4
+    neighbours of each output, positions clamped to the edges."""
     a = real(-0.75)
-    matrix = np.zeros((out, size), dtype=real)
+    positions = np.zeros((out, 4), dtype=np.int64)
+    weights = np.zeros((out, 4), dtype=real)
     ratio = _scale(size, out, scale, align_corners, real)
     for i in range(out):
         source = ratio * real(i) if align_corners else ratio * (real(i) + real(0.5)) - real(0.5)
         low = int(math.floor(source))
         t = real(source - real(low))
         near = [t + real(1), t, real(1) - t, real(2) - t]  # distances to the 4 taps
-        weights = [((a * x - real(5) * a) * x + real(8) * a) * x - real(4) * a if k in (0, 3)
-                   else ((a + real(2)) * x - (a + real(3))) * x * x + real(1)
-                   for k, x in enumerate(near)]
-        for k, weight in enumerate(weights):
-            matrix[i, min(max(low - 1 + k, 0), size - 1)] += weight
-    return matrix
+        weights[i] = [((a * x - real(5) * a) * x + real(8) * a) * x - real(4) * a
+                      if k in (0, 3) else ((a + real(2)) * x - (a + real(3))) * x * x + real(1)
+                      for k, x in enumerate(near)]
+        positions[i] = [min(max(low - 1 + k, 0), size - 1) for k in range(4)]
+    return positions, weights
 
 
 def _sizes(input: Tensor, size: Any, scale_factor: Any,
@@ -172,11 +172,11 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
                      for n, out, scale in zip(spatial, sizes, scales))
         return take(input, maps, f"Upsample{_NAMES[mode]}{len(sizes)}DBackward0")
     real = np.float32 if input.dtype in (dtypes.float32, dtypes.float16) else np.float64
-    build = cubic_matrix if mode == "bicubic" else linear_matrix
+    build = cubic_taps if mode == "bicubic" else linear_taps
     xp = array_module(input._array)
-    matrices = tuple(xp.asarray(build(n, out, scale, align_corners, real))
-                     for n, out, scale in zip(spatial, sizes, scales))
-    return map_axes(input, matrices, f"Upsample{_NAMES[mode]}{len(sizes)}DBackward0")
+    maps = tuple(Taps(*(xp.asarray(part) for part in build(n, out, scale, align_corners, real)))
+                 for n, out, scale in zip(spatial, sizes, scales))
+    return map_axes(input, maps, f"Upsample{_NAMES[mode]}{len(sizes)}DBackward0")
 
 
 def _check_input(input: Tensor, sizes: tuple, mode: str) -> None:

@@ -5,10 +5,10 @@ floor(i * L / n) up to ceil((i + 1) * L / n): windows of nearly equal size that 
 input, overlapping by one where L is not a multiple of n. (A (7, 7) output from any image
 is how torchvision's classifiers take images of any size.)
 
-The average is separable (the window is a box and its count a product), so it is one
-(n, L) averaging matrix per dim: axis_maps.py. The maximum is taken window by window (one
-pass per output element, each over the whole batch); its backward sends each window's
-gradient to the element that won, as pooling_nd.py's max pooling does.
+The average is separable (the window is a box and its count a product), so it is a mean
+over each window's elements, one dim at a time: axis_maps.py. The maximum is taken window
+by window (one pass per output element, each over the whole batch); its backward sends
+each window's gradient to the element that won, as pooling_nd.py's max pooling does.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
-from teachgrad.ops.axis_maps import map_axes
+from teachgrad.ops.axis_maps import Taps, map_axes
 from teachgrad.ops.indexing import ScatterAdd
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
@@ -30,12 +30,15 @@ def window_bounds(size: int, out: int) -> list[tuple[int, int]]:
     return [((i * size) // out, -((-(i + 1) * size) // out)) for i in range(out)]
 
 
-def averaging_matrix(size: int, out: int, xp: Any) -> Any:
-    """(out, size): row i averages window i."""
-    matrix = xp.zeros((out, size))
-    for i, (start, end) in enumerate(window_bounds(size, out)):
-        matrix[i, start:end] = 1.0 / (end - start)
-    return matrix
+def window_taps(size: int, out: int, xp: Any) -> Taps:
+    """Window i's elements as taps, each weighted 1 / its length (shorter windows marked)."""
+    bounds = window_bounds(size, out)
+    width = max((end - start for start, end in bounds), default=1)
+    starts = xp.asarray([start for start, _ in bounds], dtype="int64").reshape(-1, 1)
+    lengths = xp.asarray([end - start for start, end in bounds], dtype="int64").reshape(-1, 1)
+    steps = xp.arange(width).reshape(1, -1)
+    return Taps(index=starts + xp.minimum(steps, lengths - 1),
+                weight=xp.broadcast_to(1.0 / lengths, (out, width)), valid=steps < lengths)
 
 
 def adaptive_avg_pool(x: Tensor, output_size: tuple) -> Tensor:
@@ -45,8 +48,8 @@ def adaptive_avg_pool(x: Tensor, output_size: tuple) -> Tensor:
     if all(out == 1 for out in output_size):
         return x.mean(tuple(range(-dims, 0)), keepdim=True)  # torch records a mean too
     xp = array_module(x._array)
-    matrices = tuple(averaging_matrix(size, out, xp) for size, out in zip(sizes, output_size))
-    return map_axes(x, matrices, f"AdaptiveAvgPool{dims}DBackward0")
+    maps = tuple(window_taps(size, out, xp) for size, out in zip(sizes, output_size))
+    return map_axes(x, maps, f"AdaptiveAvgPool{dims}DBackward0")
 
 
 def _winner(region: Any) -> Any:
