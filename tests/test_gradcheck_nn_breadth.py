@@ -43,6 +43,11 @@ CASES: dict[str, tuple[Callable, Callable]] = {
                          lambda: [leaf(2, 2, 3, 2), leaf(2, 3, 2, 2), leaf(3)]),
     "conv_transpose2d-groups": (lambda x, w: F.conv_transpose2d(x, w, stride=(1, 2), groups=2),
                                 lambda: [leaf(1, 4, 2, 3), leaf(4, 1, 2, 2)]),
+    "conv_transpose1d": (lambda x, w, b: F.conv_transpose1d(x, w, b, stride=3, padding=1,
+                                                            output_padding=2),
+                         lambda: [leaf(2, 2, 3), leaf(2, 2, 3), leaf(2)]),
+    "conv_transpose3d": (lambda x, w: F.conv_transpose3d(x, w, stride=(1, 2, 1)),
+                         lambda: [leaf(1, 2, 2, 2, 1), leaf(2, 1, 2, 1, 2)]),
     "max_pool1d": (lambda x: F.max_pool1d(x, 3, 2, padding=1, ceil_mode=True),
                    lambda: [distinct(2, 2, 6)]),
     "avg_pool1d": (lambda x: F.avg_pool1d(x, 3, 2, padding=1, count_include_pad=False),
@@ -82,13 +87,24 @@ CASES: dict[str, tuple[Callable, Callable]] = {
     "unfold": (lambda x: F.unfold(x, 2, padding=1, stride=(2, 1)), lambda: [leaf(1, 2, 3, 3)]),
     "fold": (lambda c: F.fold(c, (3, 4), 2, dilation=(1, 2)), lambda: [leaf(1, 8, 4)]),
     "normalize-p1": (lambda x: F.normalize(x, p=1, dim=0), lambda: [leaf(3, 4)]),
+    "interpolate-linear": (lambda x: F.interpolate(x, scale_factor=2.5, mode="linear",
+                                                   align_corners=True), lambda: [leaf(2, 1, 3)]),
+    "interpolate-nearest-exact": (lambda x: F.interpolate(x, size=(4, 2), mode="nearest-exact"),
+                                  lambda: [leaf(1, 1, 3, 3)]),
+    "interpolate-area": (lambda x: F.interpolate(x, size=(2, 3), mode="area"),
+                         lambda: [leaf(1, 1, 3, 5)]),
+    "adaptive_max_pool3d": (lambda x: F.adaptive_max_pool3d(x, (2, 1, 2)),
+                            lambda: [distinct(1, 3, 2, 3)]),
+    "adaptive_avg_pool1d": (lambda x: F.adaptive_avg_pool1d(x, 4), lambda: [leaf(2, 2, 5)]),
+    "max_unpool3d": (lambda v, i: F.max_unpool3d(v, i, 2),
+                     lambda: _pooled(distinct(1, 1, 2, 4, 2), F.max_pool3d)),
     "interpolate-trilinear": (lambda x: F.interpolate(x, size=(3, 2, 3), mode="trilinear"),
                               lambda: [leaf(1, 1, 2, 3, 2)]),
 }
 
 
-def _pooled(x: teachgrad.Tensor) -> list:
-    values, indices = F.max_pool2d(x, 2, return_indices=True)
+def _pooled(x: teachgrad.Tensor, pool: Callable = F.max_pool2d) -> list:
+    values, indices = pool(x, 2, return_indices=True)
     return [values.detach().requires_grad_(), indices]
 
 
