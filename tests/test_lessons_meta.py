@@ -56,10 +56,7 @@ ALL_LESSONS = (
 # Lessons that must be present (both .md and .ipynb). Lesson authors extend this as they
 # commit their lesson; once it lists all nine, the test also requires that nothing else
 # is in notebooks/.
-EXPECTED_LESSONS: tuple[str, ...] = (
-    "01_numpy_backprop", "03_tensors", "04_autograd", "05_custom_functions", "06_modules",
-    "08_optimizers", "09_capstone",
-)
+EXPECTED_LESSONS: tuple[str, ...] = ALL_LESSONS
 
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 COLAB_CHECK = re.compile(
@@ -217,6 +214,19 @@ def test_lesson_installs_teachgrad_only_in_colab(name):
     for path in lesson_files(name):
         assert install_cell_problems(jupytext.read(path), url) == [], path.name
 
+
+
+# A lesson is read in one sitting: about 45 code cells at most (issue 16's limit).
+MAX_CODE_CELLS = 45
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_has_at_most_45_code_cells(name):
+    for path in lesson_files(name):
+        cells = [cell for cell in jupytext.read(path).cells if cell.cell_type == "code"]
+        assert len(cells) <= MAX_CODE_CELLS, (
+            f"{path.name} has {len(cells)} code cells, more than {MAX_CODE_CELLS}: merge "
+            "cells that make one point, or move a topic to the lesson where it belongs")
 
 # --- the set of lessons ----------------------------------------------------------------
 
