@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import assert_same, assert_same_error, grad_fn_name, torch
 from test_devices_ops import check_case
-from test_oracle_ops import Const, run
+from test_oracle_ops import Const, _flatten, _pairs, run
 
 import teachgrad
 
@@ -1090,3 +1090,34 @@ def test_inplace_on_a_saved_tensor_fails_backward_like_torch(name: str) -> None:
         losses.append(product.sum())
     _, error = assert_same_error(losses[0].backward, losses[1].backward)
     assert "modified by an inplace operation" in str(error)
+
+
+def _edges(tensor: Any) -> list:
+    return [None if node is None else type(node).__name__
+            for node, _ in tensor.grad_fn.next_functions]
+
+
+#: torch fills a tall matrix's wrapped diagonal with two writes (CopySlices on CopySlices)
+TWO_NODES_IN_TORCH = {"fill_diagonal_-tall-wrap"}
+
+
+@pytest.mark.parametrize(("fn", "args", "options"), CASES)
+def test_graph_edges_match_torch(fn: Callable, args: tuple, options: dict,
+                                 request: pytest.FixtureRequest) -> None:
+    """The nodes these ops record have torch's next_functions: one edge per tensor that
+    torch differentiates (none for dims, indices, masks or numbers)."""
+    from teachgrad.ops.torch_edges import TorchEdges
+
+    if request.node.callspec.id in TWO_NODES_IN_TORCH:
+        pytest.skip("torch records this one as two nodes")
+
+    ours_in, theirs_in = _pairs(args)
+    ours = [o for o in _flatten(fn(teachgrad, *ours_in)) if isinstance(o, teachgrad.Tensor)]
+    theirs = [o for o in _flatten(fn(torch, *theirs_in)) if isinstance(o, torch.Tensor)]
+    checked = 0
+    for mine, other in zip(ours, theirs):
+        if mine.grad_fn is not None and issubclass(mine.grad_fn._function, TorchEdges):
+            assert _edges(mine) == _edges(other)
+            checked += 1
+    if not checked and ours and ours[0].grad_fn is not None:
+        pytest.skip("recorded by views.py / joining.py ops (their own edge convention)")

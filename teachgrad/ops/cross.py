@@ -10,14 +10,16 @@ import warnings
 from typing import Any
 
 from teachgrad import dtypes
-from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.function import Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import broadcast_shapes, check_same_device, sum_to_shape
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.tensor import Tensor, _wrap_dim
 
 
-class Cross(Function):
+class Cross(TorchEdges):
     node_name = "LinalgCrossBackward0"
+    _edges = (0, 1)  # torch's edges: the differentiable tensors
 
     @staticmethod
     def forward(ctx: Node, a: Tensor, b: Tensor, dim: int) -> Any:

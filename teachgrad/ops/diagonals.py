@@ -14,6 +14,7 @@ from typing import Any
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.renamed import renamed
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.ops.views import view_of
 from teachgrad.tensor import Tensor, _wrap_dim
 
@@ -42,7 +43,7 @@ def diagonal_view(array: Any, offset: int, first: int, second: int) -> Any:
     return array_module(array).lib.stride_tricks.as_strided(shifted, new_shape, new_strides)
 
 
-class Diagonal(Function):
+class Diagonal(TorchEdges):
     """x.diagonal(offset, dim1, dim2): a view of one diagonal, as a new last dim."""
 
     node_name = "DiagonalBackward0"
@@ -65,7 +66,7 @@ class Diagonal(Function):
 DiagonalCopy = renamed(Diagonal, "DiagonalBackward0_copy")
 
 
-class DiagonalGradient(Function):
+class DiagonalGradient(TorchEdges):
     """Zeros of a shape with grad written along one diagonal: the backward of diagonal."""
 
     node_name = "DiagonalBackwardBackward0"
@@ -83,7 +84,7 @@ class DiagonalGradient(Function):
         return Diagonal.apply(grad, *ctx.dims), None, None, None, None
 
 
-class DiagEmbed(Function):
+class DiagEmbed(TorchEdges):
     """diag_embed(x, offset, dim1, dim2): x's last dim on a diagonal of two new dims."""
 
     node_name = "DiagEmbedBackward0"
@@ -126,7 +127,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
                        "matrices use x.diagonal(dim1=-2, dim2=-1) or torch.diag_embed.")
 
 
-class FillDiagonal(Function):
+class FillDiagonal(TorchEdges):
     """The out-of-place twin of x.fill_diagonal_(value, wrap): the main diagonal set.
 
     torch writes through a view, so its node is CopySlices; the old diagonal values

@@ -13,17 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad import dtypes
-from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.function import Node
 from teachgrad.device import array_module
 from teachgrad.ops import indexing
 from teachgrad.ops.broadcast import check_same_device, sum_to_shape
 from teachgrad.ops.inplace import IndexPut, apply_inplace
 from teachgrad.ops.scatter import ufunc_at
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.tensor import Tensor
 
 
-class IndexPutAccumulate(Function):
+class IndexPutAccumulate(TorchEdges):
     node_name = "IndexPutBackward0"
+    _edges = (0, 2)  # torch's edges: the differentiable tensors
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, index: Any, values: Tensor) -> Any:

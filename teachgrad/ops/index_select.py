@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad import dtypes
-from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.function import Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import check_same_device
 from teachgrad.ops.indexing import along_dim_index
 from teachgrad.ops.inplace import apply_inplace
 from teachgrad.ops.renamed import renamed
 from teachgrad.ops.scatter import reduce_into
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.tensor import Tensor, _wrap_dim
 
 
@@ -69,7 +70,7 @@ def _check_range(picks: Any, size: int) -> None:
                          f"must be in [0, {size - 1}])")
 
 
-class IndexSelect(Function):
+class IndexSelect(TorchEdges):
     """x.index_select(dim, index): the slices of x along dim at the given positions."""
 
     node_name = "IndexSelectBackward0"
@@ -105,10 +106,11 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     return IndexSelect.apply(input, dim, index)
 
 
-class IndexAdd(Function):
+class IndexAdd(TorchEdges):
     """x.index_add(dim, index, source, alpha=1): source's slices added at the positions."""
 
     node_name = "IndexAddBackward0"
+    _edges = (0, 3)  # torch's edges: the differentiable tensors
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, source: Tensor,
@@ -187,7 +189,7 @@ def _slices_at(axis: int, picks: Any) -> tuple:
     return (slice(None),) * axis + (picks,)
 
 
-class IndexFill(Function):
+class IndexFill(TorchEdges):
     """x.index_fill(dim, index, value): whole slices set to one value."""
 
     node_name = "IndexFillBackward0"
@@ -234,7 +236,7 @@ class IndexFill(Function):
         return grad_x, None, None, grad_value
 
 
-IndexFillTensor = renamed(IndexFill, "IndexFillBackward1")
+IndexFillTensor = renamed(IndexFill, "IndexFillBackward1", _edges=(0, 3))
 
 
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
@@ -246,10 +248,11 @@ def index_fill_(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     return apply_inplace(input, index_fill, dim, index, value)
 
 
-class IndexCopy(Function):
+class IndexCopy(TorchEdges):
     """x.index_copy(dim, index, source): source's slices written at the positions."""
 
     node_name = "IndexCopyBackward0"
+    _edges = (0, 3)  # torch's edges: the differentiable tensors
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, source: Tensor) -> Any:
@@ -344,7 +347,7 @@ def _without(shape: Any, axis: int) -> tuple:
     return tuple(size if d != axis else 1 for d, size in enumerate(shape))
 
 
-class Take(Function):
+class Take(TorchEdges):
     """torch.take(x, index): elements of the flattened x, in index's shape."""
 
     node_name = "TakeBackward0"

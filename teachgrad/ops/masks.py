@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad import dtypes
-from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.function import Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import (
     broadcast_error,
@@ -20,6 +20,7 @@ from teachgrad.ops.broadcast import (
     sum_to_shape,
 )
 from teachgrad.ops.inplace import apply_inplace
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.tensor import Tensor
 
 
@@ -39,7 +40,7 @@ def _broadcast(xp: Any, array: Any, mask: Any) -> tuple[Any, Any]:
         raise broadcast_error(array.shape, mask.shape) from None
 
 
-class MaskedSelect(Function):
+class MaskedSelect(TorchEdges):
     """x.masked_select(mask): the elements of x (broadcast with mask) where mask is True."""
 
     node_name = "MaskedSelectBackward0"
@@ -65,11 +66,12 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     return MaskedSelect.apply(input, mask)
 
 
-class MaskedScatter(Function):
+class MaskedScatter(TorchEdges):
     """x.masked_scatter(mask, source): source's first elements, in order, where mask is
     True; x elsewhere."""
 
     node_name = "MaskedScatterBackward0"
+    _edges = (0, 2)  # torch's edges: the differentiable tensors
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, mask: Tensor, source: Tensor) -> Any:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.function import Node
 from teachgrad.device import array_module
 from teachgrad.ops.convert import contiguous
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.ops.views import permute, transpose, view
 from teachgrad.tensor import Tensor, _wrap_dim
 
@@ -56,7 +57,7 @@ def ravel(input: Tensor) -> Tensor:
     return view(contiguous(input), (-1,))
 
 
-class Rot90(Function):
+class Rot90(TorchEdges):
     """x.rot90(k, dims): k quarter turns from the first dim towards the second."""
 
     node_name = "Rot90Backward0"

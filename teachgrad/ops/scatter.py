@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.function import Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import check_same_device
 from teachgrad.ops.indexing import along_dim_index, gather
 from teachgrad.ops.inplace import apply_inplace
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.tensor import Tensor, _wrap_dim
 
 _UFUNCS = {"sum": "add", "prod": "multiply", "mean": "add", "amax": "maximum",
@@ -157,10 +158,11 @@ def reduce_into(array: Any, where: tuple | None, values: Any, reduce: str,
 # ---------------------------------------------------------------- scatter
 
 
-class Scatter(Function):
+class Scatter(TorchEdges):
     """input.scatter(dim, index, src): src's values written where index says."""
 
     node_name = "ScatterBackward0"
+    _edges = (0, 3)  # torch's edges: the differentiable tensors
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, src: Tensor) -> Any:
@@ -207,7 +209,7 @@ def as_long(index: Tensor) -> Tensor:
     return index if index._array.dtype.itemsize == 8 else index.long()
 
 
-class ScatterValue(Function):
+class ScatterValue(TorchEdges):
     """input.scatter(dim, index, value): one number written where index says."""
 
     node_name = "ScatterBackward1"
@@ -231,10 +233,11 @@ class ScatterValue(Function):
         return ScatterValue.apply(grad, ctx.axis, index, 0), None, None, None
 
 
-class ScatterWithReduce(Function):
+class ScatterWithReduce(TorchEdges):
     """scatter(..., reduce='add' | 'multiply'): deprecated in torch, with no derivative."""
 
     node_name = "NotImplemented"
+    _edges = (0, 3)  # torch's edges: the differentiable tensors
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, src: Any, reduce: str) -> Any:
@@ -293,10 +296,11 @@ def _scatter_positional(x: Tensor, dim: int, index: Tensor, src: Any, value: Any
 # ---------------------------------------------------------------- scatter_add
 
 
-class ScatterAddInto(Function):
+class ScatterAddInto(TorchEdges):
     """input.scatter_add(dim, index, src): src's values added where index says."""
 
     node_name = "ScatterAddBackward0"
+    _edges = (0, 3)  # torch's edges: the differentiable tensors
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, src: Tensor) -> Any:

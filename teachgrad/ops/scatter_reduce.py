@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.function import Node
 from teachgrad.ops.broadcast import check_same_device
 from teachgrad.ops.indexing import gather
 from teachgrad.ops.inplace import apply_inplace
@@ -27,15 +27,17 @@ from teachgrad.ops.scatter import (
     scatter_positions,
     src_part,
 )
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.tensor import Tensor, _wrap_dim
 
 REDUCES = ("sum", "prod", "mean", "amax", "amin")
 
 
-class ScatterReduce(Function):
+class ScatterReduce(TorchEdges):
     """input.scatter_reduce(dim, index, src, reduce, include_self=True)."""
 
     node_name = "ScatterReduceBackward0"
+    _edges = (0, 3)  # torch's edges: the differentiable tensors
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str,

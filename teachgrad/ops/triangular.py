@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.function import Node
 from teachgrad.device import array_module
 from teachgrad.ops.inplace import apply_inplace
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.tensor import Tensor
 
 
-class Tril(Function):
+class Tril(TorchEdges):
     node_name = "TrilBackward0"
     _name = "tril"
 

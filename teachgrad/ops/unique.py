@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.function import Node
 from teachgrad.device import array_module
 from teachgrad.ops.renamed import renamed
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.tensor import Tensor, _wrap_dim
 
 
-class Unique(Function):
+class Unique(TorchEdges):
     node_name = "Unique2Backward0"
 
     @staticmethod
@@ -72,7 +73,7 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     return (values, *extra) if extra else values
 
 
-class UniqueConsecutive(Function):
+class UniqueConsecutive(TorchEdges):
     """Runs of equal neighbours collapsed to one value (NaNs never equal, as in torch)."""
 
     node_name = "UniqueConsecutiveBackward0"

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from teachgrad.autograd.function import Function, Node
+from teachgrad.autograd.function import Node
 from teachgrad.device import array_module
+from teachgrad.ops.torch_edges import TorchEdges
 from teachgrad.ops.views import view_of
 from teachgrad.tensor import Tensor, _wrap_dim
 
@@ -37,7 +38,7 @@ def _check(array: Any, dimension: int, size: int, step: int) -> int:
     return axis
 
 
-class Unfold(Function):
+class Unfold(TorchEdges):
     node_name = "UnfoldBackward0"
 
     @staticmethod
@@ -56,7 +57,7 @@ class Unfold(Function):
         return UnfoldGradient.apply(grad, ctx.shape, *ctx.window), None, None, None
 
 
-class UnfoldGradient(Function):
+class UnfoldGradient(TorchEdges):
     """Each window's gradient added back onto the elements it read."""
 
     node_name = "UnfoldBackwardBackward0"
