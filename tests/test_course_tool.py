@@ -290,3 +290,19 @@ def test_retarget_leaves_other_github_links_alone():
     assert course.retarget_source(source, FORK) == source.replace(
         "github/a/b/blob", "github/someone-else/my-course/blob"
     ).replace("git+https://github.com/a/b.git@v1", f"git+{FORK}.git@v1")
+
+
+def test_lab_form_keeps_a_widgets_text_and_drops_its_random_view_and_state():
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "3f2a", "version_major": 2},
+            "text/plain": "VBox(children=(...))"}
+    cell = nbformat.v4.new_code_cell("steps", outputs=[
+        nbformat.v4.new_output("display_data", data=dict(view)),
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBO"}),
+    ])
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+    saved = course.lab_form(notebook)
+    assert "widgets" not in saved.metadata
+    assert saved.cells[0].outputs[0]["data"] == {"text/plain": "VBox(children=(...))"}
+    assert saved.cells[0].outputs[1]["data"] == {"image/png": "iVBO"}
+    assert notebook.metadata["widgets"] and len(cell.outputs[0]["data"]) == 2  # a copy

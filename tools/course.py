@@ -96,7 +96,7 @@ def lab_outputs(outputs: Sequence[dict]) -> list[dict]:
     last_stream, cursor = "", 0
     for output in outputs:
         if output["output_type"] != "stream":
-            merged.append(copy.deepcopy(output))
+            merged.append(_without_widget_view(copy.deepcopy(output)))
             last_stream = ""
             continue
         text = output["text"] if isinstance(output["text"], str) else "".join(output["text"])
@@ -110,11 +110,27 @@ def lab_outputs(outputs: Sequence[dict]) -> list[dict]:
     return merged
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _without_widget_view(output: dict) -> dict:
+    """An interactive widget's output keeps only its text form. Its view names a model
+    by a random id that lives only in the kernel that ran it, so storing it would change
+    the file on every run and show nothing when opened; the widget comes back when the
+    learner runs the cell."""
+    data = output.get("data")
+    if data and WIDGET_VIEW in data and len(data) > 1:
+        del data[WIDGET_VIEW]
+    return output
+
+
 def lab_form(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of `notebook` as Lab would save it after running it: no per-cell
-    `execution` timings (Lab records them only when asked to, nbclient always), and
-    stream outputs merged as Lab's output area merges them."""
+    `execution` timings (Lab records them only when asked to, nbclient always), stream
+    outputs merged as Lab's output area merges them, and no widget state (Lab saves it
+    only when asked to) nor widget views (see _without_widget_view)."""
     notebook = copy.deepcopy(notebook)
+    notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.metadata.pop("execution", None)
