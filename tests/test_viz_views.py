@@ -135,3 +135,23 @@ def test_views_are_the_same_text_on_every_run():
         sources.append((forward_view(y, names=names).source, backward_view(y, names=names).source))
     assert sources[0] == sources[1]
     assert "0x" not in "".join(sources[0])
+
+
+def test_readme_pictures_are_drawn_by_the_script_it_names(tmp_path):
+    import importlib.util
+    import shutil
+    from pathlib import Path
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot program is not installed (apt-get install graphviz)")
+    root = Path(__file__).resolve().parents[1]
+    script_path = root / "tools" / "viz_pictures.py"
+    spec = importlib.util.spec_from_file_location("viz_pictures", script_path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    written = script.draw(tmp_path)
+    readme = (root / "README.md").read_text()
+    for path in written:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path.name
+        assert f"docs/pictures/{path.name}" in readme
+        assert (root / "docs" / "pictures" / path.name).exists()
