@@ -1,4 +1,4 @@
-"""teachgrad.linalg: the part of torch.linalg that teachgrad offers, vector norms.
+"""teachgrad.linalg: the part of torch.linalg that teachgrad offers, vector norms and cross.
 
 The ops themselves live in teachgrad/ops (VectorNorm in norms.py); this module only
 gives them torch.linalg's names, so `torch.linalg.vector_norm(x)` runs unchanged.
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from teachgrad.ops.cross import linalg_cross as cross
 from teachgrad.ops.norms import vector_norm
 from teachgrad.tensor import Tensor
 
-__all__ = ["norm", "vector_norm"]
+__all__ = ["cross", "norm", "vector_norm"]
 
 
 def norm(input: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,

@@ -392,3 +392,12 @@ def test_a_backward_that_returns_an_array_is_torchs_runtime_error():
     ours, _ = assert_same_error(lambda: ours_fn.apply(x).sum().backward(),
                                 lambda: theirs_fn.apply(y).sum().backward())
     assert "from_numpy" in str(ours)
+
+
+def test_linalg_cross_and_the_star_import_of_functional():
+    a, b = RNG.standard_normal((4, 3)), RNG.standard_normal((4, 3))
+    assert_same(teachgrad.linalg.cross(teachgrad.tensor(a), teachgrad.tensor(b)),
+                torch.linalg.cross(torch.tensor(a), torch.tensor(b)))
+    names: dict = {}
+    exec("from teachgrad.nn.functional import *", names)  # the star import is the test
+    assert {"pad", "interpolate", "conv1d", "normalize", "relu"} <= set(names)

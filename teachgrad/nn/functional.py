@@ -577,3 +577,4 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
 from teachgrad.nn.more_functional import FUNCTIONAL as _MORE  # noqa: E402
 
 globals().update(_MORE)
+__all__ += list(_MORE)
