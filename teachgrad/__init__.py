@@ -95,6 +95,7 @@ from teachgrad.ops.compare import (
     lt,
     ne,
 )
+from teachgrad.ops.composites import FUNCTIONS as _COMPOSITES
 from teachgrad.ops.convert import clone
 from teachgrad.ops.exp_log import exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, rsqrt
 from teachgrad.ops.extrema import all, amax, amin, any, argmax, argmin, max, min
@@ -209,8 +210,11 @@ from teachgrad.tensor import Size, Tensor
 
 __version__ = "0.1.0"
 
-# torch's indexing and shaping breadth (scatter, einsum, tril, ...), registered in one place.
+# torch's indexing and shaping breadth (scatter, einsum, tril, ...), registered in one place,
+# and its functions that are other names for or short compositions of teachgrad's ops.
 globals().update(_INDEX_AND_SHAPE)
+for _name, _function in _COMPOSITES.items():
+    globals().setdefault(_name, _function)
 # axis=/keepdims= and out=, as torch's functions take them: last, once every name is here.
 add_numpy_names(globals())
 add_out_arguments(globals())

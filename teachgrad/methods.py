@@ -116,9 +116,12 @@ def attach(tensor_class: type) -> None:
         "remainder_": inplace.remainder_, "masked_fill_": inplace.masked_fill_,
     }
     from teachgrad.argument_aliases import aliased_methods
+    from teachgrad.ops.composites import FUNCTIONS as COMPOSITES
     from teachgrad.ops.index_shape_api import TENSOR_METHODS
 
     methods.update(TENSOR_METHODS)
+    for name, function in COMPOSITES.items():
+        methods.setdefault(name, function)
     for name, function in aliased_methods(methods).items():
         setattr(tensor_class, name, function)
 
@@ -153,6 +156,10 @@ def attach(tensor_class: type) -> None:
     for name, function in operators.items():
         setattr(tensor_class, name, function)
     for name, function in _long_tail().items():
+        setattr(tensor_class, name, function)
+    from teachgrad.tensor_inplace_forms import inplace_forms
+
+    for name, function in inplace_forms(tensor_class).items():  # floor_, unsqueeze_, ...
         setattr(tensor_class, name, function)
     tensor_class.T = property(views.reversed_dims)
     tensor_class.mT = property(lambda x: views.transpose(x, -2, -1))

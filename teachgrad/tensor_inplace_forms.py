@@ -1,0 +1,142 @@
+"""The in-place forms torch gives its Tensor methods: x.floor_(), x.unsqueeze_(0), x.normal_().
+
+Three kinds, each made from what teachgrad already has, so nothing is written twice:
+
+- values: `x.name_(...)` is `x.name(...)` written back into x by inplace.apply_inplace,
+  with its checks (dtype casts, leaves that require grad, the version counter);
+- shapes: `unsqueeze_`, `squeeze_`, `t_`, `transpose_`, ... make x itself the view the
+  out-of-place method returns (same memory, new shape and strides);
+- random fills: `uniform_`, `normal_`, `bernoulli_`, ... draw from teachgrad's generator
+  (or the one given) and write the values into x.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from teachgrad.autograd.grad_mode import is_grad_enabled, no_grad
+from teachgrad.device import array_module
+from teachgrad.ops.inplace import _bump, apply_inplace, check_writable
+from teachgrad.random import Generator, generator_for
+from teachgrad.tensor import Tensor
+
+# Methods whose in-place form is the method written back into the tensor.
+VALUE_FORMS = (
+    "absolute", "ceil", "floor", "round", "trunc", "frac", "fix", "reciprocal", "negative",
+    "square", "sign", "sgn", "deg2rad", "rad2deg", "logit", "cumsum", "cumprod",
+    "clamp_min", "clamp_max", "bitwise_and", "bitwise_or", "bitwise_not", "logical_and",
+    "logical_or", "logical_not", "logical_xor", "eq", "ne", "lt", "le", "gt", "ge",
+    "greater", "less", "not_equal", "greater_equal", "less_equal", "divide", "multiply",
+    "subtract", "true_divide", "fmod", "remainder", "hypot", "xlogy", "nan_to_num",
+    "addcmul", "addcdiv",
+)
+# Methods that return a view with another shape; their in-place form reshapes x itself.
+SHAPE_FORMS = ("unsqueeze", "squeeze", "t", "transpose", "swapaxes", "swapdims")
+
+
+def _value_form(name: str, method: Callable) -> Callable:
+    def in_place(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        out_of_place = functools.partial(method, **kwargs) if kwargs else method
+        return apply_inplace(self, out_of_place, *args)
+
+    in_place.__name__ = in_place.__qualname__ = f"{name}_"
+    in_place.__doc__ = f"x.{name}_(...): x.{name}(...) written into x."
+    return in_place
+
+
+def _shape_form(name: str, method: Callable) -> Callable:
+    def in_place(self: Tensor, *args: Any) -> Tensor:
+        check_writable(self)
+        with no_grad():
+            view = method(self, *args)
+        if self.requires_grad and self.grad_fn is None:
+            raise RuntimeError(f"{name}_(): a leaf Variable that requires grad cannot change "
+                               f"its shape in place; use {name}(...) instead")
+        result = method(self, *args) if self.requires_grad else view
+        self._array = view._array
+        if self.requires_grad:
+            self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+        return self
+
+    in_place.__name__ = in_place.__qualname__ = f"{name}_"
+    in_place.__doc__ = f"x.{name}_(...): x becomes x.{name}(...), the same memory reshaped."
+    return in_place
+
+
+def _random_fill(draw: Callable) -> Callable:
+    """x.<fill>_(..., generator=None): values drawn with NumPy's generator, written into x."""
+
+    @functools.wraps(draw)
+    def in_place(self: Tensor, *args: Any, generator: Generator | None = None,
+                 **kwargs: Any) -> Tensor:
+        check_writable(self)
+        if self.requires_grad and self.grad_fn is None and is_grad_enabled():
+            raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                               "in-place operation. Wrap it in `with teachgrad.no_grad():`, "
+                               "as nn.init does.")
+        values = draw(generator_for(np, generator), self._array.shape, *args, **kwargs)
+        self._array[...] = array_module(self._array).asarray(
+            values.astype(self._array.dtype, copy=False))
+        return _bump(self)
+
+    return in_place
+
+
+def _uniform(rng: Any, shape: tuple, a: float = 0.0, b: float = 1.0) -> np.ndarray:
+    return rng.uniform(a, b, shape)
+
+
+def _normal(rng: Any, shape: tuple, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
+    return rng.normal(mean, std, shape)
+
+
+def _bernoulli(rng: Any, shape: tuple, p: float = 0.5) -> np.ndarray:
+    return rng.random(shape) < p
+
+
+def _exponential(rng: Any, shape: tuple, lambd: float = 1.0) -> np.ndarray:
+    return rng.exponential(1.0 / lambd, shape)
+
+
+def _cauchy(rng: Any, shape: tuple, median: float = 0.0, sigma: float = 1.0) -> np.ndarray:
+    return median + sigma * rng.standard_cauchy(shape)
+
+
+def _log_normal(rng: Any, shape: tuple, mean: float = 1.0, std: float = 2.0) -> np.ndarray:
+    return rng.lognormal(mean, std, shape)
+
+
+def _geometric(rng: Any, shape: tuple, p: float) -> np.ndarray:
+    return rng.geometric(p, shape)
+
+
+def _random(rng: Any, shape: tuple, start: int = 0, end: int | None = None) -> np.ndarray:
+    """random_(): integers in [start, end), or in [0, start) given one bound."""
+    if end is None:
+        start, end = 0, start if start else 2**24
+    return rng.integers(start, end, shape)
+
+
+RANDOM_FILLS = {
+    "uniform_": _uniform, "normal_": _normal, "bernoulli_": _bernoulli,
+    "exponential_": _exponential, "cauchy_": _cauchy, "log_normal_": _log_normal,
+    "geometric_": _geometric, "random_": _random,
+}
+
+
+def inplace_forms(tensor_class: type) -> dict[str, Callable]:
+    """Every in-place form above that tensor_class does not define yet, by name."""
+    forms: dict[str, Callable] = {}
+    for name in VALUE_FORMS:
+        if hasattr(tensor_class, name) and not hasattr(tensor_class, f"{name}_"):
+            forms[f"{name}_"] = _value_form(name, getattr(tensor_class, name))
+    for name in SHAPE_FORMS:
+        if hasattr(tensor_class, name) and not hasattr(tensor_class, f"{name}_"):
+            forms[f"{name}_"] = _shape_form(name, getattr(tensor_class, name))
+    for name, draw in RANDOM_FILLS.items():
+        forms.setdefault(name, _random_fill(draw))
+    return forms
