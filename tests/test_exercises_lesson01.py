@@ -7,6 +7,7 @@ import pytest
 from exercise_verdicts import assert_wrong
 
 from teachgrad.exercises.lesson01 import (
+    check_leaky_backward,
     check_linear_backward,
     check_numerical_gradient,
     check_sigmoid_backward,
@@ -136,3 +137,59 @@ def test_numerical_gradient_wrong_answers_fail(wrong):
 
 def test_numerical_gradient_hint_on_changed_input():
     assert_wrong(check_numerical_gradient, no_restore, match="put every element back")
+
+
+# ------------------------------------------------------------------ leaky ReLU network
+
+
+def leaky_backward(x, y, w1, w2, slope):
+    h = x @ w1
+    h_act = np.where(h > 0, h, slope * h)
+    grad_y_pred = 2.0 * (h_act @ w2 - y)
+    grad_h = (grad_y_pred @ w2.T) * np.where(h > 0, 1.0, slope)
+    return x.T @ grad_h, h_act.T @ grad_y_pred
+
+
+def test_leaky_reference_passes(capsys):
+    check_leaky_backward(leaky_backward)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def _relu_mask(x, y, w1, w2, slope):  # treats the leaky ReLU as a ReLU in backward
+    h = x @ w1
+    h_act = np.where(h > 0, h, slope * h)
+    grad_y_pred = 2.0 * (h_act @ w2 - y)
+    return x.T @ ((grad_y_pred @ w2.T) * (h > 0)), h_act.T @ grad_y_pred
+
+
+def _relu_forward(x, y, w1, w2, slope):  # forgets the slope in the forward pass too
+    h = x @ w1
+    h_relu = np.maximum(h, 0)
+    grad_y_pred = 2.0 * (h_relu @ w2 - y)
+    return x.T @ ((grad_y_pred @ w2.T) * (h > 0)), h_relu.T @ grad_y_pred
+
+
+def _no_two(x, y, w1, w2, slope):  # loses the 2 of the square's derivative
+    grad_w1, grad_w2 = leaky_backward(x, y, w1, w2, slope)
+    return grad_w1 / 2, grad_w2 / 2
+
+
+def _slope_on_the_wrong_side(x, y, w1, w2, slope):
+    h = x @ w1
+    h_act = np.where(h > 0, h, slope * h)
+    grad_y_pred = 2.0 * (h_act @ w2 - y)
+    grad_h = (grad_y_pred @ w2.T) * np.where(h > 0, slope, 1.0)
+    return x.T @ grad_h, h_act.T @ grad_y_pred
+
+
+@pytest.mark.parametrize("wrong", [_relu_mask, _relu_forward, _no_two, _slope_on_the_wrong_side,
+                                   lambda x, y, w1, w2, slope: leaky_backward(x, y, w1, w2,
+                                                                              slope)[0]],
+                         ids=["relu-mask", "relu-forward", "no-two", "swapped-slope", "one-grad"])
+def test_leaky_wrong_answers_fail(wrong):
+    assert_wrong(check_leaky_backward, wrong)
+
+
+def test_leaky_hint_names_the_zeroed_negative_side():
+    verdict = assert_wrong(check_leaky_backward, _relu_mask)
+    assert "multiply it by slope" in verdict.message

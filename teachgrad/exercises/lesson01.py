@@ -118,3 +118,45 @@ def check_numerical_gradient(fn: Callable) -> str:
                  rtol=1e-7, atol=1e-7)
     return (f"Correct: numerical_gradient agrees with the exact gradient on {len(cases)} "
             "functions.")
+
+
+# ------------------------------------------------------------------ exercise 4
+
+
+def _leaky_network_gradients(x: np.ndarray, y: np.ndarray, w1: np.ndarray, w2: np.ndarray,
+                             slope: float, backward_slope: float | None = None
+                             ) -> tuple[np.ndarray, np.ndarray]:
+    """The two gradients; backward_slope, when given, replaces slope in the backward pass
+    only (0: the typical mistake of masking as for a ReLU)."""
+    h = x @ w1
+    h_act = np.where(h > 0, h, slope * h)
+    grad_y_pred = 2.0 * (h_act @ w2 - y)
+    local = np.where(h > 0, 1.0, slope if backward_slope is None else backward_slope)
+    grad_h = (grad_y_pred @ w2.T) * local
+    return x.T @ grad_h, h_act.T @ grad_y_pred
+
+
+@exercise
+def check_leaky_backward(fn: Callable) -> str:
+    """fn(x, y, w1, w2, slope) -> (grad_w1, grad_w2) for lesson 01's network with a leaky
+    ReLU, h_act = where(h > 0, h, slope * h), and loss = sum((h_act @ w2 - y) ** 2)."""
+    rng = np.random.default_rng(104)
+    x, y = rng.standard_normal((8, 5)), rng.standard_normal((8, 3))
+    w1, w2 = rng.standard_normal((5, 4)), rng.standard_normal((4, 3))
+    for slope in (0.1, 0.0, 1.0):
+        result = fn(x.copy(), y.copy(), w1.copy(), w2.copy(), slope)
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise AssertionError("leaky_backward must return a tuple (grad_w1, grad_w2)")
+        expected_w1, expected_w2 = _leaky_network_gradients(x, y, w1, w2, slope)
+        _compare(result[1], expected_w2, f"grad_w2 (slope {slope})",
+                 "grad_w2 = h_act.T @ grad_y_pred, with h_act the leaky ReLU's output "
+                 "(slope * h where h < 0, not 0).")
+        relu_like = _leaky_network_gradients(x, y, w1, w2, slope, backward_slope=0.0)[0]
+        hint = "Where h < 0 the leaky ReLU's slope is `slope`, so the gradient is multiplied " \
+               "by slope there, not zeroed."
+        if slope and np.shape(result[0]) == relu_like.shape and \
+                np.allclose(_as_array(result[0], "grad_w1"), relu_like):
+            hint = "You zero the gradient where h < 0, as for a ReLU: multiply it by slope."
+        _compare(result[0], expected_w1, f"grad_w1 (slope {slope})", hint)
+    return ("Correct: leaky_backward gives both gradients for slopes 0.1, 0 (a ReLU) and 1 "
+            "(no bend at all).")
