@@ -912,13 +912,29 @@ def any_dtype(case: Case, names: tuple[str, ...]) -> bool:
 
 
 def huge_or_not_finite(case: Case) -> bool:
-    """Some float input is NaN, infinite, or so large that its square overflows float32."""
+    """Some float input is NaN, infinite, so large that its square overflows float32, or
+    so small that torch's prod backward (result / input) rounds it."""
     for item in tensors(case):
         if item.dtype in FLOATS:
             array = np.asarray(item.array, dtype=np.float64)
-            if array.size and not (np.abs(array) < 1e18).all():
+            tiny = (array != 0) & (np.abs(array) < 1e-30)
+            if array.size and (not (np.abs(array) < 1e18).all() or tiny.any()):
                 return True
     return False
+
+
+MATMULS = {"@", "matmul", "mm", "bmm", "mv", "dot"}
+COMPARE_INPLACE = {"gt_", "lt_", "ge_", "le_", "eq_", "ne_", "logical_not_", "logical_and_",
+                   "logical_or_", "logical_xor_"}
+
+
+def fits_first(case: Case) -> bool:
+    """The operands broadcast to the first tensor's shape (what an in-place op needs)."""
+    shapes = [item.shape for item in tensors(case)]
+    try:
+        return tuple(np.broadcast_shapes(*shapes)) == tuple(shapes[0])
+    except ValueError:
+        return False
 
 
 def broadcastable(case: Case) -> bool:
@@ -927,6 +943,11 @@ def broadcastable(case: Case) -> bool:
     except ValueError:
         return False
     return True
+
+
+def negative_step(index: Any) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(part, slice) and (part.step or 1) < 0 for part in parts)
 
 
 def advanced(index: Any) -> bool:
@@ -982,10 +1003,10 @@ def wrong_dtype_error(case: Case) -> bool:
     name = base(case).removesuffix("_")
     first = tensors(case)[0].dtype if tensors(case) else "float32"
     floats = any_dtype(case, FLOATS) or any(isinstance(v, float) for v in numbers(case))
-    return ((name in {"softmax", "log_softmax", "softmin", "logaddexp", "logaddexp2"}
-             and first not in FLOATS)
+    return ((name in {"softmax", "log_softmax", "softmin", "logaddexp", "logaddexp2",
+                      "logcumsumexp"} and first not in FLOATS)
             or (name in {"argmin", "argmax"} and first == "bool")
-            or (name in BITWISE and base(case).endswith("_") and any_dtype(case, ("bool",)))
+            or (base(case).endswith("_") and first == "bool" and not fits_first(case))
             or (name in BITWISE and floats)
             or (base(case).endswith("_") and first in INTS + ("bool",) and floats))
 
@@ -999,7 +1020,7 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
     Known("too few dims: another exception type, or Python's message (mT, mv, unbind)",
           "lib.tensor([1]).mT",
           lambda case: (base(case) == "mT" and len(tensors(case)[0].shape) < 2)
-          or (zero_dim(case) and base(case) in {"mv", "unbind"})),
+          or (zero_dim(case) and base(case) in {"mv", "unbind", "argsort", "sort"})),
     Known("mean of a zero-size tensor: NumPy's 'Mean of empty slice' warning leaks",
           "lib.zeros(0).mean()",
           lambda case: empty(case) and base(case) in {"mean"} | VAR),
@@ -1011,7 +1032,8 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           "lib.zeros(0, dtype=lib.int64) // 0",
           lambda case: empty(case) and (base(case) in {
               "chunk", "roll", "floor_divide", "remainder", "fmod", "floor_divide_", "remainder_",
-              "fmod_"})),
+              "fmod_", "cummax", "cummin"}
+              or (base(case) in MATMULS and any_dtype(case, ("bool",))))),
     Known("in-place writes into an expanded tensor that repeats no element raise",
           "lib.tensor([[1, 2]]).expand(1, 2).abs_()",
           lambda case: writes(case) and any(
@@ -1026,7 +1048,8 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           "lib.logical_and(lib.tensor([True]), True)",
           lambda case: bool(numbers(case)) and base(case) in {
               "logical_and", "logical_or", "logical_xor", "isclose", "allclose", "equal",
-              "atan2", "atan2_", "arctan2", "arctan2_", "logaddexp", "logaddexp2"}),
+              "atan2", "atan2_", "arctan2", "arctan2_", "logaddexp", "logaddexp2",
+              "logical_and_", "logical_or_", "logical_xor_"}),
     Known("gelu of a 0-d tensor asks for CuPy (a NumPy scalar is taken for a GPU array)",
           "F.gelu(lib.tensor(2.0))",
           lambda case: base(case) == "gelu" and zero_dim(case)),
@@ -1054,10 +1077,41 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           lambda case: writes(case) and tensors(case)[0].requires_grad and (
               case.op.name in ("x.view(...).mul_", "x[index].add_", "x[index] = y")
               or getattr(tensors(case)[0], "is_view", False))),
+    Known("in-place comparisons and logical ops keep a float tensor in torch's graph",
+          "(lambda x: (x.clone().gt_(0).sum().backward(), x.grad)[1])"
+          "(lib.ones(1, requires_grad=True))",
+          lambda case: base(case) in COMPARE_INPLACE and any(
+              item.requires_grad for item in tensors(case))),
+    Known("max/min gradients multiply the upstream gradient by a mask (NaN spreads)",
+          "(lambda x: (x.max(dim=0).values.exp2().backward(), x.grad)[1])"
+          "(lib.tensor([math.nan, 1.], requires_grad=True))",
+          lambda case: base(case) in {"max", "min", "amax", "amin", "cummax", "cummin"}
+          and huge_or_not_finite(case)),
+    Known("gradients at NaN: softplus gives 1 (torch NaN), abs gives NaN (torch 0)",
+          "(lambda x: (F.softplus(x).backward(), x.grad)[1])"
+          "(lib.tensor(math.nan, requires_grad=True))",
+          lambda case: base(case) in {"softplus", "abs", "abs_"} and huge_or_not_finite(case)),
+    Known("x[::-1] = v on a zero-size tensor: torch refuses the negative step",
+          "(lambda x: x.__setitem__(slice(None, None, -1), 0) or x)(lib.zeros(0))",
+          lambda case: case.op.kind == "setitem" and negative_step(case.params["index"])),
+    Known("hardtanh of uint8 with negative limits: torch refuses",
+          "F.hardtanh(lib.tensor([1], dtype=lib.uint8))",
+          lambda case: base(case) == "hardtanh" and any_dtype(case, ("uint8",))),
+    Known("norm(p=inf) over an empty dim: NumPy's zero-size reduction error leaks",
+          "lib.zeros(0).norm(p=math.inf, dim=-1)",
+          lambda case: base(case) == "norm" and empty(case)),
+    Known("in-place op whose broadcast shape is not the target's, dtypes mixed: NumPy's error",
+          "lib.zeros(0, dtype=lib.uint8).__iadd__(lib.zeros(3, 0, dtype=lib.int64))",
+          lambda case: writes(case) and not fits_first(case)),
+    Known("atan2 of an integer or bool tensor: torch's backward negates in that dtype",
+          "(lambda y: (lib.atan2(lib.tensor([6], dtype=lib.uint8), y).backward(), y.grad)[1])"
+          "(lib.tensor([2.], requires_grad=True))",
+          lambda case: base(case) in {"atan2", "arctan2"} and tensors(case)[0].dtype not in FLOATS),
     Known("float32 products and variances overflow where torch accumulates in float64",
           "lib.tensor([3e38, 2., 0.1]).cumprod(0)",
           lambda case: base(case) in {"cumprod", "prod", "var", "std", "var_mean", "std_mean",
-                                      "norm"} and huge_or_not_finite(case)),
+                                      "norm", "div", "div_", "pow", "pow_"}
+          and (huge_or_not_finite(case) or any(abs(value) > 1e6 for value in numbers(case)))),
     Known("cat skips a 1-D empty tensor in torch (the start-empty idiom)",
           "lib.cat([lib.tensor([]), lib.tensor([])], dim=1)",
           lambda case: case.op.kind == "joining" and empty(case)),
@@ -1069,6 +1123,17 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           "(lib.zeros(2, 2, dtype=lib.int64))",
           lambda case: case.op.kind == "setitem" and isinstance(case.args[1], Input)
           and case.args[1].dtype != tensors(case)[0].dtype and advanced(case.params["index"])),
+    Known("leaky_relu's float64 gradient uses a float32 slope (0.2000000030)",
+          "(lambda x: (F.leaky_relu(x, 0.2).backward(), x.grad.item())[1])"
+          "(lib.tensor(-1., dtype=lib.float64, requires_grad=True))",
+          lambda case: base(case) == "leaky_relu" and any_dtype(case, ("float64",))),
+    Known("a float alpha on integer tensors: torch refuses, teachgrad gives floats",
+          "lib.add(lib.tensor([1]), 1, alpha=0.5)",
+          lambda case: isinstance(case.params.get("alpha"), float)
+          and not any_dtype(case, FLOATS)),
+    Known("where with a uint8 condition: torch accepts it (deprecated), teachgrad refuses",
+          "lib.where(lib.tensor([0, 5], dtype=lib.uint8), 1., 0.)",
+          lambda case: case.op.name == "torch.where" and tensors(case)[0].dtype == "uint8"),
     Known("detach_ of a view: torch refuses",
           "lib.ones(2)[1:].detach_()",
           lambda case: base(case) == "detach_" and any(
