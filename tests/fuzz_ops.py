@@ -547,8 +547,10 @@ def index_of(draw: Draw, shape: tuple[int, ...]) -> Any:
         elif kind in ("list", "tensor") and size:
             count = draw(st.integers(0 if kind == "tensor" else 1, 3))
             chosen = rng.integers(-size, size, count).tolist()
-            parts.append(chosen if kind == "list" else np.array(chosen, dtype=draw.pick(
-                ["int64", "int64", "int32", "uint8"])))
+            dtype = draw.pick(["int64", "int64", "int32", "uint8"])
+            if kind == "tensor" and dtype == "uint8":  # torch reads it as a mask: 0s and 1s
+                chosen = rng.integers(0, 2, count).tolist()
+            parts.append(chosen if kind == "list" else np.array(chosen, dtype=dtype))
         elif kind == "mask":
             width = draw(st.integers(1, len(shape) - dim))
             mask = rng.random(shape[dim:dim + width]) < 0.5
@@ -924,6 +926,7 @@ def huge_or_not_finite(case: Case) -> bool:
 
 
 MATMULS = {"@", "matmul", "mm", "bmm", "mv", "dot"}
+NAN_SENSITIVE = set(ACTIVATIONS) | {"abs", "abs_", "relu_", "sign", "sign_", "sigmoid_"}
 COMPARE_INPLACE = {"gt_", "lt_", "ge_", "le_", "eq_", "ne_", "logical_not_", "logical_and_",
                    "logical_or_", "logical_xor_"}
 
@@ -1006,6 +1009,7 @@ def wrong_dtype_error(case: Case) -> bool:
     return ((name in {"softmax", "log_softmax", "softmin", "logaddexp", "logaddexp2",
                       "logcumsumexp"} and first not in FLOATS)
             or (name in {"argmin", "argmax"} and first == "bool")
+            or (name in MATMULS and any_dtype(case, ("bool",)))
             or (base(case).endswith("_") and first == "bool" and not fits_first(case))
             or (name in BITWISE and floats)
             or (base(case).endswith("_") and first in INTS + ("bool",) and floats))
@@ -1032,7 +1036,7 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           "lib.zeros(0, dtype=lib.int64) // 0",
           lambda case: empty(case) and (base(case) in {
               "chunk", "roll", "floor_divide", "remainder", "fmod", "floor_divide_", "remainder_",
-              "fmod_", "cummax", "cummin"}
+              "fmod_", "cummax", "cummin", "div", "div_"}
               or (base(case) in MATMULS and any_dtype(case, ("bool",))))),
     Known("in-place writes into an expanded tensor that repeats no element raise",
           "lib.tensor([[1, 2]]).expand(1, 2).abs_()",
@@ -1087,10 +1091,25 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           "(lib.tensor([math.nan, 1.], requires_grad=True))",
           lambda case: base(case) in {"max", "min", "amax", "amin", "cummax", "cummin"}
           and huge_or_not_finite(case)),
-    Known("gradients at NaN: softplus gives 1 (torch NaN), abs gives NaN (torch 0)",
-          "(lambda x: (F.softplus(x).backward(), x.grad)[1])"
-          "(lib.tensor(math.nan, requires_grad=True))",
-          lambda case: base(case) in {"softplus", "abs", "abs_"} and huge_or_not_finite(case)),
+    Known("NaN inputs: sign(nan) is nan (torch 0); relu, elu, softplus, abs gradients differ",
+          "lib.sign(lib.tensor([math.nan]))",
+          lambda case: base(case) in NAN_SENSITIVE and huge_or_not_finite(case)),
+    Known("atan2's gradient at (0, 0) is NaN (torch 0), and differs at the float32 edges",
+          "(lambda x: (lib.atan2(x, lib.tensor(0.)).backward(), x.grad)[1])"
+          "(lib.tensor(0., requires_grad=True))",
+          lambda case: base(case) in {"atan2", "arctan2", "atan2_", "arctan2_"} and (
+              huge_or_not_finite(case) or any(
+                  not np.asarray(item.array).all() for item in tensors(case)))),
+    Known("prod(dim, keepdim=True) of a 0-d tensor: backward fails (tuple index out of range)",
+          "(lambda x: (x.prod(dim=-1, keepdim=True).backward(), x.grad)[1])"
+          "(lib.tensor(0., requires_grad=True))",
+          lambda case: base(case) == "prod" and zero_dim(case) and "dim" in case.params),
+    Known("an empty uint8 mask is not checked against the indexed shape",
+          "lib.arange(4)[lib.tensor([], dtype=lib.uint8)]",
+          lambda case: "index" in case.params and any(
+              isinstance(part, np.ndarray) and part.dtype == np.uint8 and part.size == 0
+              for part in (case.params["index"] if isinstance(case.params["index"], tuple)
+                           else (case.params["index"],)))),
     Known("x[::-1] = v on a zero-size tensor: torch refuses the negative step",
           "(lambda x: x.__setitem__(slice(None, None, -1), 0) or x)(lib.zeros(0))",
           lambda case: case.op.kind == "setitem" and negative_step(case.params["index"])),
@@ -1115,9 +1134,10 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
     Known("cat skips a 1-D empty tensor in torch (the start-empty idiom)",
           "lib.cat([lib.tensor([]), lib.tensor([])], dim=1)",
           lambda case: case.op.kind == "joining" and empty(case)),
-    Known("isclose/allclose do not check shapes: NumPy's broadcast error leaks",
+    Known("isclose/allclose/copysign do not check shapes: NumPy's broadcast error leaks",
           "lib.isclose(lib.zeros(0), lib.zeros(2))",
-          lambda case: base(case) in {"isclose", "allclose"} and not broadcastable(case)),
+          lambda case: base(case) in {"isclose", "allclose", "copysign", "copysign_"}
+          and not broadcastable(case)),
     Known("x[advanced index] = a tensor of another dtype: torch refuses, teachgrad casts",
           "(lambda x: x.__setitem__((slice(None), [0]), lib.tensor(1.5)) or x)"
           "(lib.zeros(2, 2, dtype=lib.int64))",

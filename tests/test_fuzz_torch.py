@@ -369,6 +369,7 @@ def test_known_difference(known: fz.Known) -> None:
 def evaluate(lib: Any, line: str) -> Any:
     names = {"lib": lib, "F": lib.nn.functional, "math": math}
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch's deprecation notes
         warnings.simplefilter("error", RuntimeWarning)
         try:
             return eval(line, names)  # a reproducer line from fuzz_ops
