@@ -224,6 +224,7 @@ class Case:
     op: Op
     args: list[Any]
     params: dict[str, Any] = field(default_factory=dict)
+    in_chain: bool = False  # a step of a chain: later steps may send back inf or NaN
 
     def inputs(self) -> list[Input]:
         found = []
@@ -926,6 +927,9 @@ def huge_or_not_finite(case: Case) -> bool:
 
 
 MATMULS = {"@", "matmul", "mm", "bmm", "mv", "dot"}
+MASKING = {"relu", "relu_", "clamp", "clamp_", "clip", "clip_", "hardtanh", "relu6", "max",
+           "min", "amax", "amin", "maximum", "minimum", "abs", "abs_", "where", "masked_fill",
+           "masked_fill_", "leaky_relu", "cummax", "cummin", "sort", "topk", "norm", "x[index]"}
 NAN_SENSITIVE = set(ACTIVATIONS) | {"abs", "abs_", "relu_", "sign", "sign_", "sigmoid_"}
 COMPARE_INPLACE = {"gt_", "lt_", "ge_", "le_", "eq_", "ne_", "logical_not_", "logical_and_",
                    "logical_or_", "logical_xor_"}
@@ -1010,6 +1014,7 @@ def wrong_dtype_error(case: Case) -> bool:
                       "logcumsumexp"} and first not in FLOATS)
             or (name in {"argmin", "argmax"} and first == "bool")
             or (name in MATMULS and any_dtype(case, ("bool",)))
+            or (name in BITWISE and any_dtype(case, ("bool",)) and not broadcastable(case))
             or (base(case).endswith("_") and first == "bool" and not fits_first(case))
             or (name in BITWISE and floats)
             or (base(case).endswith("_") and first in INTS + ("bool",) and floats))
@@ -1042,7 +1047,7 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           "lib.tensor([[1, 2]]).expand(1, 2).abs_()",
           lambda case: writes(case) and any(
               isinstance(item, Input) and item.layout == "expanded" for item in tensors(case))),
-    Known("Python numbers out of an integer dtype's range: OverflowError or numpy's warning",
+    Known("Python numbers out of a tensor dtype's range: OverflowError or numpy's warning",
           "lib.tensor([1], dtype=lib.uint8).clip(300)",
           number_out_of_range),
     Known("unary + on a bool tensor: torch refuses, teachgrad computes",
@@ -1091,6 +1096,19 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           "(lib.tensor([math.nan, 1.], requires_grad=True))",
           lambda case: base(case) in {"max", "min", "amax", "amin", "cummax", "cummin"}
           and huge_or_not_finite(case)),
+    Known("relu/clamp-like gradients multiply an infinite upstream gradient by 0 (NaN)",
+          "(lambda x: (F.relu(x).rsqrt().backward(), x.grad)[1])"
+          "(lib.tensor(-1., requires_grad=True))",
+          lambda case: case.in_chain and base(case) in MASKING),
+    Known("int / 0-d int64 tensor: the 0-d value is cast (wrapped) to the other's dtype first",
+          "lib.tensor([-2], dtype=lib.int32) / lib.tensor(9223372036854775807)",
+          lambda case: base(case) in {"div", "div_", "true_divide"} and len(
+              {item.dtype for item in tensors(case)}) > 1 and not any_dtype(case, FLOATS)),
+    Known("float32 ** float64 tensor: the exponent's gradient is computed in float32",
+          "(lambda y: ((lib.tensor([0.25]) ** y).backward(), y.grad.item())[1])"
+          "(lib.tensor([-0.25], dtype=lib.float64, requires_grad=True))",
+          lambda case: base(case) in {"pow", "pow_"} and any_dtype(case, ("float32",))
+          and any_dtype(case, ("float64",))),
     Known("NaN inputs: sign(nan) is nan (torch 0); relu, elu, softplus, abs gradients differ",
           "lib.sign(lib.tensor([math.nan]))",
           lambda case: base(case) in NAN_SENSITIVE and huge_or_not_finite(case)),
@@ -1147,10 +1165,10 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           "(lambda x: (F.leaky_relu(x, 0.2).backward(), x.grad.item())[1])"
           "(lib.tensor(-1., dtype=lib.float64, requires_grad=True))",
           lambda case: base(case) == "leaky_relu" and any_dtype(case, ("float64",))),
-    Known("a float alpha on integer tensors: torch refuses, teachgrad gives floats",
+    Known("alpha on integer or bool tensors: a float one is refused, bools stay bool in torch",
           "lib.add(lib.tensor([1]), 1, alpha=0.5)",
-          lambda case: isinstance(case.params.get("alpha"), float)
-          and not any_dtype(case, FLOATS)),
+          lambda case: "alpha" in case.params and not any_dtype(case, FLOATS) and (
+              isinstance(case.params["alpha"], float) or any_dtype(case, ("bool",)))),
     Known("where with a uint8 condition: torch accepts it (deprecated), teachgrad refuses",
           "lib.where(lib.tensor([0, 5], dtype=lib.uint8), 1., 0.)",
           lambda case: case.op.name == "torch.where" and tensors(case)[0].dtype == "uint8"),
