@@ -13,18 +13,14 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.dims import axis_or_none
-from teachgrad.ops.extrema import ReturnType
+from teachgrad.ops.extrema import _ValuesIndices
 from teachgrad.tensor import Tensor, _wrap_dim
 
 
-class CummaxResult(ReturnType):
+class CummaxResult(_ValuesIndices):
     """(values, indices), printed as torch prints torch.return_types.cummax."""
 
     _name = "cummax"
-
-    def __repr__(self) -> str:
-        return (f"teachgrad.return_types.{self._name}(\nvalues={self.values!r},\n"
-                f"indices={self.indices!r})")
 
 
 class CumminResult(CummaxResult):
