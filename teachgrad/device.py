@@ -88,6 +88,8 @@ def array_module(array: object):
     """numpy for NumPy arrays, cupy for CuPy arrays: the one switch between devices."""
     if type(array) is np.ndarray:
         return np
+    if isinstance(array, (np.generic, bool, int, float)):  # what NumPy returns for 0-d math
+        return np
     from teachgrad.cuda import cupy_module
 
     return cupy_module()

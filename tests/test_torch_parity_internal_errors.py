@@ -7,6 +7,8 @@ exception type with a message of its own (never NumPy's words).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from oracle import assert_same, assert_same_error, torch
@@ -197,3 +199,34 @@ def test_integer_powers_with_negative_exponents_every_way():
                 torch.tensor(bases) ** torch.tensor(exponents))
     assert_same(2 ** teachgrad.tensor(exponents), 2 ** torch.tensor(exponents))
     assert_same((-1) ** teachgrad.tensor(exponents), (-1) ** torch.tensor(exponents))
+
+
+FUZZER_FINDINGS = {
+    "gelu of a 0-d tensor": lambda lib: lib.nn.functional.gelu(lib.tensor(2.0)),
+    "sign of nan": lambda lib: lib.sign(lib.tensor([math.nan, -0.0, 2.0, math.nan])),
+    "sign of a 0-d nan": lambda lib: lib.sign(lib.tensor(math.nan)),
+    "where with a uint8 condition": lambda lib: lib.where(
+        lib.tensor([0, 5], dtype=lib.uint8), 1.0, 0.0),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FUZZER_FINDINGS))
+@pytest.mark.filterwarnings("ignore:where received a uint8")
+def test_what_the_fuzzer_found_now_matches_torch(case):
+    assert_same(FUZZER_FINDINGS[case](teachgrad), FUZZER_FINDINGS[case](torch))
+
+
+@pytest.mark.parametrize("value", [0.0, 3.0])
+def test_gradients_the_fuzzer_found_now_match_torch(value):
+    grads = []
+    for lib in (teachgrad, torch):
+        x = lib.tensor(value, requires_grad=True)
+        x.prod(dim=-1, keepdim=True).backward()
+        y = lib.tensor(-value - 1, dtype=lib.float64, requires_grad=True)
+        lib.nn.functional.leaky_relu(y, 0.2).backward()
+        z = lib.tensor(value, requires_grad=True)
+        lib.nn.functional.gelu(z).backward()
+        grads.append((x.grad, y.grad, z.grad))
+    for ours, theirs in zip(*grads):
+        assert_same(ours, theirs)
+    assert grads[0][1].item() == 0.2  # the slope in float64, not float32's 0.2000000030

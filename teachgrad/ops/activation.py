@@ -32,7 +32,7 @@ class LeakyRelu(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         (x,) = ctx.saved_tensors
-        positive = x > 0
+        positive = (x > 0).to(grad.dtype)  # the slope in grad's precision (float64 too)
         return grad * (positive * (1 - ctx.slope) + ctx.slope), None
 
 

@@ -11,10 +11,11 @@ from typing import Any
 
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
+from teachgrad.ops.dims import axis_or_none
 from teachgrad.ops.joining import cat
 from teachgrad.ops.reductions import _expand_back
 from teachgrad.ops.renamed import renamed
-from teachgrad.tensor import Tensor, _wrap_dim
+from teachgrad.tensor import Tensor
 
 
 class Prod(Function):
@@ -23,7 +24,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: Any, keepdim: bool) -> Any:
         array = x._array
-        ctx.axis = None if dim is None else _wrap_dim(dim, array.ndim)
+        ctx.axis = None if dim is None else axis_or_none(dim, array.ndim)  # 0-d: None
         ctx.keepdim = keepdim
         if array.dtype.kind in "biu":
             array = array.astype(dtypes.int64.numpy_dtype)

@@ -299,9 +299,13 @@ class Sign(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor) -> Any:
-        if x._array.dtype.kind == "b":
-            return x._array.copy()  # the sign of True is True, as torch has it
-        return array_module(x._array).sign(x._array)
+        array = x._array
+        if array.dtype.kind == "b":
+            return array.copy()  # the sign of True is True, as torch has it
+        xp = array_module(array)
+        if array.dtype.kind == "f":  # torch: the sign of NaN is 0
+            return xp.where(array != array, 0, xp.sign(array)).astype(array.dtype)
+        return xp.sign(array)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:

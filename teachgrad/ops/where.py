@@ -7,6 +7,7 @@ maximum's inputs splits it in half); the choice itself, a comparison, has none.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from teachgrad import dtypes
@@ -120,6 +121,11 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx: Node, condition: Tensor, a: Any, b: Any) -> Any:
+        if condition._array.dtype == "uint8":  # torch still takes it, with a warning
+            warnings.warn("where received a uint8 condition tensor. This behavior is deprecated "
+                          "and will be removed in a future version of PyTorch. Use a boolean "
+                          "condition instead.", UserWarning, stacklevel=4)
+            condition = Tensor._make(condition._array.astype(bool))
         if condition._array.dtype.kind != "b":
             raise RuntimeError(
                 f"where expected condition to be a boolean tensor, but got a tensor with dtype "
