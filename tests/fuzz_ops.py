@@ -930,7 +930,7 @@ MATMULS = {"@", "matmul", "mm", "bmm", "mv", "dot"}
 MASKING = {"relu", "relu_", "clamp", "clamp_", "clip", "clip_", "hardtanh", "relu6", "max",
            "min", "amax", "amin", "maximum", "minimum", "abs", "abs_", "where", "masked_fill",
            "masked_fill_", "leaky_relu", "cummax", "cummin", "sort", "topk", "norm", "x[index]"}
-NAN_SENSITIVE = set(ACTIVATIONS) | {"abs", "abs_", "relu_", "sign", "sign_", "sigmoid_"}
+NAN_SENSITIVE = set(ACTIVATIONS) | {"relu_", "sigmoid_"}
 COMPARE_INPLACE = {"gt_", "lt_", "ge_", "le_", "eq_", "ne_", "logical_not_", "logical_and_",
                    "logical_or_", "logical_xor_"}
 
@@ -1059,9 +1059,6 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
               "logical_and", "logical_or", "logical_xor", "isclose", "allclose", "equal",
               "atan2", "atan2_", "arctan2", "arctan2_", "logaddexp", "logaddexp2",
               "logical_and_", "logical_or_", "logical_xor_"}),
-    Known("gelu of a 0-d tensor asks for CuPy (a NumPy scalar is taken for a GPU array)",
-          "F.gelu(lib.tensor(2.0))",
-          lambda case: base(case) == "gelu" and zero_dim(case)),
     Known("clamp with tensor bounds: bounds that require grad or broadcast",
           "lib.tensor([1., 2.]).clamp(lib.tensor([1.5], requires_grad=True))",
           lambda case: case.op.kind == "clamp" and len(tensors(case)) > 1),
@@ -1109,8 +1106,9 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           "(lib.tensor([-0.25], dtype=lib.float64, requires_grad=True))",
           lambda case: base(case) in {"pow", "pow_"} and any_dtype(case, ("float32",))
           and any_dtype(case, ("float64",))),
-    Known("NaN inputs: sign(nan) is nan (torch 0); relu, elu, softplus, abs gradients differ",
-          "lib.sign(lib.tensor([math.nan]))",
+    Known("gradients at NaN: relu gives 0 (torch 1), elu alpha (torch 1), softplus 1 (torch NaN)",
+          "(lambda x: (F.softplus(x).backward(), x.grad)[1])"
+          "(lib.tensor(math.nan, requires_grad=True))",
           lambda case: base(case) in NAN_SENSITIVE and huge_or_not_finite(case)),
     Known("atan2's gradient at (0, 0) is NaN (torch 0), and differs at the float32 edges",
           "(lambda x: (lib.atan2(x, lib.tensor(0.)).backward(), x.grad)[1])"
@@ -1118,14 +1116,10 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           lambda case: base(case) in {"atan2", "arctan2", "atan2_", "arctan2_"} and (
               huge_or_not_finite(case) or any(
                   not np.asarray(item.array).all() for item in tensors(case)))),
-    Known("prod(dim, keepdim=True) of a 0-d tensor: backward fails (tuple index out of range)",
-          "(lambda x: (x.prod(dim=-1, keepdim=True).backward(), x.grad)[1])"
-          "(lib.tensor(0., requires_grad=True))",
-          lambda case: base(case) == "prod" and zero_dim(case) and "dim" in case.params),
-    Known("an empty uint8 mask is not checked against the indexed shape",
+    Known("uint8 masks are not checked against the indexed shape (an empty one passes)",
           "lib.arange(4)[lib.tensor([], dtype=lib.uint8)]",
           lambda case: "index" in case.params and any(
-              isinstance(part, np.ndarray) and part.dtype == np.uint8 and part.size == 0
+              isinstance(part, np.ndarray) and part.dtype == np.uint8
               for part in (case.params["index"] if isinstance(case.params["index"], tuple)
                            else (case.params["index"],)))),
     Known("x[::-1] = v on a zero-size tensor: torch refuses the negative step",
@@ -1161,17 +1155,10 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
           "(lib.zeros(2, 2, dtype=lib.int64))",
           lambda case: case.op.kind == "setitem" and isinstance(case.args[1], Input)
           and case.args[1].dtype != tensors(case)[0].dtype and advanced(case.params["index"])),
-    Known("leaky_relu's float64 gradient uses a float32 slope (0.2000000030)",
-          "(lambda x: (F.leaky_relu(x, 0.2).backward(), x.grad.item())[1])"
-          "(lib.tensor(-1., dtype=lib.float64, requires_grad=True))",
-          lambda case: base(case) == "leaky_relu" and any_dtype(case, ("float64",))),
     Known("alpha on integer or bool tensors: a float one is refused, bools stay bool in torch",
           "lib.add(lib.tensor([1]), 1, alpha=0.5)",
           lambda case: "alpha" in case.params and not any_dtype(case, FLOATS) and (
               isinstance(case.params["alpha"], float) or any_dtype(case, ("bool",)))),
-    Known("where with a uint8 condition: torch accepts it (deprecated), teachgrad refuses",
-          "lib.where(lib.tensor([0, 5], dtype=lib.uint8), 1., 0.)",
-          lambda case: case.op.name == "torch.where" and tensors(case)[0].dtype == "uint8"),
     Known("detach_ of a view: torch refuses",
           "lib.ones(2)[1:].detach_()",
           lambda case: base(case) == "detach_" and any(
