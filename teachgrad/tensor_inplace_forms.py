@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from teachgrad.autograd.grad_mode import is_grad_enabled, no_grad
 from teachgrad.device import array_module
 from teachgrad.ops.inplace import _bump, apply_inplace, check_writable
 from teachgrad.random import Generator, generator_for
@@ -51,15 +50,13 @@ def _value_form(name: str, method: Callable) -> Callable:
 def _shape_form(name: str, method: Callable) -> Callable:
     def in_place(self: Tensor, *args: Any) -> Tensor:
         check_writable(self)
-        with no_grad():
-            view = method(self, *args)
         if self.requires_grad and self.grad_fn is None:
             raise RuntimeError(f"{name}_(): a leaf Variable that requires grad cannot change "
                                f"its shape in place; use {name}(...) instead")
-        result = method(self, *args) if self.requires_grad else view
+        view = method(self, *args)  # recorded when self is in a graph: x becomes this view
         self._array = view._array
         if self.requires_grad:
-            self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+            self.grad_fn, self._output_nr = view.grad_fn, view._output_nr
         return self
 
     in_place.__name__ = in_place.__qualname__ = f"{name}_"
@@ -73,11 +70,7 @@ def _random_fill(draw: Callable) -> Callable:
     @functools.wraps(draw)
     def in_place(self: Tensor, *args: Any, generator: Generator | None = None,
                  **kwargs: Any) -> Tensor:
-        check_writable(self)
-        if self.requires_grad and self.grad_fn is None and is_grad_enabled():
-            raise RuntimeError("a leaf Variable that requires grad is being used in an "
-                               "in-place operation. Wrap it in `with teachgrad.no_grad():`, "
-                               "as nn.init does.")
+        check_writable(self)  # a leaf that requires grad: only under no_grad, as nn.init does
         values = draw(generator_for(np, generator), self._array.shape, *args, **kwargs)
         self._array[...] = array_module(self._array).asarray(
             values.astype(self._array.dtype, copy=False))

@@ -155,6 +155,23 @@ def reduce_into(array: Any, where: tuple | None, values: Any, reduce: str,
     return out
 
 
+def _checked_source(ctx: Node, name: str, x: Tensor, dim: int, index: Tensor,
+                    src: Tensor) -> tuple[Any, Any, Any]:
+    """scatter's and scatter_add's shared checks, in torch's order; keeps what backward needs.
+    Returns x's array, src's array and the positions src's values go to."""
+    array, values = x._array, src._array
+    check_same_device(array, values)
+    axis = _wrap_dim(dim, array.ndim)
+    check_index_dtype(name, index)
+    if values.dtype != array.dtype:
+        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype. "
+                           "Convert src with src.to(x.dtype).")
+    where = scatter_positions(name, array, axis, index._array, values.shape)
+    ctx.axis, ctx.src_shape = axis, values.shape
+    ctx.save_for_backward(index)
+    return array, values, where
+
+
 # ---------------------------------------------------------------- scatter
 
 
@@ -166,16 +183,7 @@ class Scatter(TorchEdges):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, src: Tensor) -> Any:
-        array, values = x._array, src._array
-        check_same_device(array, values)
-        axis = _wrap_dim(dim, array.ndim)
-        check_index_dtype("scatter", index)
-        if values.dtype != array.dtype:
-            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype. "
-                               "Convert src with src.to(x.dtype).")
-        where = scatter_positions("scatter", array, axis, index._array, values.shape)
-        ctx.axis, ctx.src_shape = axis, values.shape
-        ctx.save_for_backward(index)
+        array, values, where = _checked_source(ctx, "scatter", x, dim, index, src)
         out = array.copy()
         if where is not None:
             out[where] = src_part(values, index._array.shape)
@@ -304,16 +312,7 @@ class ScatterAddInto(TorchEdges):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, index: Tensor, src: Tensor) -> Any:
-        array, values = x._array, src._array
-        check_same_device(array, values)
-        axis = _wrap_dim(dim, array.ndim)
-        check_index_dtype("scatter_add", index)
-        if values.dtype != array.dtype:
-            raise RuntimeError("scatter_add(): Expected self.dtype to be equal to src.dtype. "
-                               "Convert src with src.to(x.dtype).")
-        where = scatter_positions("scatter_add", array, axis, index._array, values.shape)
-        ctx.axis, ctx.src_shape = axis, values.shape
-        ctx.save_for_backward(index)
+        array, values, where = _checked_source(ctx, "scatter_add", x, dim, index, src)
         return reduce_into(array, where, src_part(values, index._array.shape), "sum", True)
 
     @staticmethod
