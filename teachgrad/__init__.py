@@ -6,6 +6,7 @@ level; read the modules below to see how each piece works.
 """
 
 from teachgrad import (
+    accelerator,
     autograd,
     backends,
     cuda,

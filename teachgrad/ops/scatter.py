@@ -70,13 +70,17 @@ def scatter_positions(name: str, array: Any, axis: int, index: Any,
         raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
     if array.ndim == 0:
         return ()
-    return along_dim_index(index.astype("int64", copy=False), axis)
+    # A 0-d index names one place, like a 1-element one: along_dim_index would read it
+    # as NumPy's empty index (), every place at once.
+    return along_dim_index(index.astype("int64", copy=False).reshape(picks), axis)
 
 
 def src_part(src: Any, index_shape: tuple) -> Any:
     """The corner of src that index covers (src may be larger than index)."""
     if src.shape == index_shape:
         return src
+    if src.ndim and not index_shape:
+        index_shape = (1,) * src.ndim  # a 0-d index takes src's first value
     return src[tuple(slice(0, size) for size in index_shape)]
 
 
@@ -209,6 +213,9 @@ def gathered_like_src(grad: Tensor, axis: int, index: Tensor, src_shape: tuple,
             f"{list(index.shape)} but expected shape compatible with {list(src_shape)}. "
             "(torch cannot differentiate a scatter from a src larger than its index: "
             "slice src to index's shape first.)")
+    if index.dim() == 0 and grad.dim() == 1:
+        # one place picked by a 0-d index (gather itself wants a 1-element index)
+        return gather(grad, axis, as_long(index).reshape(1)).reshape(())
     return gather(grad, axis, as_long(index))
 
 

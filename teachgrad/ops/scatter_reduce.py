@@ -69,8 +69,14 @@ class ScatterReduce(TorchEdges):
         index = as_long(index)
         if tuple(index.shape) != tuple(src.shape):
             gathered_like_src(grad, ctx.axis, index, tuple(src.shape), "ScatterReduceBackward0")
+        # A 0-d index (and src) into a vector names one place; gather wants it 1-element.
+        scalar = index.dim() == 0 and x.dim() == 1
+        if scalar:
+            index, src = index.reshape(1), src.reshape(1)
         grad_x, grad_src = _REDUCE_GRADS[ctx.reduce](grad, x, ctx.axis, index, src, result,
                                                      ctx.include_self)
+        if scalar:
+            grad_src = grad_src.reshape(())
         if not ctx.include_self:
             grad_x = ScatterValue.apply(grad_x, ctx.axis, index, 0)  # x took no part there
         return grad_x, None, None, grad_src, None, None
