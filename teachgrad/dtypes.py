@@ -110,6 +110,16 @@ def to_dtype(d: object) -> dtype:
     return from_numpy_dtype(np.dtype(d))
 
 
+def accumulation_dtype(d: object, needs_grad: bool) -> dtype:
+    """The dtype= of a sum or running sum (sum, cumsum, cumprod). A gradient cannot flow
+    back through an integer result, and torch refuses rather than drop it silently."""
+    chosen = to_dtype(d)
+    if needs_grad and not chosen.is_floating_point:
+        raise RuntimeError(f"Autograd not support dtype: {legacy_name(chosen)}. The input "
+                           "requires grad: sum in a floating dtype, or detach it first, e.g. "
+                           f"x.detach().sum(dtype=teachgrad.{chosen.name}).")
+    return chosen
+
 
 def _promote_pair(a: dtype, b: dtype) -> dtype:
     """torch.promote_types for two dtypes."""

@@ -99,7 +99,7 @@ def attach(tensor_class: type) -> None:
         "flip": indexing.flip, "fliplr": indexing.fliplr, "flipud": indexing.flipud,
         "roll": indexing.roll,
         # joining and splitting
-        "split": joining.split, "chunk": joining.chunk, "unbind": joining.unbind,
+        "split": joining.split_method, "chunk": joining.chunk, "unbind": joining.unbind,
         "repeat": joining.repeat, "tile": joining.tile,
         # matrix products
         "matmul": linalg.matmul, "mm": matrix_products.mm, "bmm": matrix_products.bmm,
@@ -135,7 +135,7 @@ def attach(tensor_class: type) -> None:
         "__rfloordiv__": _swap(rounding.floor_divide),
         "__mod__": rounding.remainder, "__rmod__": _swap(rounding.remainder),
         "__matmul__": linalg.matmul, "__rmatmul__": _swap(linalg.matmul),
-        "__neg__": arithmetic.neg, "__abs__": unary.abs, "__pos__": _identity,
+        "__neg__": arithmetic.neg, "__abs__": unary.abs, "__pos__": _positive,
         "__eq__": _comparison(compare.eq), "__ne__": _comparison(compare.ne),
         "__lt__": compare.lt, "__le__": compare.le, "__gt__": compare.gt, "__ge__": compare.ge,
         "__and__": compare.bitwise_and, "__rand__": _swap(compare.bitwise_and),
@@ -162,7 +162,7 @@ def attach(tensor_class: type) -> None:
     for name, function in inplace_forms(tensor_class).items():  # floor_, unsqueeze_, ...
         setattr(tensor_class, name, function)
     tensor_class.T = property(views.reversed_dims)
-    tensor_class.mT = property(lambda x: views.transpose(x, -2, -1))
+    tensor_class.mT = property(views.matrix_transpose)
 
 
 def _swap(function: Any) -> Any:
@@ -204,7 +204,11 @@ def _more_math(*modules: Any) -> dict[str, Any]:
     return found
 
 
-def _identity(x: Any) -> Any:
+def _positive(x: Any) -> Any:
+    """+x: x itself, as in torch, which refuses it for a bool tensor (+mask means nothing)."""
+    if x._array.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported. A mask is "
+                           "already itself; convert first if a number is meant, e.g. +x.int().")
     return x
 
 

@@ -234,7 +234,7 @@ def _init_slots(tensor: Tensor, array: Any) -> None:
     tensor._version_box = None  # VersionCounter, shared with views; made on first need
     tensor._accumulator = None  # weakref to this leaf's AccumulateGrad node
     tensor._hooks = None  # hooks on a leaf's gradient
-    tensor._base = None  # the tensor this one is a view of, when the base requires grad
+    tensor._base = None  # the tensor whose memory this view shares (its root base), or None
     tensor._retains_grad = False  # whether retain_grad() was called
 
 

@@ -3,7 +3,8 @@
 Three kinds, each made from what teachgrad already has, so nothing is written twice:
 
 - values: `x.name_(...)` is `x.name(...)` written back into x by inplace.apply_inplace,
-  with its checks (dtype casts, leaves that require grad, the version counter);
+  with its checks (dtype casts, leaves that require grad, the version counter); the
+  comparisons record their own node (compare_inplace.py), the logical ops none;
 - shapes: `unsqueeze_`, `squeeze_`, `t_`, `transpose_`, ... make x itself the view the
   out-of-place method returns (same memory, new shape and strides);
 - random fills: `uniform_`, `normal_`, `bernoulli_`, ... draw from teachgrad's generator
@@ -18,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from teachgrad.autograd.grad_mode import no_grad
 from teachgrad.device import array_module
-from teachgrad.ops.inplace import _bump, apply_inplace, check_writable
+from teachgrad.ops import compare_inplace
+from teachgrad.ops.inplace import _bump, _overwrite, apply_inplace, check_writable
 from teachgrad.random import Generator, generator_for
 from teachgrad.tensor import Tensor
 
@@ -33,6 +36,8 @@ VALUE_FORMS = (
     "subtract", "true_divide", "fmod", "remainder", "hypot", "xlogy", "nan_to_num",
     "addcmul", "addcdiv",
 )
+# Value forms that torch writes without recording anything
+LOGICAL = ("logical_and", "logical_or", "logical_not", "logical_xor")
 # Methods that return a view with another shape; their in-place form reshapes x itself.
 SHAPE_FORMS = ("unsqueeze", "squeeze", "t", "transpose", "swapaxes", "swapdims")
 
@@ -44,6 +49,28 @@ def _value_form(name: str, method: Callable) -> Callable:
 
     in_place.__name__ = in_place.__qualname__ = f"{name}_"
     in_place.__doc__ = f"x.{name}_(...): x.{name}(...) written into x."
+    return in_place
+
+
+def _comparison_form(name: str) -> Callable:
+    def in_place(self: Tensor, other: Any) -> Tensor:
+        return apply_inplace(self, compare_inplace.twin(name), other)
+
+    in_place.__name__ = in_place.__qualname__ = f"{name}_"
+    in_place.__doc__ = f"x.{name}_(other): x.{name}(other) written into x, in x's dtype."
+    return in_place
+
+
+def _logical_form(name: str, method: Callable) -> Callable:
+    def in_place(self: Tensor, *args: Any) -> Tensor:
+        # torch neither checks nor records these: x keeps its history (and requires_grad)
+        with no_grad():
+            result = method(self, *args)
+        _overwrite(self, result._array)
+        return _bump(self)
+
+    in_place.__name__ = in_place.__qualname__ = f"{name}_"
+    in_place.__doc__ = f"x.{name}_(...): x.{name}(...) written into x; autograd records nothing."
     return in_place
 
 
@@ -126,7 +153,11 @@ def inplace_forms(tensor_class: type) -> dict[str, Callable]:
     forms: dict[str, Callable] = {}
     for name in VALUE_FORMS:
         if hasattr(tensor_class, name) and not hasattr(tensor_class, f"{name}_"):
-            forms[f"{name}_"] = _value_form(name, getattr(tensor_class, name))
+            method = getattr(tensor_class, name)
+            forms[f"{name}_"] = (
+                _comparison_form(name) if name in compare_inplace.COMPARISONS
+                else _logical_form(name, method) if name in LOGICAL
+                else _value_form(name, method))
     for name in SHAPE_FORMS:
         if hasattr(tensor_class, name) and not hasattr(tensor_class, f"{name}_"):
             forms[f"{name}_"] = _shape_form(name, getattr(tensor_class, name))

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 
 from teachgrad import dtypes
-from teachgrad.device import array_module
 from teachgrad.tensor import Tensor, _init_slots
 
 
@@ -34,31 +33,46 @@ def legacy_init(x: Tensor, *args: Any, **kwargs: Any) -> None:
         x.requires_grad = True
 
 
-def new_tensor(x: Tensor, data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def new_tensor(x: Tensor, data: Any, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
     from teachgrad.creation import tensor
 
-    return tensor(data, dtype=dtype or x.dtype, device=x.device, requires_grad=requires_grad)
+    return tensor(data, dtype=dtype or x.dtype, device=device or x.device,
+                  requires_grad=requires_grad)
 
 
-def new_zeros(x: Tensor, *size: Any, dtype: Any = None) -> Tensor:
-    return _new_filled(x, size, 0, dtype)
+# torch's signature is new_zeros(size, *, dtype, device, requires_grad): the sizes may
+# come one by one, as a sequence, or as size=.
+def new_zeros(x: Tensor, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    return _new_filled(x, _sizes(sizes, size, "new_zeros"), 0, dtype, device, requires_grad)
 
 
-def new_ones(x: Tensor, *size: Any, dtype: Any = None) -> Tensor:
-    return _new_filled(x, size, 1, dtype)
+def new_ones(x: Tensor, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    return _new_filled(x, _sizes(sizes, size, "new_ones"), 1, dtype, device, requires_grad)
 
 
-def new_full(x: Tensor, size: Any, fill_value: Any, dtype: Any = None) -> Tensor:
-    return _new_filled(x, (size,), fill_value, dtype)
+def new_empty(x: Tensor, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    return _new_filled(x, _sizes(sizes, size, "new_empty"), 0, dtype, device, requires_grad)
 
 
-def new_empty(x: Tensor, *size: Any, dtype: Any = None) -> Tensor:
-    return _new_filled(x, size, 0, dtype)
+def new_full(x: Tensor, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    return _new_filled(x, (size,), fill_value, dtype, device, requires_grad)
 
 
-def _new_filled(x: Tensor, size: tuple, value: Any, dtype: Any) -> Tensor:
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    numpy_dtype = x._array.dtype if dtype is None else dtypes.to_dtype(dtype).numpy_dtype
-    xp = array_module(x._array)
-    return Tensor._make(xp.full(size, value, numpy_dtype))
+def _sizes(sizes: tuple, size: Any, name: str) -> tuple:
+    from teachgrad.creation import _size_given
+
+    return _size_given(sizes, size, name)
+
+
+def _new_filled(x: Tensor, sizes: tuple, value: Any, dtype: Any, device: Any,
+                requires_grad: bool) -> Tensor:
+    from teachgrad.creation import full
+
+    return full(sizes[0] if len(sizes) == 1 and not isinstance(sizes[0], int) else sizes,
+                value, dtype=x.dtype if dtype is None else dtype,
+                device=x.device if device is None else device, requires_grad=requires_grad)

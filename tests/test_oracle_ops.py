@@ -773,7 +773,8 @@ def test_setitem_on_non_leaf_chain_matches_torch() -> None:
         y = x.exp()
         z = y * 2  # uses y, but MulBackward saved the scalar and y: see next line
         z[0] = v.sum()
-        z[1:, 1] = z[1:, 1] * 3  # (`z[1:, 1] *= 3` writes through a view: see test_errors)
+        z[1:, 1] = z[1:, 1] * 3  # (`z[1:, 1] *= 3` writes through a view: see
+        # test_torch_parity_inplace_autograd.py)
         z += 1
         return z.tanh()
 

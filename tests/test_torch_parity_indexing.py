@@ -323,3 +323,29 @@ def test_random_mixed_assignments_and_their_gradients_follow_torch(case, drop, r
     values = weights_like(np.zeros(value_shape, dtype=np.float64), seed=drop)
     same_outcome(lambda: assign(teachgrad, shape, parts, values, requires_grad),
                  lambda: assign(torch, shape, parts, values, requires_grad))
+
+
+# ---------------------------------------------------------------- gather with a 0-d index
+
+GATHER_ZERO_DIM = {
+    "0-d index into 1-d": lambda lib: (lib.arange(3.0, requires_grad=True), lib.tensor(1)),
+    "0-d index into 0-d": lambda lib: (lib.tensor(5.0, requires_grad=True), lib.tensor(0)),
+    "1-element index into 0-d": lambda lib: (lib.tensor(5.0, requires_grad=True),
+                                             lib.tensor([0])),
+}
+
+
+@pytest.mark.parametrize("name", GATHER_ZERO_DIM)
+def test_gather_with_a_zero_dim_index_picks_one_place(name):
+    """torch counts a 0-d tensor as 1-d in gather: one value, in the index's shape."""
+    (ours, our_index), (theirs, their_index) = both(GATHER_ZERO_DIM[name])
+    our_out, their_out = ours.gather(0, our_index), theirs.gather(0, their_index)
+    assert_same(our_out, their_out)
+    our_out.sum().backward()
+    their_out.sum().backward()
+    assert_same(ours.grad, theirs.grad)
+
+
+def test_gather_refuses_a_zero_dim_index_into_a_matrix():
+    assert_same_error(lambda: teachgrad.zeros(2, 3).gather(1, teachgrad.tensor(1)),
+                      lambda: torch.zeros(2, 3).gather(1, torch.tensor(1)))

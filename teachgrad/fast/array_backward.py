@@ -22,6 +22,7 @@ from typing import Any
 from teachgrad.autograd import engine
 from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState
+from teachgrad.device import array_module
 from teachgrad.ops.arithmetic import Add, Sub
 from teachgrad.ops.linalg import MatMul
 from teachgrad.ops.powers import Pow
@@ -81,7 +82,8 @@ def _sub(ctx: Node, g: Any) -> tuple | None:
 @_formula_for(Relu)
 def _relu(ctx: Node, g: Any) -> tuple:
     (result,) = ctx.saved_tensors
-    return (g * (result._array > 0),)
+    # ReluGradient's forward: g where result > 0, else 0 (a select: inf there stays 0)
+    return (array_module(g).where(result._array <= 0, 0, g),)
 
 
 @_formula_for(Pow)
@@ -94,9 +96,12 @@ def _pow(ctx: Node, g: Any) -> tuple | None:
 
 
 @_formula_for(Clamp)
-def _clamp(ctx: Node, g: Any) -> tuple:
+def _clamp(ctx: Node, g: Any) -> tuple | None:
+    if ctx._function is not Clamp:
+        return None  # tensor bounds (ClampTensor): they broadcast and take gradients too
     (x,) = ctx.saved_tensors
-    return (g * _inside(x._array, ctx.low, ctx.high), None, None)
+    # The reference's _chosen: g where x was inside [min, max], else 0 (a select)
+    return (array_module(g).where(_inside(x._array, ctx.low, ctx.high), g, 0), None, None)
 
 
 @_formula_for(Sum)

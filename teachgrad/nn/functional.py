@@ -93,13 +93,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
     """softmax(-x): the smallest scores get the largest probabilities."""
     dim = _softmax_dim(input.dim(), "softmin") if dim is None else dim
-    if not input.dtype.is_floating_point and dtype is None and input.dtype != dtypes.bool:
-        last = dim in (-1, input.dim() - 1) or input.dim() == 0
-        kernel = "softmax_lastdim_kernel_impl" if last else "softmax_kernel_impl"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for "
-                                  f"'{dtypes.legacy_name(input.dtype)}': pass dtype= or convert "
-                                  "first, e.g. x.float()")
-    return _softmax(-input, dim, dtype)
+    return _softmax(-input, dim, dtype)  # softmax refuses integers, as torch's kernel does
 
 
 def log_softmax(input: Tensor, dim: int | None = None,

@@ -11,13 +11,13 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.ops.broadcast import (
     binary_arrays,
     broadcasting,
     sum_to_shape,
 )
+from teachgrad.ops.broadcast_shapes import float_operands, times_alpha
 from teachgrad.tensor import Tensor
 
 
@@ -108,29 +108,22 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx: Node, a: Any, b: Any) -> Any:
-        x, y = binary_arrays(a, b)
         _note_shapes(ctx, a, b)
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
-        quotient = broadcasting(operator.truediv, x, y)  # x / 0 is inf, silently (numerics.py)
-        # Integers divide as true division in torch, giving the default float dtype.
-        # NumPy divides integers into float64; cast to the default dtype as torch does.
-        # With a float operand (a bool tensor / a float64 one, say) NumPy's type is right.
-        if _is_float(x) or _is_float(y):
-            return quotient
-        return quotient.astype(dtypes.get_default_dtype().numpy_dtype)
+        # Integers divide as true division in torch, in the default float dtype: each
+        # is cast to it first (NumPy would divide them into float64).
+        x, y = binary_arrays(*float_operands(a, b))
+        return broadcasting(operator.truediv, x, y)  # x / 0 is inf, silently (numerics.py)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         a, b = ctx.saved_tensors
         grad_a = sum_to_shape(grad / b, ctx.shapes[0]) if ctx.needs_input_grad[0] else None
+        # -a / b**2, computed as torch does, (a / b) / b: b * b would overflow sooner.
         grad_b = (
-            sum_to_shape(-grad * a / (b * b), ctx.shapes[1]) if ctx.needs_input_grad[1] else None
+            sum_to_shape(-grad * (a / b / b), ctx.shapes[1]) if ctx.needs_input_grad[1] else None
         )
         return grad_a, grad_b
-
-
-def _is_float(operand: Any) -> bool:
-    return operand.dtype.kind == "f" if hasattr(operand, "dtype") else isinstance(operand, float)
 
 
 class Neg(Function):
@@ -154,13 +147,17 @@ class Neg(Function):
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    other = other if alpha == 1 else other * alpha
+    if type(alpha) is not int or alpha != 1:  # other * alpha, as torch computes it
+        other = times_alpha(input, other, alpha)
     # torch records a Python number as the second input, on whichever side it stood
     return Add.apply(input, other) if isinstance(input, Tensor) else Add.apply(other, input)
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    return Sub.apply(input, other if alpha == 1 else other * alpha)
+    if type(alpha) is not int or alpha != 1:
+        _refuse_bool_subtraction(input, other)  # before alpha turns a bool into a number
+        other = times_alpha(input, other, alpha)
+    return Sub.apply(input, other)
 
 
 def rsub(input: Any, other: Any) -> Tensor:

@@ -19,11 +19,13 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import binary_arrays, broadcasting
+from teachgrad.ops.broadcast_shapes import check_broadcastable
 from teachgrad.ops.inplace import apply_inplace
 from teachgrad.tensor import Tensor
 
 
 def _bitwise(a: Any, b: Any, operation: Callable, kernel: str, bools: bool) -> Tensor:
+    check_broadcastable(a, b)
     result = dtypes.result_type(a, b)
     if result.is_floating_point or (result == dtypes.bool and not bools):
         what = "integer" if not bools else "integer or bool"

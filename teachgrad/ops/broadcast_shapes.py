@@ -1,21 +1,32 @@
-"""Shapes and numbers meeting in a binary op, off the reading path: broadcast_shapes, and
-Python ints that do not fit a small integer dtype.
+"""Shapes, dtypes and numbers meeting in a binary op, off the reading path.
 
-In arithmetic torch wraps such an int into the dtype, as C does: uint8 + (-1) adds 255,
-int8 * 1000 multiplies by -24. A value written into a tensor (full, fill_, masked_fill,
-t[i] = v) must fit, except that an unsigned dtype takes a negative value down to -max.
-NumPy refuses both (OverflowError); broadcast.py, indexing.py and inplace.py call here.
+- broadcast_shapes: the shape that shapes broadcast to, or torch's error.
+- Python numbers a tensor's dtype cannot hold. In arithmetic and comparisons torch casts
+  them into the dtype, as C does: an int wraps (uint8 + (-1) adds 255, int8 * 1000
+  multiplies by -24, uint8 == 300 compares with 44), a float beyond float32's range
+  becomes inf (float32 < 1e300 is True). A value written into a tensor (full, fill_,
+  masked_fill, t[i] = v, hardtanh's limits) must fit, except that an unsigned dtype takes
+  a negative int down to -max, and a float16 or bool one takes any float. NumPy refuses
+  the ints (OverflowError) and warns for the floats.
+- float_operands: integers that an op computes as floats (int / int, copysign), each cast
+  to the default float on its own, as torch does.
+- times_alpha: add(x, y, alpha=a) and sub, with torch's checks of alpha.
+
+Callers: broadcast.py, arithmetic.py, compare.py, rounding.py, powers.py, mixing.py,
+more_activations.py, indexing.py, where.py, inplace.py and creation.py.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from teachgrad import dtypes
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import broadcast_error
-from teachgrad.tensor import Size
+from teachgrad.tensor import Size, Tensor
 
 
 def broadcast_shapes(*shapes: Any) -> Any:
@@ -35,6 +46,82 @@ def broadcast_shapes(*shapes: Any) -> Any:
     return Size(result)
 
 
+def check_broadcastable(a: Any, b: Any) -> None:
+    """torch's error when two operands' shapes do not broadcast (a number fits any shape).
+
+    For ops that refuse some dtypes: torch checks the shapes first.
+    """
+    broadcast_shapes(getattr(a, "shape", ()), getattr(b, "shape", ()))
+
+
+def python_numbers_cast(x: Any, y: Any) -> tuple[Any, Any]:
+    """x and y, a Python number among them that the other's dtype cannot hold cast into
+    it as torch casts (an int wrapped, a float overflowing to inf); others stay numbers."""
+    return _cast_number(x, y), _cast_number(y, x)
+
+
+def _cast_number(value: Any, other: Any) -> Any:
+    kind = type(value)
+    if kind is not int and kind is not float:  # (checked first: comparisons are common)
+        return value
+    dtype = getattr(other, "dtype", None)
+    lowest, highest = _RANGES.get(dtype, (None, None))
+    if lowest is None or lowest <= value <= highest or (kind is int) != (dtype.kind in "iu"):
+        return value  # it fits (or NaN, or inf), or NumPy promotes as torch does
+    if kind is int:
+        bits = 8 * dtype.itemsize  # C's cast keeps the low bits: value modulo 2**bits
+        low = value % (1 << bits)
+        return array_module(other).asarray(low - (1 << bits) if low > highest else low,
+                                           dtype=dtype)
+    with np.errstate(over="ignore"):  # rounds to inf, or to max within half an ulp
+        return array_module(other).asarray(value).astype(dtype)
+
+
+#: (lowest, highest) of each integer and float dtype, as Python numbers
+_RANGES = {np.dtype(name): (int(np.iinfo(name).min), int(np.iinfo(name).max))
+           for name in ("uint8", "int8", "int16", "int32", "int64")}
+_RANGES.update({np.dtype(name): (-float(np.finfo(name).max), float(np.finfo(name).max))
+                for name in ("float16", "float32", "float64")})
+
+
+def float_operands(a: Any, b: Any) -> tuple[Any, Any]:
+    """The operands of an op that computes integers as floats (true division, copysign).
+
+    With a float among them, as they are. Without, each one cast to the default float
+    dtype directly, as torch does: not first to their common integer dtype, where a 0-d
+    int64 tensor would wrap into an int32 tensor's dtype (2**63 - 1 becoming -1).
+    """
+    if _is_float(a) or _is_float(b):
+        return a, b
+    target = dtypes.get_default_dtype()
+    return tuple(Tensor._make(value._array.astype(target.numpy_dtype))
+                 if isinstance(value, Tensor) else float(value) for value in (a, b))
+
+
+def _is_float(value: Any) -> bool:
+    return value._array.dtype.kind == "f" if isinstance(value, Tensor) \
+        else type(value) is float
+
+
+def times_alpha(input: Any, other: Any, alpha: Any) -> Any:
+    """other * alpha for add(..., alpha=) and sub, as torch computes it: in the dtype of
+    input and other (alpha takes no part in promotion), an alpha that fits it only."""
+    result = dtypes.result_type(input, other)
+    if type(alpha) is bool and result is not dtypes.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results. Pass a number, "
+                           "e.g. alpha=1.")
+    if isinstance(alpha, float) and not result.is_floating_point:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           f"point number. The result is {result.name}: pass an int alpha, or "
+                           "convert first, e.g. x.float().")
+    if result is dtypes.bool:  # bools: other and alpha, then or-ed into input
+        return other & bool(alpha) if isinstance(other, Tensor) else bool(other) and bool(alpha)
+    fill_value_checked(alpha, result.numpy_dtype)  # a float alpha beyond float32 is refused
+    if isinstance(other, Tensor):
+        other = other.to(result)  # uint8 * -1 is computed as float32 if input is float32
+    return other * alpha
+
+
 def python_ints_wrapped(x: Any, y: Any) -> tuple[Any, Any]:
     """x and y, a Python int among them turned into the other's integer dtype, wrapped."""
     def wrapped(value: Any, other: Any) -> Any:
@@ -48,16 +135,35 @@ def python_ints_wrapped(x: Any, y: Any) -> tuple[Any, Any]:
 
 # torch's names for the C types in its overflow message
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
-            "int64": "int64_t"}
+            "int64": "int64_t", "float32": "float", "float64": "double"}
 
 
 def fill_value_checked(value: Any, numpy_dtype: Any) -> Any:
-    """A Python int to write into an integer dtype: torch's range check, then wrapped."""
+    """A Python number to write into a dtype: torch's range check; an int is wrapped."""
+    if type(value) is float:
+        if not _float_fits(value, numpy_dtype):
+            raise _overflow(value, numpy_dtype)
+        return value
     if type(value) is not int or numpy_dtype.kind not in "iu":
         return value
     info = np.iinfo(numpy_dtype)
     lowest = -int(info.max) if numpy_dtype.kind == "u" else int(info.min)
     if not lowest <= value <= int(info.max):
-        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[numpy_dtype.name]} "
-                           f"without overflow: {value} does not fit")
+        raise _overflow(value, numpy_dtype)
     return np.asarray(value).astype(numpy_dtype)
+
+
+def _float_fits(value: float, numpy_dtype: Any) -> bool:
+    """torch's check of a float written into a dtype: within the dtype's range (no NaN or
+    inf into an integer); float16 and bool take anything (inf, or True)."""
+    if numpy_dtype.kind in "iu":
+        info = np.iinfo(numpy_dtype)
+        return float(info.min) <= value <= float(info.max)  # False for NaN
+    if numpy_dtype.kind == "f" and numpy_dtype.itemsize > 2:
+        return not math.isfinite(value) or abs(value) <= float(np.finfo(numpy_dtype).max)
+    return True
+
+
+def _overflow(value: Any, numpy_dtype: Any) -> RuntimeError:
+    return RuntimeError(f"value cannot be converted to type {_C_NAMES[numpy_dtype.name]} "
+                        f"without overflow: {value} does not fit in {numpy_dtype.name}")

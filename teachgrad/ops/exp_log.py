@@ -18,6 +18,7 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import binary_arrays, broadcasting, sum_to_shape
+from teachgrad.ops.broadcast_shapes import check_broadcastable
 from teachgrad.ops.inplace import _unary_inplace
 from teachgrad.ops.unary import _floating
 from teachgrad.tensor import Tensor
@@ -161,6 +162,7 @@ def _check_floating(input: Any, other: Any, name: str) -> None:
         if not isinstance(value, Tensor):  # torch takes no Python number here
             raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
                             f"{type(value).__name__}")
+    check_broadcastable(input, other)
     result = dtypes.result_type(input, other)
     if not result.is_floating_point:
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for "

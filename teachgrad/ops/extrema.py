@@ -38,7 +38,8 @@ class MaxAll(Function):
     def backward(ctx: Node, grad: Tensor) -> Tensor:
         x, result = ctx.saved_tensors
         winners = x.isnan() if bool(result.isnan()) else x == result
-        return grad * winners / winners.sum()
+        # Selected, not grad * winners: an infinite grad leaves the losers at 0, not NaN.
+        return (grad / winners.sum()).expand(x.shape).masked_fill(~winners, 0)
 
 
 MinAll = renamed(MaxAll, "MinBackward1", _pick="min")
@@ -131,8 +132,9 @@ def grad_at_indices(grad: Tensor, indices: Tensor, axis: int, keepdim: bool,
     positions = xp.arange(input_shape[axis]).reshape(
         tuple(-1 if d == axis else 1 for d in range(len(input_shape)))
     )
-    chosen = Tensor._make(positions == indices._array)
-    return grad * chosen
+    not_chosen = Tensor._make(positions != indices._array)
+    # Selected, not grad * chosen: an infinite (or NaN) grad stays out of the zeros.
+    return grad.expand(not_chosen.shape).masked_fill(not_chosen, 0)
 
 
 def _require_elements(x: Tensor, name: str, axes: tuple | None = None,
@@ -209,11 +211,11 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:
     axis = None if dim is None else axis_or_none(dim, input._array.ndim)
-    _require_elements(input, pick, None if dim is None else (() if axis is None else (axis,)),
-                      IndexError)
-    if input._array.dtype.kind == "b":
+    if input._array.dtype.kind == "b":  # checked before emptiness, as torch does
         raise RuntimeError(f"{pick}(): does not support bool input. Convert it first, e.g. "
                            f"mask.int().{pick}().")
+    _require_elements(input, pick, None if dim is None else (() if axis is None else (axis,)),
+                      IndexError)
     array = input._array
     if dim is None:
         index = getattr(array.reshape(-1), pick)()
@@ -225,11 +227,17 @@ def _arg(input: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor:
 
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     axes = _axes(dim, input._array.ndim)
-    return Tensor._make(array_module(input._array).asarray(
-        input._array.any(axis=axes, keepdims=keepdim)))
+    return _truth(input, input._array.any(axis=axes, keepdims=keepdim))
 
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     axes = _axes(dim, input._array.ndim)
-    return Tensor._make(array_module(input._array).asarray(
-        input._array.all(axis=axes, keepdims=keepdim)))
+    return _truth(input, input._array.all(axis=axes, keepdims=keepdim))
+
+
+def _truth(input: Tensor, answer: Any) -> Tensor:
+    """all/any's answer as a tensor: bool, except for a uint8 input, which gets 0 or 1 in
+    uint8 (torch keeps the byte masks of its older versions working)."""
+    array = array_module(input._array).asarray(answer)
+    return Tensor._make(array.astype(input._array.dtype) if input._array.dtype.kind == "u"
+                        else array)

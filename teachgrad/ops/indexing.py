@@ -15,8 +15,9 @@ import numpy as np
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import check_same_device
+from teachgrad.ops.index_checks import check_index
 from teachgrad.ops.renamed import renamed
-from teachgrad.ops.views import _sizes, view_of
+from teachgrad.ops.views import sizes_or_keyword, view_of
 from teachgrad.tensor import Tensor, _wrap_dim
 
 
@@ -241,11 +242,7 @@ def index_kind(index: Any, shape: tuple | None = None) -> type[Index]:
 
 
 def getitem(input: Tensor, index: Any) -> Tensor:
-    for part in index if isinstance(index, tuple) else (index,):
-        if isinstance(part, slice) and part.step is not None and part.step <= 0:
-            # torch has no negative strides: flip(dims) reverses, with a copy.
-            raise ValueError("slice step cannot be zero" if part.step == 0
-                             else "step must be greater than zero")
+    check_index(input._array.shape, index)
     index = to_array_index(index, input)
     return index_kind(index, input._array.shape).apply(input, index)
 
@@ -309,8 +306,8 @@ class Gather(Function):
         ctx.axis, ctx.input_shape = axis, array.shape
         ctx.save_for_backward(index)
         if array.ndim == 0:
-            return array.copy()
-        return array[along_dim_index(picks, axis)]
+            return array.reshape(picks.shape).copy()  # picks is 0-d or holds one 0
+        return array[_along(picks, axis)].reshape(picks.shape)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -332,8 +329,8 @@ class ScatterAdd(Function):
         xp = array_module(values)
         full = xp.zeros(shape, values.dtype)
         if full.ndim == 0:
-            return values.copy()
-        xp.add.at(full, along_dim_index(index._array, dim), values)
+            return values.reshape(()).copy()
+        xp.add.at(full, _along(index._array, dim), values.reshape(index._array.shape or (1,)))
         return full
 
     @staticmethod
@@ -342,11 +339,16 @@ class ScatterAdd(Function):
         return Gather.apply(grad, ctx.axis, index), None, None, None
 
 
+def _along(picks: Any, axis: int) -> tuple:
+    """along_dim_index, reading a 0-d index (torch allows one on a 1-d tensor) as one place."""
+    return along_dim_index(picks.reshape(1) if picks.ndim == 0 else picks, axis)
+
+
 def _check_gather_index(array: Any, picks: Any, axis: int) -> None:
     if picks.dtype.kind != "i" or picks.dtype.itemsize not in (4, 8):
         raise RuntimeError("gather(): Expected dtype int32/int64 for index. Make it with "
                            "teachgrad.tensor([...]) or convert with index.long().")
-    if picks.ndim != array.ndim:
+    if max(picks.ndim, 1) != max(array.ndim, 1):  # torch counts a 0-d tensor as 1-d here
         raise RuntimeError("Index tensor must have the same number of dimensions as input "
                            "tensor")
     for dim, (have, want) in enumerate(zip(array.shape, picks.shape)):
@@ -390,9 +392,9 @@ class Flip(Function):
         return Flip.apply(grad, ctx.dims), None
 
 
-def flip(input: Tensor, *dims: Any) -> Tensor:
-    """torch.flip(x, dims) and x.flip(0, 1) (or x.flip((0, 1)))."""
-    return Flip.apply(input, _sizes(dims))
+def flip(input: Tensor, *order: Any, dims: Any = None) -> Tensor:
+    """torch.flip(x, dims) and x.flip(0, 1) (or x.flip((0, 1)), or x.flip(dims=(0, 1)))."""
+    return Flip.apply(input, sizes_or_keyword(order, dims, "flip", "dims"))
 
 
 def fliplr(input: Tensor) -> Tensor:
@@ -421,10 +423,12 @@ class Roll(Function):
         if dims and len(shifts) != len(dims):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                                f"dims:{len(dims)}")
+        ctx.shifts, ctx.dims = shifts, dims
+        if array.size == 0:  # nothing to move: torch returns a copy before checking dims
+            return array.copy()
         if array.ndim == 0 and dims:
             raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
         axes = tuple(_wrap_dim(d, array.ndim) for d in dims)
-        ctx.shifts, ctx.dims = shifts, dims
         xp = array_module(array)
         if not axes:
             return xp.roll(array, shifts[0])  # flattened, rolled, and reshaped back

@@ -24,15 +24,29 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.autograd.grad_mode import _GradState, no_grad
 from teachgrad.device import array_module
 from teachgrad.numerics import restore, silence
-from teachgrad.ops import arithmetic, indexing, powers, rounding, unary, views, where
+from teachgrad.ops import (
+    arithmetic,
+    indexing,
+    inplace_views,
+    powers,
+    rounding,
+    unary,
+    views,
+    where,
+)
 from teachgrad.ops.broadcast import broadcast_shapes, check_same_device, sum_to_shape
 from teachgrad.ops.broadcast_shapes import fill_value_checked, python_ints_wrapped
+from teachgrad.ops.index_checks import check_index, check_put_dtype
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
 
 
-def check_writable(x: Tensor, others: tuple = ()) -> None:
-    """Refuse an in-place op that would corrupt autograd, before anything is written."""
+def check_writable(x: Tensor, others: tuple = (), recorded: bool = False) -> None:
+    """Refuse an in-place op that would corrupt autograd, before anything is written.
+
+    recorded: the caller records a write through a view (apply_inplace does, see
+    inplace_views.py); the other writers (random fills, shape changes) do not.
+    """
     if not _GradState.enabled:
         return
     if x.grad_fn is None and x._requires_grad:
@@ -44,17 +58,37 @@ def check_writable(x: Tensor, others: tuple = ()) -> None:
     base = x._base
     if base is not None and (base._requires_grad or any(
             getattr(other, "_requires_grad", False) for other in others)):
-        if base.grad_fn is None:
+        if base.grad_fn is None and base._requires_grad:
             raise RuntimeError(
                 "a view of a leaf Variable that requires grad is being used in an in-place "
                 "operation. Wrap it in `with teachgrad.no_grad():` or clone the leaf first."
             )
-        raise RuntimeError(
-            "teachgrad does not record in-place changes made through a view of a tensor that "
-            "requires grad (torch rewrites the base's graph for this; teachgrad keeps graphs "
-            "simple). Write an out-of-place version instead, e.g. with teachgrad.where or "
-            "teachgrad.cat, or change the base tensor itself."
-        )
+        node = x.grad_fn
+        if node is not None and node._function is inplace_views.RefusedView:
+            raise RuntimeError(node.refusal)
+        if node is not None and node.name() in inplace_views.MULTI_VIEW_NODES:
+            raise RuntimeError(
+                f"Output {x._output_nr} of {node.name()[:-9]} is a view and is being modified "
+                "inplace. This view is the output of a function that returns multiple views "
+                "(split, chunk, unbind), which do not allow changing them in place. Use an "
+                "out-of-place op instead, or clone() the piece first."
+            )
+        if not recorded:
+            raise RuntimeError(
+                "teachgrad does not record this in-place change made through a view of a "
+                "tensor that requires grad. Write an out-of-place version instead, e.g. "
+                "with teachgrad.where or teachgrad.cat, or change the base tensor itself."
+            )
+
+
+def check_fits(shape: tuple, other_shape: tuple) -> None:
+    """An in-place op's shape check, which torch makes before its dtype check: shapes
+    that cannot broadcast at all get "The size of tensor a ..." from broadcast_shapes;
+    shapes that broadcast to something bigger than the tensor cannot be written into it."""
+    result_shape = broadcast_shapes(shape, other_shape)
+    if tuple(result_shape) != tuple(shape):
+        raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "
+                           f"{list(result_shape)}")
 
 
 def _bump(x: Tensor) -> Tensor:
@@ -106,7 +140,7 @@ def apply_inplace(x: Tensor, out_of_place: Callable, *args: Any) -> Tensor:
     i.requires_grad False).
     """
     differentiable = x._array.dtype.kind in "fc"
-    check_writable(x, args if differentiable else ())
+    check_writable(x, args if differentiable else (), recorded=True)
     recording = _GradState.enabled and differentiable and (
         x._requires_grad or any(getattr(arg, "_requires_grad", False) for arg in args)
     )
@@ -115,14 +149,37 @@ def apply_inplace(x: Tensor, out_of_place: Callable, *args: Any) -> Tensor:
             result = out_of_place(x, *args)
         _overwrite(x, result._array)
         return _bump(x)
+    if x._base is not None:  # a view: its base's history changes too
+        return _write_through_view(x, out_of_place, args)
     # The op may save its input for backward (mul_ keeps x for the other operand's
     # gradient, clamp_ keeps it for its mask), and x is about to be overwritten. So,
     # as torch does, the op runs on a copy of x's current values that stands in the
     # graph exactly where x stood.
     result = out_of_place(_snapshot(x), *args)
     _overwrite(x, result._array)
+    required_grad = x._requires_grad
     x.grad_fn, x._output_nr, x._requires_grad = result.grad_fn, result._output_nr, True
-    return _bump(x)
+    inplace_views.refresh_views(x, required_grad)  # x's views now read x's new history
+    return _saved_output_is(x, result)
+
+
+def _write_through_view(x: Tensor, out_of_place: Callable, args: tuple) -> Tensor:
+    """The op on a view x of a base: x's values are read through the base's history,
+    and afterwards both x and the base have new ones (see inplace_views.py)."""
+    old, index = inplace_views.old_values(x)
+    result = out_of_place(old, *args)
+    _overwrite(x, result._array)
+    if result._requires_grad:
+        required_grad = x._base._requires_grad
+        inplace_views.rebase(x, index, result)
+        inplace_views.refresh_views(x._base, required_grad, written=x)  # the other views
+    return _saved_output_is(x, result)
+
+
+def _saved_output_is(x: Tensor, result: Tensor) -> Tensor:
+    """Bump x's version; an op that saved its output (exp_) now saves x, at that version."""
+    inplace_views.saved_output_is(_bump(x), result)
+    return x
 
 
 def _snapshot(x: Tensor) -> Tensor:
@@ -158,15 +215,11 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
     try:
         ufunc(target, operand, out=target, casting="same_kind")
     except ValueError:
-        # NumPy checks shapes before writing anything. Shapes that cannot broadcast at
-        # all get torch's "size of tensor a ..." from broadcast_shapes; shapes that
-        # broadcast to something bigger than x cannot be written into x.
-        result_shape = broadcast_shapes(target.shape, getattr(operand, "shape", ()))
-        raise RuntimeError(
-            f"output with shape {list(target.shape)} doesn't match the broadcast shape "
-            f"{list(result_shape)}"
-        ) from None
+        # NumPy checks shapes before writing anything: raise torch's message for them
+        check_fits(target.shape, getattr(operand, "shape", ()))
+        raise _overlap_error() from None  # the shapes fit: the memory is read-only
     except TypeError:
+        check_fits(target.shape, getattr(operand, "shape", ()))  # torch's first check
         result = dtypes.result_type(x, other)
         if out_of_place is arithmetic.div and not result.is_floating_point:
             result = dtypes.get_default_dtype()  # true division: ints give floats
@@ -203,6 +256,7 @@ def pow_(x: Tensor, exponent: Any) -> Tensor:
 
 
 def clamp_(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    min, max = where.clamp_bounds(min, max, "clamp_")  # a refused mix, before the leaf check
     return apply_inplace(x, where.clamp, min, max)
 
 
@@ -226,22 +280,26 @@ neg_ = _unary_inplace(arithmetic.neg)
 
 
 class Fill(Function):
-    """Every element set to one value: no gradient reaches the old values."""
+    """Every element set to one value: no gradient reaches the old values; a 0-d tensor
+    value gets the sum of the gradient (it is every element)."""
 
     node_name = "FillBackward2"
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, value: Any) -> Any:
         fill = value._array if isinstance(value, Tensor) else value
+        ctx.value_dtype = getattr(value, "dtype", None)
         fill = fill_value_checked(fill, x._array.dtype)  # fill_(-1) on uint8 wraps
         return array_module(x._array).full_like(x._array, fill)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
-        return grad * 0, None
+        grad_value = grad.sum().to(ctx.value_dtype) if ctx.needs_input_grad[1] else None
+        return Tensor._make(array_module(grad._array).zeros_like(grad._array)), grad_value
 
 
 Zero = renamed(Fill, "ZeroBackward0")
+FillTensor = renamed(Fill, "FillBackward3")  # fill_(a 0-d tensor)
 
 
 def fill_(x: Tensor, value: Any) -> Tensor:
@@ -252,7 +310,7 @@ def fill_(x: Tensor, value: Any) -> Tensor:
         )
     if _overlapping(x._array) and not isinstance(value, Tensor):
         return _fill_shared(x, value)
-    return apply_inplace(x, Fill.apply, value)
+    return apply_inplace(x, (FillTensor if isinstance(value, Tensor) else Fill).apply, value)
 
 
 def zero_(x: Tensor) -> Tensor:
@@ -293,15 +351,9 @@ class Copy(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, src: Tensor) -> Any:
         ctx.src_shape, ctx.src_dtype, ctx.src_device = src.shape, src.dtype, src.device
+        check_fits(x._array.shape, src._array.shape)
         values = src.to(x.device)._array.astype(x._array.dtype, copy=False)
-        try:
-            return array_module(x._array).broadcast_to(values, x._array.shape).copy()
-        except ValueError:
-            raise RuntimeError(
-                f"The size of tensor a ({x._array.shape[-1] if x._array.ndim else 1}) must "
-                f"match the size of tensor b ({src._array.shape[-1]}) at non-singleton "
-                f"dimension {x._array.ndim - 1}"
-            ) from None
+        return array_module(x._array).broadcast_to(values, x._array.shape).copy()
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -374,6 +426,10 @@ def _assignment_error(array: Any, index: Any, value: Any, advanced: bool) -> Run
 
 
 def setitem(x: Tensor, index: Any, value: Any) -> None:
+    if type(value) is int or type(value) is float:  # torch checks the number first
+        fill_value_checked(value, x._array.dtype)  # 300 into uint8: torch's overflow error
+    check_index(x._array.shape, index, ints=True)
+    check_put_dtype(x, index, value)
     _refuse_byte_mask_fill(index, value)
     index = indexing.to_array_index(index, x)
     kind = IndexPut if indexing.index_kind(index) is indexing.Index else CopySlices
@@ -390,6 +446,13 @@ def setitem(x: Tensor, index: Any, value: Any) -> None:
             raise _assignment_error(x._array, index, value, kind is IndexPut) from None
         _bump(x)
         return
+    if kind is CopySlices and x.grad_fn is None and x._requires_grad:
+        # torch takes the view x[index] first: a bad index is an IndexError, not the
+        # leaf's error that apply_inplace raises
+        try:
+            x._array[index]
+        except IndexError as error:
+            raise IndexError(str(error).replace("axis", "dimension")) from None
     apply_inplace(x, kind.apply, index, value)
 
 

@@ -16,7 +16,7 @@ from teachgrad.device import array_module
 from teachgrad.ops.broadcast import check_same_device
 from teachgrad.ops.indexing import select
 from teachgrad.ops.renamed import renamed
-from teachgrad.ops.views import _sizes, view_of
+from teachgrad.ops.views import sizes_or_keyword, view_of
 from teachgrad.tensor import Size, Tensor, _wrap_dim
 
 
@@ -26,18 +26,20 @@ class Cat(Function):
     @staticmethod
     def forward(ctx: Node, dim: int, *tensors: Tensor) -> Any:
         arrays = _joinable(tensors, "cat")
-        # torch's legacy rule: a 1-d empty tensor joins anything (cat([tensor([]), x]))
+        for position, array in enumerate(arrays):
+            if array.ndim == 0:
+                raise RuntimeError(
+                    f"zero-dimensional tensor (at position {position}) cannot be concatenated; "
+                    "use stack, or reshape it to one dimension first"
+                )
+        # torch's legacy rule: a 1-d empty tensor joins anything (cat([tensor([]), x])), so
+        # the start-empty idiom `out = cat([out, piece], dim)` works from out = tensor([])
         ctx.skipped = [i for i, a in enumerate(arrays) if a.ndim == 1 and a.size == 0]
-        if len(ctx.skipped) < len(arrays):
-            arrays = [a for i, a in enumerate(arrays) if i not in ctx.skipped]
-        else:
-            ctx.skipped = []
+        if len(ctx.skipped) == len(arrays):  # nothing but such tensors: dim goes unchecked
+            ctx.skipped, ctx.axis, ctx.lengths = [], 0, [0] * len(arrays)
+            return array_module(arrays[0]).concatenate(arrays)
+        arrays = [a for i, a in enumerate(arrays) if i not in ctx.skipped]
         ndim = arrays[0].ndim
-        if ndim == 0:
-            raise RuntimeError(
-                "zero-dimensional tensor (at position 0) cannot be concatenated; use stack, or "
-                "reshape it to one dimension first"
-            )
         axis = _wrap_dim(dim, ndim)
         for number, array in enumerate(arrays):
             if array.ndim != ndim or any(a != b for d, (a, b) in
@@ -156,13 +158,19 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     return SplitWithSizes.apply(tensor, sizes, dim)
 
 
+def split_method(input: Tensor, split_size: Any, dim: int = 0) -> tuple:
+    """Tensor.split: torch.split under the name torch's method gives its argument."""
+    return split(input, split_size, dim)
+
+
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     _needs_a_dim(input, "chunk")
     size = input._array.shape[_wrap_dim(dim, input._array.ndim)]
-    step = -(-size // chunks) if size else 1
-    return split(input, step, dim)
+    if size == 0:  # as torch: `chunks` empty pieces, not the one a split by size gives
+        return SplitWithSizes.apply(input, (0,) * chunks, dim)
+    return split(input, -(-size // chunks), dim)
 
 
 class Unbind(Function):
@@ -183,6 +191,10 @@ class Unbind(Function):
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
+    if input._array.ndim == 0:  # torch's message, once dim is in range: no dim to split
+        _wrap_dim(dim, 0)
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions; a 0-d tensor "
+                         "holds one value: read it with .item()")
     return Unbind.apply(input, dim)
 
 
@@ -223,8 +235,9 @@ class Repeat(Function):
         return grad.reshape(split_shape).sum(copies).reshape(ctx.input_shape), None
 
 
-def repeat(input: Tensor, *repeats: Any) -> Tensor:
-    return Repeat.apply(input, tuple(int(r) for r in _sizes(repeats)))
+def repeat(input: Tensor, *sizes: Any, repeats: Any = None) -> Tensor:
+    counts = sizes_or_keyword(sizes, repeats, "repeat", "repeats")
+    return Repeat.apply(input, tuple(int(r) for r in counts))
 
 
 def tile(input: Tensor, dims: Any) -> Tensor:

@@ -22,9 +22,6 @@ def _check_operands(x: Any, y: Any) -> None:
             f"both arguments to matmul need to be at least 1D, but they are {x.ndim}D and "
             f"{y.ndim}D"
         )
-    if x.dtype.kind == "b":
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool': multiply "
-                                  "bool tensors after converting them, e.g. a.float() @ b.float()")
     if x.dtype != y.dtype:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_c_name(x.dtype)} != "
@@ -50,6 +47,19 @@ def _check_operands(x: Any, y: Any) -> None:
         )
     if x.ndim > 2 or y.ndim > 2:  # the batch dims (all but the last two) must broadcast
         broadcast_shapes(x.shape[:-2], y.shape[:-2] if y.ndim > 1 else ())
+    if x.dtype.kind == "b":
+        _check_bool(x, y, inner_x)
+
+
+def _check_bool(x: Any, y: Any, inner: int) -> None:
+    """torch has no bool kernel for products, but answers an empty product (no element
+    out, or none summed: all False) without calling one; a dot product always calls it."""
+    kernel = "dot" if x.ndim == 1 and y.ndim == 1 else "addmm_impl_cpu_"
+    if kernel == "addmm_impl_cpu_" and (inner == 0 or 0 in x.shape[:-1] or (
+            y.ndim > 1 and 0 in y.shape[:-2] + y.shape[-1:])):
+        return
+    raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool': multiply bool tensors "
+                              "after converting them, e.g. a.float() @ b.float()")
 
 
 def _rows(x: Any) -> int:

@@ -32,6 +32,9 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
+    if input._array.ndim == 0:  # torch reads the matrix's dim 0 before checking shapes
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions; mv wants a "
+                         "matrix (2-D) and a vector (1-D)")
     if input._array.ndim != 2 or vec._array.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._array.ndim}, "
                            f"{vec._array.ndim}")

@@ -13,6 +13,7 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import binary_arrays, broadcast_shapes, sum_to_shape
+from teachgrad.ops.broadcast_shapes import float_operands
 from teachgrad.ops.inplace import apply_inplace
 from teachgrad.ops.renamed import renamed
 from teachgrad.ops.where import where
@@ -99,14 +100,14 @@ class Copysign(Function):
 
     @staticmethod
     def forward(ctx: Node, a: Tensor, b: Any) -> Any:
-        x, y = binary_arrays(a, b)
         ctx.other_shape = _shape(b)
         ctx.other_dtype = b._array.dtype if isinstance(b, Tensor) else None
         ctx.a_shape = a._array.shape
-        xp = array_module(x)
-        if x.dtype.kind != "f":  # integer or bool operands give the default float
-            x = x.astype(dtypes.get_default_dtype().numpy_dtype)
-        result = Tensor._make(xp.copysign(x, y))
+        # Integer or bool operands give the default float; torch casts each one to it
+        # directly (a uint8 tensor and a 0-d -1 copy the sign of -1., not of 255).
+        a, b = float_operands(a, b)
+        x, y = binary_arrays(a, b)
+        result = Tensor._make(array_module(x).copysign(x, y))
         ctx.save_for_backward(a, result)
         return result
 
@@ -130,6 +131,7 @@ CopysignScalar = renamed(Copysign, "CopysignBackward1")
 
 
 def copysign(input: Tensor, other: Any) -> Tensor:
+    broadcast_shapes(input.shape, _shape(other))  # torch's shape error, before NumPy's
     if isinstance(other, Tensor):
         return Copysign.apply(input, other)
     return CopysignScalar.apply(input, other)

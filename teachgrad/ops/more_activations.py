@@ -18,6 +18,7 @@ import numpy as np
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
+from teachgrad.ops.broadcast_shapes import fill_value_checked
 from teachgrad.ops.inplace import apply_inplace
 from teachgrad.ops.renamed import renamed
 from teachgrad.ops.where import where
@@ -41,8 +42,11 @@ def _run(op: Callable, input: Tensor, inplace: bool, *args: Any) -> Tensor:
 
 
 class StepGradient(Function):
-    """grad * mask: the backward of a piecewise-linear activation (hardtanh, hardsigmoid).
+    """grad * slope where `passes`, else 0: the backward of a piecewise-linear activation
+    (hardtanh, hardsigmoid).
 
+    It selects, as torch does, rather than multiplying by a 0/1 mask: where the
+    activation is flat the gradient is 0 even when grad is infinite (0 * inf is NaN).
     An op of its own, as unary.ReluGradient: the result stays connected to x, so a
     second derivative gives zeros for x (the slope is piecewise constant), as in torch,
     instead of saying x was not used.
@@ -51,15 +55,15 @@ class StepGradient(Function):
     node_name = "HardtanhBackwardBackward0"
 
     @staticmethod
-    def forward(ctx: Node, grad: Tensor, x: Tensor, mask: Any) -> Any:
-        ctx.mask = mask
-        return grad._array * mask.astype(grad._array.dtype, copy=False)
+    def forward(ctx: Node, grad: Tensor, x: Tensor, passes: Any, slope: float) -> Any:
+        ctx.passes, ctx.slope = passes, slope
+        return array_module(grad._array).where(passes, grad._array * slope, 0)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
-        mask = Tensor._make(ctx.mask.astype(grad._array.dtype, copy=False))
-        zeros = array_module(grad._array).zeros(ctx.mask.shape, grad._array.dtype)
-        return grad * mask, Tensor._make(zeros), None
+        zeros = array_module(grad._array).zeros(ctx.passes.shape, grad._array.dtype)
+        blocked = Tensor._make(~ctx.passes)
+        return (grad * ctx.slope).masked_fill(blocked, 0), Tensor._make(zeros), None, None
 
 
 class Elu(Function):
@@ -88,7 +92,8 @@ class Elu(Function):
         slope = (x * input_scale).exp() * at_zero
         # At exactly 0 the slope is a constant: torch's second derivative is 0 there.
         negative = where(x < 0, grad * slope, grad * at_zero)
-        return where(x > 0, grad * scale, negative), None, None, None
+        # torch's test is x <= 0, so a NaN input takes the positive side's slope.
+        return where(x <= 0, negative, grad * scale), None, None, None
 
 
 EluInplace = renamed(Elu, "EluBackward1")  # torch's node for elu_ and selu_
@@ -135,7 +140,8 @@ class Mish(Function):
 
 
 class Hardtanh(Function):
-    """x clamped to [min_val, max_val]; the gradient passes strictly inside only."""
+    """x clamped to [min_val, max_val]; the gradient passes strictly inside only (and at
+    NaN, which torch does not count as clamped)."""
 
     node_name = "HardtanhBackward0"
 
@@ -143,14 +149,15 @@ class Hardtanh(Function):
     def forward(ctx: Node, x: Tensor, min_val: float, max_val: float) -> Any:
         array = x._array
         xp = array_module(array)
-        ctx.mask = xp.asarray((array > min_val) & (array < max_val))  # 0-d: still an array
+        clamped = (array <= min_val) | (array >= max_val)
+        ctx.passes = xp.asarray(~clamped)  # 0-d: still an array
         ctx.save_for_backward(x)
         return xp.minimum(xp.maximum(array, min_val), max_val).astype(array.dtype, copy=False)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         (x,) = ctx.saved_tensors
-        return StepGradient.apply(grad, x, ctx.mask), None, None
+        return StepGradient.apply(grad, x, ctx.passes, 1.0), None, None
 
 
 class Hardsigmoid(Function):
@@ -170,8 +177,8 @@ class Hardsigmoid(Function):
         (x,) = ctx.saved_tensors
         array = x._array
         # torch's slope is 1/6 rounded to float32 (`1.0f / 6.0f`), even for float64
-        inside = array_module(array).asarray((array > -3) & (array < 3))
-        return StepGradientHardsigmoid.apply(grad, x, inside * _ONE_SIXTH_AS_FLOAT32)
+        inside = array_module(array).asarray((array > -3) & (array < 3))  # NaN: outside
+        return StepGradientHardsigmoid.apply(grad, x, inside, _ONE_SIXTH_AS_FLOAT32)
 
 
 _ONE_SIXTH_AS_FLOAT32 = float(np.float32(1.0) / np.float32(6.0))
@@ -205,12 +212,12 @@ class Hardswish(Function):
         (x,) = ctx.saved_tensors
         array = x._array
         xp = array_module(array)
-        # The slope: 0 up to -3, x/3 + 1/2 inside, 1 from 3 on (torch's boundaries). It
-        # depends on x (for a second derivative) strictly inside (-3, 3) only, as in torch.
-        outside = xp.where(array <= -3, 0.0, xp.where(array < 3, array / 3 + 0.5, 1.0))
+        # The slope: 0 up to -3, x/3 + 1/2 inside, 1 from 3 on and at NaN (torch's
+        # boundaries). It depends on x (for a second derivative) strictly inside (-3, 3)
+        # only, as in torch. The 0 is selected, so an infinite grad stays 0 there.
         inside = Tensor._make(xp.asarray((array > -3) & (array < 3)))
-        constant = Tensor._make(xp.asarray(outside).astype(array.dtype, copy=False))
-        return where(inside, grad * (x / 3 + 0.5), grad * constant)
+        off = Tensor._make(xp.asarray(array <= -3))
+        return where(inside, grad * (x / 3 + 0.5), grad).masked_fill(off, 0)
 
 
 class Softplus(Function):
@@ -233,11 +240,11 @@ class Softplus(Function):
         (x,) = ctx.saved_tensors
         beta, threshold = ctx.constants
         scaled = x * beta
-        # torch's z / (z + 1) with z = exp(beta x) is sigmoid(beta x), which cannot overflow.
-        # At exactly the threshold the slope is held constant: torch's second derivative
-        # is 0 there.
+        # torch's z / (z + 1) with z = exp(beta x) is sigmoid(beta x), which cannot overflow
+        # (and is NaN at a NaN input, as torch's). At exactly the threshold the slope is
+        # held constant: torch's second derivative is 0 there.
         at_threshold = grad * (1 / (1 + math.exp(-threshold)))
-        smooth = where(scaled < threshold, grad * scaled.sigmoid(), at_threshold)
+        smooth = where(scaled == threshold, at_threshold, grad * scaled.sigmoid())
         return where(scaled > threshold, grad, smooth), None, None
 
 
@@ -298,7 +305,21 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
         raise ValueError("min_val cannot be greater than max_val")
     if input.dtype == dtypes.bool:
         raise RuntimeError("Bool inputs not supported for hardtanh")
+    _check_limits(input, min_val, max_val)
     return _run(Hardtanh.apply, input, inplace, min_val, max_val)
+
+
+def _check_limits(input: Tensor, min_val: float, max_val: float) -> None:
+    """torch clamps between the limits cast to x's dtype: each must fit it, truncated for
+    an integer dtype (255.5 fits uint8), and an unsigned one takes no negative limit."""
+    integer = not input.dtype.is_floating_point
+    if integer and not input.dtype.is_signed and math.isfinite(min_val) and int(min_val) < 0:
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits "
+                           f"(min_val={min_val} for {input.dtype.name}). Pass min_val >= 0, or "
+                           "convert first, e.g. x.int().")
+    for limit in (min_val, max_val):
+        whole = integer and isinstance(limit, float) and math.isfinite(limit)
+        fill_value_checked(int(limit) if whole else limit, input._array.dtype)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:

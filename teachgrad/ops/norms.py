@@ -37,6 +37,8 @@ class VectorNorm(Function):
         axes = _axes(dim, array.ndim)
         if axes == ():
             axes = None
+        if (p < 0 or p == float("inf")) and array.size == 0:
+            _refuse_empty(array.shape, p, dim if axes is not None else None)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
         magnitude = xp.abs(array)
         if p == float("inf"):
@@ -83,6 +85,20 @@ class VectorNorm(Function):
         if p < 2:
             return x.sign() * x.abs() ** (p - 1) * scale, None, None, None
         return x * x.abs() ** (p - 2) * scale, None, None, None
+
+
+def _refuse_empty(shape: tuple, p: float, dim: Any) -> None:
+    """The inf norm is a max and a negative p one sums 1/|x|^|p|: over no element, neither
+    has a value (no identity), so torch refuses the empty dims they would reduce."""
+    for item in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+        if item is None or shape[item] == 0:
+            where = "an empty tensor" if item is None else f"the dimension {item}"
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {p:g} norm on {where} because "
+                f"{'this dimension is empty and ' if item is not None else ''}the operation "
+                "does not have an identity. Use p=2 (or any p >= 0), or leave the empty "
+                "dim out."
+            )
 
 
 def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,

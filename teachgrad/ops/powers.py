@@ -14,6 +14,7 @@ from teachgrad.ops.broadcast import (
     shape_of,
     sum_to_shape,
 )
+from teachgrad.ops.broadcast_shapes import python_numbers_cast
 from teachgrad.ops.reflected import TensorOnlyFunction
 from teachgrad.ops.where import where
 from teachgrad.tensor import Tensor
@@ -47,6 +48,11 @@ class Pow(TensorOnlyFunction):
             raise RuntimeError("Integers to negative integer powers are not allowed. Use a "
                                "float tensor, e.g. x.float() ** -1.")
         ctx.save_for_backward(x, exponent)
+        if base.dtype.kind == "b" and isinstance(exponent, bool):
+            # a bool to a bool power stays bool in torch: x ** True is x, x ** False True
+            return base.copy() if exponent else array_module(base).ones_like(base)
+        if exponent_value == -0.5 and base.dtype.kind == "f":
+            return 1 / array_module(base).sqrt(base)  # torch's rsqrt: NaN at -inf (C pow: 0)
         return base ** exponent_value
 
     @staticmethod
@@ -64,6 +70,7 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx: Node, a: Tensor, b: Tensor) -> Any:
+        _refuse_bools(a, b)
         x, y = binary_arrays(a, b)
         ctx.shapes = (shape_of(a), shape_of(b))
         result = Tensor._make(broadcasting(_power, x, y))
@@ -78,8 +85,9 @@ class PowTensor(Function):
             # b a^(b-1); torch defines it as 0 where b == 0 (0^-1 would make it nan)
             grad_a = sum_to_shape(grad * where(b == 0, 0.0, b * a ** (b - 1)), ctx.shapes[0])
         if ctx.needs_input_grad[1]:
-            # d(a^b)/db = a^b log a; torch defines it as 0 where a == 0 and b >= 0.
-            log_a = where((a == 0) & (b >= 0), 0.0, a.log())
+            # d(a^b)/db = a^b log a; torch defines it as 0 where a == 0 and b >= 0. The
+            # log is taken in the result's dtype (float32 ** float64: float64, as torch).
+            log_a = where((a == 0) & (b >= 0), 0.0, a.to(result.dtype).log())
             grad_b = sum_to_shape(grad * result * log_a, ctx.shapes[1])
         return grad_a, grad_b
 
@@ -91,7 +99,9 @@ class RPow(TensorOnlyFunction):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, base: Any) -> Any:
-        base_value, exponent = binary_arrays(base, x)
+        _refuse_bools(base, x)
+        # an int base the tensor's dtype cannot hold is wrapped into it, as torch casts it
+        base_value, exponent = python_numbers_cast(*binary_arrays(base, x))
         result = Tensor._make(_power(base_value, exponent))
         ctx.log_base = math.log(base) if base > 0 else -math.inf if base == 0 else math.nan
         ctx.save_for_backward(x if base == 0 else None, result)
@@ -103,6 +113,14 @@ class RPow(TensorOnlyFunction):
         if x is not None:  # 0 ** x: torch takes d/dx as 0 where x >= 0 (0 * log 0)
             return grad * where(x >= 0, 0.0, result * ctx.log_base)
         return grad * result * ctx.log_base
+
+
+def _refuse_bools(base: Any, exponent: Any) -> None:
+    """torch has no pow kernel for bool ** bool, except a bool tensor ** a Python bool."""
+    if all(value.__class__ is bool or (isinstance(value, Tensor) and value._array.dtype.kind == "b")
+           for value in (base, exponent)):
+        raise NotImplementedError("\"pow\" not implemented for 'Bool': there is no power of "
+                                  "bools. Convert first, e.g. x.int() ** y.int().")
 
 
 def pow(input: Any, exponent: Any) -> Tensor:

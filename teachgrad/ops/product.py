@@ -35,11 +35,14 @@ class Prod(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         x, result = ctx.saved_tensors
+        if x._array.ndim == 0:  # the product is x itself (even inf, where result / x is nan)
+            return grad, None, None
         axes = None if ctx.axis is None else (ctx.axis,)
         spread = _expand_back(grad, x.shape, axes, ctx.keepdim)
         if not bool((x == 0).any()):
-            # d(prod)/dx_i is the product of the others: prod / x_i when no x is zero.
-            return spread * _expand_back(result, x.shape, axes, ctx.keepdim) / x, None, None
+            # d(prod)/dx_i is the product of the others: prod / x_i when no x is zero,
+            # divided first (as torch) so that a huge prod times the gradient cannot overflow
+            return spread * (_expand_back(result, x.shape, axes, ctx.keepdim) / x), None, None
         return spread * _product_of_others(x, ctx.axis), None, None
 
 

@@ -55,8 +55,9 @@ class Sum(Function):
         ctx.input_shape = array.shape
         ctx.axes = None if dim is None else _axes(dim, array.ndim)
         ctx.keepdim = keepdim
-        if dtype is not None:
-            array = array.astype(dtypes.to_dtype(dtype).numpy_dtype, copy=False)
+        if dtype is not None:  # (an integer dtype= is refused if x needs a gradient)
+            dtype = dtypes.accumulation_dtype(dtype, ctx.needs_input_grad[0])
+            array = array.astype(dtype.numpy_dtype, copy=False)
         elif array.dtype.kind in "biu":
             array = array.astype(dtypes.int64.numpy_dtype, copy=False)  # torch sums ints in int64
         # dtype= keeps what was asked for: NumPy alone would widen an int32 sum to int64.
@@ -86,6 +87,8 @@ class Mean(Function):
         ctx.axes = _axes(dim, array.ndim)
         ctx.keepdim = keepdim
         ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
+        if ctx.count == 0:  # 0 / 0 is NaN, as in torch, without NumPy's 'Mean of empty slice'
+            return array.sum(axis=ctx.axes, keepdims=keepdim) / 0
         return array.mean(axis=ctx.axes, keepdims=keepdim)
 
     @staticmethod
@@ -123,7 +126,10 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     return SumDim.apply(input, dim, keepdim, dtype)
 
 
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
+         ) -> Tensor:
+    if dtype is not None:  # torch casts first, then takes the mean
+        input = input.to(dtype)
     if dim is None or dim == () or dim == []:
         return Mean.apply(input, None, keepdim)
     return MeanDim.apply(input, dim, keepdim)

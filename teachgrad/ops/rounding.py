@@ -22,6 +22,7 @@ from teachgrad.ops.broadcast import (
     shape_of,
     sum_to_shape,
 )
+from teachgrad.ops.broadcast_shapes import python_numbers_cast
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
 
@@ -48,13 +49,15 @@ def _division_operands(a: Any, b: Any, kernel: str) -> tuple:
     Bools have no division. Integers have no inf to return for a division by zero, so
     torch raises there (floats give inf or nan, silently).
     """
-    x, y = binary_arrays(a, b)
+    # A Python int meets an integer tensor in its dtype, as torch casts it: int8 % 1000
+    # divides by -24, uint8 // 2**31 by 0 (an error).
+    x, y = python_numbers_cast(*binary_arrays(a, b))
     if _is_bool(x) and _is_bool(y):
         raise NotImplementedError(
             f"\"{kernel}_cpu\" not implemented for 'Bool': there is no division of bools. "
             "Convert first, e.g. mask.int()."
         )
-    if _is_integral(x) and _is_integral(y) and (
+    if _is_integral(x) and _is_integral(y) and _size(x) and _size(y) and (
             bool((y == 0).any()) if hasattr(y, "shape") else y == 0):
         raise RuntimeError(
             "ZeroDivisionError: integer division or remainder by zero. An integer tensor "
@@ -62,6 +65,12 @@ def _division_operands(a: Any, b: Any, kernel: str) -> tuple:
             "x.float() // y."
         )
     return x, y
+
+
+def _size(value: Any) -> int:
+    """How many elements an operand has: with none on either side there is no division
+    (the result is empty), so no division by zero to refuse, as in torch."""
+    return value.size if hasattr(value, "shape") else 1
 
 
 class DivRounded(Function):

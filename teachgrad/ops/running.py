@@ -48,9 +48,10 @@ def _gather_back(grad: Tensor, indices: Tensor, axis: int, length: int) -> Tenso
     (so it is differentiable again): a one-hot of the indices, length x length per row."""
     xp = array_module(indices._array)
     grad_last, index_last = grad.transpose(axis, -1), indices._array.swapaxes(axis, -1)
-    one_hot = index_last[..., None, :] == xp.arange(length)[:, None]  # [..., j, i]
-    summed = (grad_last.unsqueeze(-2) * Tensor._make(one_hot.astype(grad._array.dtype))).sum(-1)
-    return summed.transpose(axis, -1)
+    elsewhere = index_last[..., None, :] != xp.arange(length)[:, None]  # [..., j, i]
+    # grad[i] where x[j] was the extreme, selected (0 * inf would be NaN), then summed
+    spread = grad_last.unsqueeze(-2).expand(elsewhere.shape)
+    return spread.masked_fill(Tensor._make(elsewhere), 0).sum(-1).transpose(axis, -1)
 
 
 class RunningExtreme(Function):
@@ -83,13 +84,19 @@ class RunningMinimum(RunningExtreme):
 
 
 def cummax(input: Tensor, dim: int) -> CummaxResult:
-    _wrap_dim(dim, input.ndim)
-    return CummaxResult(*RunningExtreme.apply(input, dim, True))
+    return CummaxResult(*RunningExtreme.apply(input, _checked_dim(input, dim), True))
 
 
 def cummin(input: Tensor, dim: int) -> CumminResult:
+    return CumminResult(*RunningMinimum.apply(input, _checked_dim(input, dim), False))
+
+
+def _checked_dim(input: Tensor, dim: int) -> int:
+    # torch returns an empty tensor's (empty) result before it looks at dim at all
+    if input.numel() == 0:
+        return 0
     _wrap_dim(dim, input.ndim)
-    return CumminResult(*RunningMinimum.apply(input, dim, False))
+    return dim
 
 
 class Logcumsumexp(Function):

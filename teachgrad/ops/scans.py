@@ -14,15 +14,30 @@ from teachgrad.device import array_module
 from teachgrad.tensor import Tensor, _wrap_dim
 
 
-def _scan_input(x: Tensor, dim: int, dtype: Any) -> tuple[Any, int | None]:
+def _scan_input(ctx: Node, x: Tensor, dim: int, dtype: Any) -> tuple[Any, int | None]:
     """The array to scan (ints and bools become int64, as torch does) and its axis."""
     array = x._array
-    if dtype is not None:
-        array = array.astype(dtypes.to_dtype(dtype).numpy_dtype, copy=False)
+    if dtype is not None:  # (an integer dtype= is refused if x needs a gradient)
+        dtype = dtypes.accumulation_dtype(dtype, ctx.needs_input_grad[0])
+        array = array.astype(dtype.numpy_dtype, copy=False)
     elif array.dtype.kind in "biu":
         array = array.astype(dtypes.int64.numpy_dtype, copy=False)
     axis = _wrap_dim(dim, array.ndim)
     return array, (axis if array.ndim else None)
+
+
+#: the dtype torch's CPU scans accumulate a float dtype in (the rest: their own)
+_ACCUMULATE_IN = {2: "float32", 4: "float64"}
+
+
+def _scanned(array: Any, axis: int, name: str) -> Any:
+    """array.cumsum or array.cumprod along axis, in array's dtype. float32 is accumulated
+    in float64, as torch does: a running product that passes float32's largest value
+    can come back (3e38 * 2 * 0.1 is 6e37, not inf)."""
+    wider = _ACCUMULATE_IN.get(array.dtype.itemsize) if array.dtype.kind == "f" else None
+    if wider is None:
+        return getattr(array, name)(axis=axis, dtype=array.dtype)  # NumPy would widen int32
+    return getattr(array, name)(axis=axis, dtype=wider).astype(array.dtype)
 
 
 def _reverse_cumsum(values: Tensor, axis: int) -> Tensor:
@@ -38,10 +53,10 @@ class Cumsum(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, dtype: Any) -> Any:
-        array, ctx.axis = _scan_input(x, dim, dtype)
+        array, ctx.axis = _scan_input(ctx, x, dim, dtype)
         if ctx.axis is None:
             return array.copy()
-        return array.cumsum(axis=ctx.axis, dtype=array.dtype)  # NumPy would widen int32
+        return _scanned(array, ctx.axis, "cumsum")
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
@@ -58,17 +73,17 @@ class Cumprod(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int, dtype: Any) -> Any:
-        array, ctx.axis = _scan_input(x, dim, dtype)
+        array, ctx.axis = _scan_input(ctx, x, dim, dtype)
         result = Tensor._make(array.copy() if ctx.axis is None
-                              else array.cumprod(axis=ctx.axis, dtype=array.dtype))
+                              else _scanned(array, ctx.axis, "cumprod"))
         ctx.save_for_backward(x, result)
         return result
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         x, result = ctx.saved_tensors
-        if ctx.axis is None:
-            return grad, None, None
+        if ctx.axis is None or x.shape[ctx.axis] == 1:  # out is x: d out / dx is 1, even
+            return grad, None, None  # where x is inf (out / x would be nan), as in torch
         if not bool((x == 0).any()):
             return _reverse_cumsum(grad * result, ctx.axis) / x, None, None
         return _cumprod_grad_through_zeros(x, grad, ctx.axis), None, None

@@ -12,7 +12,7 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.dims import axis_or_none
-from teachgrad.ops.reductions import _axes, _expand_back, _float_input
+from teachgrad.ops.reductions import _axes, _expand_back
 from teachgrad.tensor import Tensor
 
 
@@ -53,13 +53,26 @@ def _peak(array: Any, axis: Any) -> Any:
     return array.max(axis=axis, keepdims=True)
 
 
+def _float_input(x: Tensor, name: str, axis: int | None) -> Any:
+    """x's array, refused as torch refuses it when it is not floating (and not empty)."""
+    array = x._array
+    if array.dtype.kind != "f" and array.size:
+        kernel = "lastdim_kernel_impl" if axis is None or axis == array.ndim - 1 else "kernel_impl"
+        raise NotImplementedError(
+            f'"{name}_{kernel}" not implemented for \'{dtypes.legacy_name(x.dtype)}\': '
+            f"{name} needs a floating tensor; convert first with .float()")
+    return array
+
+
 class Softmax(Function):
     node_name = "SoftmaxBackward0"
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int) -> Any:
-        array = _float_input(x, "softmax")
-        axis = axis_or_none(dim, array.ndim)
+        axis = axis_or_none(dim, x._array.ndim)
+        array = _float_input(x, "softmax", axis)
+        if array.dtype.kind != "f":  # an empty integer tensor, which torch returns as it is
+            return array.copy()
         xp = array_module(array)
         shifted = xp.exp(array - _peak(array, axis))
         result = Tensor._make(shifted / shifted.sum(axis=axis, keepdims=True))
@@ -79,8 +92,10 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int) -> Any:
-        array = _float_input(x, "log_softmax")
-        axis = axis_or_none(dim, array.ndim)
+        axis = axis_or_none(dim, x._array.ndim)
+        array = _float_input(x, "log_softmax", axis)
+        if array.dtype.kind != "f":  # an empty integer tensor, which torch returns as it is
+            return array.copy()
         xp = array_module(array)
         shifted = array - _peak(array, axis)
         result = Tensor._make(shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True)))

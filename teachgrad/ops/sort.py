@@ -117,9 +117,10 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,
     """The indices that sort input along dim (an int64 tensor; no gradient)."""
     array = input._array
     xp = array_module(array)
+    axis = _wrap_dim(dim, array.ndim)  # a 0-d tensor takes dim 0 or -1 only, as in torch
     if array.ndim == 0:
         return Tensor._make(xp.zeros((), dtype=dtypes.int64.numpy_dtype))
-    order = sorting_order(array, _wrap_dim(dim, array.ndim), bool(descending))
+    order = sorting_order(array, axis, bool(descending))
     return Tensor._make(order.astype(dtypes.int64.numpy_dtype, copy=False))
 
 

@@ -89,9 +89,23 @@ def column_stack(tensors: Sequence[Tensor]) -> Tensor:
     return cat(columns, 1)
 
 
-def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+def _split_given(split: Any, keywords: dict[str, Any], name: str) -> Any:
+    """The split passed positionally or by one of torch's names for it (sections=, indices=)."""
+    given = {key: value for key, value in keywords.items() if value is not None}
+    if len(given) + (split is not None) != 1:
+        raise TypeError(f"{name}() takes the sections or indices once: positionally, or as "
+                        f"one of {', '.join(key + '=' for key in keywords)}")
+    return split if split is not None else next(iter(given.values()))
+
+
+def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *,
+                 sections: Any = None, indices: Any = None,
+                 tensor_indices_or_sections: Any = None) -> tuple:
     """Split into n nearly equal pieces (the first ones one longer), or at the given
     positions (clamped to the dim, so pieces may be empty)."""
+    indices_or_sections = _split_given(indices_or_sections, {
+        "sections": sections, "indices": indices,
+        "tensor_indices_or_sections": tensor_indices_or_sections}, "tensor_split")
     if input._array.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
                            "tensor with 0 dims")
@@ -142,14 +156,23 @@ def _split_along(name: str, input: Tensor, split: Any, axis: int, needed: int) -
     return tensor_split(input, split, axis)
 
 
-def hsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+def hsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None,
+           indices: Any = None) -> tuple:
+    indices_or_sections = _split_given(indices_or_sections,
+                                       {"sections": sections, "indices": indices}, "hsplit")
     axis = 0 if input._array.ndim == 1 else 1
     return _split_along("hsplit", input, indices_or_sections, axis, 1)
 
 
-def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+def vsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None,
+           indices: Any = None) -> tuple:
+    indices_or_sections = _split_given(indices_or_sections,
+                                       {"sections": sections, "indices": indices}, "vsplit")
     return _split_along("vsplit", input, indices_or_sections, 0, 2)
 
 
-def dsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+def dsplit(input: Tensor, indices_or_sections: Any = None, *, sections: Any = None,
+           indices: Any = None) -> tuple:
+    indices_or_sections = _split_given(indices_or_sections,
+                                       {"sections": sections, "indices": indices}, "dsplit")
     return _split_along("dsplit", input, indices_or_sections, 2, 3)

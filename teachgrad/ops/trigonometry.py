@@ -196,10 +196,16 @@ class Atan2(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         a, b = ctx.saved_tensors
-        # d/da atan2(a, b) = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)
-        scale = grad / (a * a + b * b)
-        grad_a = sum_to_shape(scale * b, ctx.shapes[0]) if ctx.needs_input_grad[0] else None
-        grad_b = sum_to_shape(-scale * a, ctx.shapes[1]) if ctx.needs_input_grad[1] else None
+        # d/da atan2(a, b) = b / (a^2 + b^2), d/db = -a / (a^2 + b^2), in torch's order of
+        # operations: a * a and -a stay in a's dtype (an int8 or uint8 one wraps, a bool
+        # one cannot be negated), and where a^2 + b^2 is exactly 0 (at the origin, or
+        # underflowed) the slope is taken as 0, not 1/0.
+        squared = a * a + b * b
+        recip = squared.reciprocal().masked_fill(squared == 0, 0)
+        grad_a = sum_to_shape(grad * b * recip, ctx.shapes[0]) if ctx.needs_input_grad[0] \
+            else None
+        grad_b = sum_to_shape(grad * -a * recip, ctx.shapes[1]) if ctx.needs_input_grad[1] \
+            else None
         return grad_a, grad_b
 
 
@@ -251,10 +257,18 @@ def atanh(input: Tensor) -> Tensor:
 
 
 def atan2(input: Tensor, other: Tensor) -> Tensor:
-    if not isinstance(other, Tensor):  # torch takes no Python number here
-        raise TypeError(f"atan2(): argument 'other' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")
+    _check_tensors(input, other, "atan2")
     return Atan2.apply(input, other)
+
+
+def _check_tensors(input: Any, other: Any, name: str) -> None:
+    """torch takes no Python number in atan2, on either side: refused before anything runs."""
+    for position, value in enumerate((input, other), 1):
+        if not isinstance(value, Tensor):
+            argument = "input" if position == 1 else "other"
+            raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be "
+                            f"Tensor, not {type(value).__name__}; wrap it: "
+                            f"teachgrad.tensor({value!r})")
 
 
 # torch's NumPy-style aliases
@@ -296,6 +310,7 @@ atanh_ = _inplace_without_derivative(Atanh, "atanh")
 
 
 def atan2_(input: Tensor, other: Tensor) -> Tensor:
+    _check_tensors(input, other, "atan2_")
     return apply_inplace(input, atan2, other)
 
 

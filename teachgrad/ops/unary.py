@@ -128,13 +128,17 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
         (result,) = ctx.saved_tensors
-        return ReluGradient.apply(grad, result)  # grad * (result > 0)
+        return ReluGradient.apply(grad, result)  # grad where result > 0, else 0
 
 
 class ReluGradient(Function):
-    """grad * (result > 0), ReLU's backward, as one op (torch's threshold_backward).
+    """grad where result > 0, else 0: ReLU's backward, as one op (torch's threshold_backward).
 
-    An op of its own rather than `grad * (result > 0)`, so that the gradient stays
+    It selects, it does not multiply: grad * (result > 0) would turn an infinite
+    gradient into 0 * inf = NaN where the ReLU was off. A NaN result (from a NaN
+    input) lets the gradient through, as in torch: only result <= 0 blocks it.
+
+    An op of its own rather than a tensor expression, so that the gradient stays
     connected to the result: differentiated again (create_graph=True) it gives zeros
     for the result, as in torch, instead of an error that the result was not used.
     """
@@ -143,13 +147,14 @@ class ReluGradient(Function):
 
     @staticmethod
     def forward(ctx: Node, grad: Tensor, result: Tensor) -> Any:
-        ctx.mask = result._array > 0
-        return grad._array * ctx.mask
+        ctx.off = result._array <= 0  # where the ReLU was off (its output is 0)
+        xp = array_module(grad._array)  # NumPy (CuPy for a tensor on a GPU)
+        return xp.where(ctx.off, 0, grad._array)  # 0 where off, grad elsewhere
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
-        zeros = array_module(ctx.mask).zeros(ctx.mask.shape, grad._array.dtype)
-        return grad * Tensor._make(ctx.mask), Tensor._make(zeros)
+        zeros = array_module(ctx.off).zeros(ctx.off.shape, grad._array.dtype)
+        return grad.masked_fill(Tensor._make(ctx.off), 0), Tensor._make(zeros)
 
 
 # ---------------------------------------------------------------- public functions

@@ -8,6 +8,7 @@ passes only move the gradient back to where each value came from.
 from __future__ import annotations
 
 import warnings
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,12 +23,49 @@ from teachgrad.tensor import Size, Tensor, _wrap_dim
 
 
 def view_of(x: Tensor, array: Any) -> Tensor:
-    """A tensor over `array`, a view of x's memory: it shares x's version counter."""
+    """A tensor over `array`, a view of x's memory: it shares x's version counter, and
+    its `_base` is the tensor that owns the memory (x's own base when x is a view)."""
     out = Tensor._make(array)
     out._version_box = x._version_counter()
-    if x._requires_grad:
-        out._base = x._base if x._base is not None else x
+    base = out._base = x._base if x._base is not None else x
+    # A recorded write to the base changes where this view's values come from: remember
+    # the view, so that the write can give it a new history (inplace_views.refresh_views).
+    # A leaf that requires grad is never written with a record (torch refuses), so its
+    # views are left out: a model's `w.t()` costs nothing more.
+    if base.grad_fn is not None or not base._requires_grad:
+        _remember(base, out)
     return out
+
+
+#: id(base) -> [a weak reference to the base, weak references to its views, a length
+#: at which to drop the dead ones]. The base's reference drops the entry when it dies.
+_LIVE_VIEWS: dict[int, list] = {}
+
+
+def _remember(base: Tensor, view: Tensor) -> None:
+    entry = _LIVE_VIEWS.get(id(base))
+    if entry is None:
+        entry = _LIVE_VIEWS[id(base)] = [weakref.ref(base, _forgetter(id(base))), [], 8]
+    views = entry[1]
+    views.append(weakref.ref(view))
+    if len(views) > entry[2]:  # now and then, so that each view costs O(1) on average
+        views[:] = [ref for ref in views if ref() is not None]
+        entry[2] = 2 * len(views) + 8
+
+
+def _forgetter(key: int) -> Any:
+    def forget(ref: weakref.ref) -> None:
+        if _LIVE_VIEWS.get(key, (None,))[0] is ref:  # not a newer base with the same id
+            del _LIVE_VIEWS[key]
+    return forget
+
+
+def live_views(base: Tensor) -> list[Tensor]:
+    """The views of `base` still alive, as view_of remembered them."""
+    entry = _LIVE_VIEWS.get(id(base))
+    if entry is None or entry[0]() is not base:
+        return []
+    return [view for view in (ref() for ref in list(entry[1])) if view is not None]
 
 
 def _sizes(args: tuple) -> tuple:
@@ -35,6 +73,15 @@ def _sizes(args: tuple) -> tuple:
     if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
         return tuple(args[0])
     return tuple(args)
+
+
+def sizes_or_keyword(args: tuple, keyword: Any, name: str, keyword_name: str) -> tuple:
+    """f(2, 3), f((2, 3)) or f(keyword_name=(2, 3)): torch takes a shape all three ways."""
+    if keyword is None:
+        return _sizes(args)
+    if args:
+        raise TypeError(f"{name}() got multiple values for argument '{keyword_name}'")
+    return _sizes((keyword,))
 
 
 def infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
@@ -107,14 +154,14 @@ class ReshapeCopy(Function):
         return grad.reshape(ctx.input_shape), None
 
 
-def view(input: Tensor, *shape: Any) -> Tensor:
+def view(input: Tensor, *shape: Any, size: Any = None) -> Tensor:
     if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
         raise NotImplementedError("view(dtype) reinterprets memory; teachgrad does not offer it")
-    return View.apply(input, _sizes(shape))
+    return View.apply(input, sizes_or_keyword(shape, size, "view", "size"))
 
 
-def reshape(input: Tensor, *shape: Any) -> Tensor:
-    shape = _sizes(shape)
+def reshape(input: Tensor, *sizes: Any, shape: Any = None) -> Tensor:
+    shape = sizes_or_keyword(sizes, shape, "reshape", "shape")
     if input._array.flags.c_contiguous or view_array(input._array, infer_shape(
             shape, input._array.size)) is not None:
         return View.apply(input, shape)
@@ -202,8 +249,8 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 swapaxes = transpose
 
 
-def permute(input: Tensor, *dims: Any) -> Tensor:
-    return Permute.apply(input, _sizes(dims))
+def permute(input: Tensor, *order: Any, dims: Any = None) -> Tensor:
+    return Permute.apply(input, sizes_or_keyword(order, dims, "permute", "dims"))
 
 
 def t(input: Tensor) -> Tensor:
@@ -228,6 +275,19 @@ def reversed_dims(input: Tensor) -> Tensor:
             stacklevel=3,
         )
     return Permute.apply(input, tuple(range(ndim - 1, -1, -1)))
+
+
+def matrix_transpose(input: Tensor) -> Tensor:
+    """x.mT: the last two dims swapped, for a matrix or a batch of them."""
+    ndim = input._array.ndim
+    if ndim == 0:  # torch keeps this old identity case, with a warning
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
+                      "in these cases.", UserWarning, stacklevel=3)
+        return input
+    if ndim == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           "Got 1-D tensor. Use x.unsqueeze(0) for a 1xN matrix.")
+    return Transpose.apply(input, -2, -1)
 
 
 class Squeeze(Function):
@@ -292,11 +352,28 @@ class Expand(Function):
         shape = x._array.shape
         ctx.input_shape = shape
         target = _expanded_shape(shape, sizes, x._array.dtype)
-        return view_of(x, broadcast_view(x._array, target))
+        return view_of(x, _expanded_view(x._array, target))
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         return sum_to_shape(grad, ctx.input_shape), None
+
+
+def _expanded_view(array: Any, target: tuple) -> Any:
+    """The view expand returns: read-only where elements repeat (in-place ops refuse
+    it, as in torch), writable where none does (no element, or only new dims of size 1)."""
+    view = broadcast_view(array, target)
+    lead = len(target) - array.ndim
+    if 0 in target:
+        if isinstance(array, np.ndarray) and array.flags.writeable:
+            return np.lib.stride_tricks.as_strided(array, target, view.strides)
+        return view
+    if any(size > 1 and (axis < lead or array.shape[axis - lead] == 1)
+           for axis, size in enumerate(target)):
+        return view
+    # only new dims of size 1: indexing keeps it writable (the `...` keeps a 0-d array
+    # an array: x[()] would be a NumPy scalar, a copy)
+    return array[(None,) * lead + (Ellipsis,)]
 
 
 def broadcast_view(array: Any, shape: tuple) -> Any:
@@ -354,8 +431,8 @@ def _expanded_shape(shape: tuple, sizes: tuple, dtype: Any) -> tuple:
     return tuple(target)
 
 
-def expand(input: Tensor, *sizes: Any) -> Tensor:
-    return Expand.apply(input, _sizes(sizes))
+def expand(input: Tensor, *sizes: Any, size: Any = None) -> Tensor:
+    return Expand.apply(input, sizes_or_keyword(sizes, size, "expand", "size"))
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:

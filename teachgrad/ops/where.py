@@ -28,13 +28,16 @@ from teachgrad.tensor import Tensor
 
 
 class Clamp(Function):
+    """clamp(x, min, max): max(x, min), then min(that, max). Number bounds keep x's shape;
+    tensor bounds broadcast with x and take a gradient where they were chosen."""
+
     node_name = "ClampBackward1"
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, low: Any, high: Any) -> Any:
         if low is None and high is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        ctx.save_for_backward(x if ctx.needs_input_grad[0] else None)
+        ctx.save_for_backward(x)
         ctx.low, ctx.high = low, high
         values = x._array
         if values.dtype.kind != "f" or isinstance(low, Tensor) or isinstance(high, Tensor):
@@ -43,26 +46,78 @@ class Clamp(Function):
             # (A float tensor with number bounds, the common case, keeps its dtype.)
             target = dtypes.result_type(x, *(v for v in (low, high) if v is not None))
             values = values.astype(target.numpy_dtype, copy=False)
+            broadcast_shapes(values.shape, shape_of(low), shape_of(high))  # torch's error
+            _refuse_bool(values.dtype, low, high)
         xp = array_module(values)
         result = values
         if low is not None:
-            result = xp.maximum(result, low)
+            result = xp.maximum(result, _value(low))
         if high is not None:
-            result = xp.minimum(result, high)
+            result = xp.minimum(result, _value(high))
         return result.astype(values.dtype, copy=False)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> tuple:
         (x,) = ctx.saved_tensors
-        # The gradient passes where the input was inside [min, max], ends included.
-        inside = _inside(x._array, ctx.low, ctx.high)
-        return grad * Tensor._make(inside), None, None
+        low, high = _value(ctx.low), _value(ctx.high)
+        # Each gradient goes where its operand was chosen, by selection (not times a 0/1
+        # mask, which makes 0 * inf = NaN): x where it was inside [min, max], ends
+        # included; min where x was below it (and min < max); max where x was above it
+        # (or max < min: then max wins everywhere).
+        both = low is not None and high is not None
+        needs_x, needs_low, needs_high = ctx.needs_input_grad
+        grad_x = grad_low = grad_high = None
+        if needs_x:
+            _check_combinable(x._array, low, high, both)
+            grad_x = _chosen(grad, _inside(x._array, low, high), x.shape)
+        if needs_low:
+            _check_combinable(x._array, low, high, both)
+            below = (x._array < low) & (low < high) if both else x._array < low
+            grad_low = _chosen(grad, below, ctx.low.shape)
+        if needs_high:
+            _check_combinable(x._array, high, low, both)
+            above = (x._array > high) | (high < low) if both else x._array > high
+            grad_high = _chosen(grad, above, ctx.high.shape)
+        return grad_x, grad_low, grad_high
+
+
+ClampTensor = renamed(Clamp, "ClampBackward0")  # tensor bounds: torch's clamp.Tensor
+
+
+def _chosen(grad: Tensor, mask: Any, shape: tuple) -> Tensor:
+    """grad where mask, else 0, summed back to an operand's shape (it may have broadcast)."""
+    return sum_to_shape(where(Tensor._make(mask), grad, 0), shape)
+
+
+def _check_combinable(values: Any, bound: Any, other: Any, both: bool) -> None:
+    """torch's clamp backward ANDs (ORs) its two comparisons in place into the first one,
+    x against `bound`: if the other comparison broadcasts to more than that, it raises."""
+    if not both:
+        return
+    first = broadcast_shapes(values.shape, getattr(bound, "shape", ()))
+    wanted = broadcast_shapes(first, getattr(other, "shape", ()))
+    if first != wanted:
+        raise RuntimeError(f"output with shape {list(first)} doesn't match the broadcast shape "
+                           f"{list(wanted)} (torch's clamp backward, with tensor bounds that "
+                           "broadcast beyond x; expand x to the result's shape first)")
+
+
+def _refuse_bool(dtype: Any, low: Any, high: Any) -> None:
+    """torch's clamp kernels take no bools; a single tensor bound (a maximum or minimum
+    underneath) does."""
+    tensors = isinstance(low, Tensor) or isinstance(high, Tensor)
+    if dtype.kind != "b" or (tensors and (low is None or high is None)):
+        return
+    kernel = "clamp" if low is not None and high is not None else \
+        "clamp_min" if low is not None else "clamp_max"
+    raise NotImplementedError(f"\"{kernel}{'' if tensors else '_scalar'}_cpu\" not implemented "
+                              f"for 'Bool': clamp needs numbers; convert first, e.g. x.int()")
 
 
 def _inside(values: Any, low: Any, high: Any) -> Any:
     # A comparison has no gradient: the mask is made from the arrays, outside the graph.
-    above = values >= _value(low) if low is not None else None
-    below = values <= _value(high) if high is not None else None
+    above = values >= low if low is not None else None
+    below = values <= high if high is not None else None
     if above is None or below is None:
         return below if above is None else above
     return above & below
@@ -107,11 +162,12 @@ class Minimum(Function):
 def _split_by_winner(grad: Tensor, a_loses: Tensor, b_loses: Tensor, tie: Tensor,
                      ctx: Node) -> tuple:
     # The winner takes the gradient; a tie splits it in half, as torch does. An input
-    # that did not lose takes all of it: where a NaN is compared, both do (torch).
-    half = tie * -0.5
-    grad_a = sum_to_shape(grad * (~a_loses + half), ctx.shapes[0]) \
+    # that did not lose takes all of it: where a NaN is compared, both do (torch). The
+    # loser's 0 is selected, not a product: an infinite grad does not make it NaN.
+    shared = where(tie, grad / 2, grad)
+    grad_a = sum_to_shape(shared.masked_fill(a_loses, 0), ctx.shapes[0]) \
         if ctx.needs_input_grad[0] else None
-    grad_b = sum_to_shape(grad * (~b_loses + half), ctx.shapes[1]) \
+    grad_b = sum_to_shape(shared.masked_fill(b_loses, 0), ctx.shapes[1]) \
         if ctx.needs_input_grad[1] else None
     return grad_a, grad_b
 
@@ -216,7 +272,52 @@ MaskedFillTensor = renamed(MaskedFill, "MaskedFillBackward1")
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    return Clamp.apply(input, min, max)
+    min, max = clamp_bounds(min, max)
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return ClampTensor.apply(input, min, max)
+    return Clamp.apply(input, _number_in_dtype(min, input), _number_in_dtype(max, input))
+
+
+_FLOAT32_MAX = 3.4028234663852886e38
+
+
+def _number_in_dtype(number: Any, tensor: Any) -> Any:
+    """A Python number beside a tensor, checked against the dtype they make together as
+    torch checks it: an int wraps into an integer dtype (-1 is 255 for uint8); out of
+    range (300 for uint8, 1e300 for float32) is torch's overflow error."""
+    kind = type(number)
+    if (kind is not int and kind is not float) or not isinstance(tensor, Tensor):
+        return number
+    dtype = tensor._array.dtype
+    if dtype.kind == "f" and (kind is int or dtype.itemsize == 8 or (
+            dtype.itemsize == 4 and not abs(number) > _FLOAT32_MAX)):
+        return number  # the common case, clamp(min=0) on floats: nothing to check
+    target = dtypes.result_type(tensor, number).numpy_dtype
+    checked = fill_value_checked(number, target)
+    return int(checked) if type(number) is int and target.kind in "iu" else number
+
+
+def clamp_bounds(min: Any, max: Any, name: str = "clamp") -> tuple:
+    """The bounds as torch's two forms take them: both tensors (or None), or both numbers.
+
+    A tensor beside a number counts as a number if it can be one (0-d, not requiring
+    grad); otherwise the mix is refused (TypeError), before anything runs.
+    """
+    if not (isinstance(min, Tensor) or isinstance(max, Tensor)) or min is None or max is None \
+            or (isinstance(min, Tensor) and isinstance(max, Tensor)):
+        return min, max
+    bounds = []
+    for bound in (min, max):
+        if isinstance(bound, Tensor):
+            if bound.ndim != 0 or bound.requires_grad:
+                got = ", ".join(type(value).__name__ for value in (min, max))
+                raise TypeError(
+                    f"{name}() received an invalid combination of arguments - got ({got}), but "
+                    "expected one of: (Tensor min = None, Tensor max = None) or (Number min = "
+                    "None, Number max = None). Give both bounds as tensors or both as numbers.")
+            bound = bound.item()
+        bounds.append(bound)
+    return tuple(bounds)
 
 
 clip = clamp
@@ -241,7 +342,7 @@ def _both_tensors(name: str, input: Any, other: Any) -> None:
 
 
 def where(condition: Tensor, input: Any, other: Any) -> Tensor:
-    return Where.apply(condition, input, other)
+    return Where.apply(condition, _number_in_dtype(input, other), _number_in_dtype(other, input))
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
