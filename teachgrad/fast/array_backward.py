@@ -79,11 +79,39 @@ def _sub(ctx: Node, g: Any) -> tuple | None:
     return (g if needs_a else None, -g if needs_b else None)  # (Neg's forward: -array)
 
 
+# Unsigned integers as wide as each float, to select floats by their bits.
+_SAME_WIDTH = {2: "uint16", 4: "uint32", 8: "uint64"}
+
+
+def _select(mask: Any, g: Any, keep: bool = True) -> Any:
+    """xp.where(mask, g, 0) (keep=False: xp.where(mask, 0, g)), bit for bit: g's bits
+    ANDed with all ones where g is kept, else with 0.
+
+    NumPy's where with a mask that changes from element to element (a ReLU's, say) runs
+    a slow masked loop; an AND runs at the speed of a multiply, and unlike g * keep it
+    gives +0.0 (not -0.0) and 0 (not NaN) where an infinite g is not kept. What it buys
+    (timeit, best of 5, float32 with a random half of the mask set, 2026-12-03): 5.6 us
+    instead of 12.1 for 64x100, 44 us instead of 459 for 1000x100 (about 1 us more for
+    a handful of elements, which the reference's where would take).
+    """
+    xp = array_module(g)
+    width = _SAME_WIDTH.get(g.dtype.itemsize) if g.dtype.kind == "f" else None
+    if width is None or mask.shape != g.shape or not g.ndim:  # (0-d: a mask is a scalar)
+        return xp.where(mask, g, 0) if keep else xp.where(mask, 0, g)
+    bits = mask.astype(width)
+    if keep:
+        xp.negative(bits, out=bits)  # 1 -> all ones (unsigned wrap), 0 -> 0
+    else:
+        xp.subtract(bits, 1, out=bits)  # 0 -> all ones (unsigned wrap), 1 -> 0
+    xp.bitwise_and(g.view(width), bits, out=bits)
+    return bits.view(g.dtype)
+
+
 @_formula_for(Relu)
 def _relu(ctx: Node, g: Any) -> tuple:
     (result,) = ctx.saved_tensors
     # ReluGradient's forward: g where result > 0, else 0 (a select: inf there stays 0)
-    return (array_module(g).where(result._array <= 0, 0, g),)
+    return (_select(result._array <= 0, g, keep=False),)  # (a NaN result lets g through)
 
 
 @_formula_for(Pow)
@@ -101,7 +129,7 @@ def _clamp(ctx: Node, g: Any) -> tuple | None:
         return None  # tensor bounds (ClampTensor): they broadcast and take gradients too
     (x,) = ctx.saved_tensors
     # The reference's _chosen: g where x was inside [min, max], else 0 (a select)
-    return (array_module(g).where(_inside(x._array, ctx.low, ctx.high), g, 0), None, None)
+    return (_select(_inside(x._array, ctx.low, ctx.high), g), None, None)
 
 
 @_formula_for(Sum)

@@ -272,9 +272,10 @@ MaskedFillTensor = renamed(MaskedFill, "MaskedFillBackward1")
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    min, max = clamp_bounds(min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        return ClampTensor.apply(input, min, max)
+        min, max = clamp_bounds(min, max)  # (a 0-d bound beside a number becomes a number)
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            return ClampTensor.apply(input, min, max)
     return Clamp.apply(input, _number_in_dtype(min, input), _number_in_dtype(max, input))
 
 
