@@ -63,6 +63,8 @@ CALLS = {
     "narrow(dim=, start=, length=)": lambda lib, x: x.narrow(dim=1, start=0, length=1),
     "unfold(dimension=, size=, step=)": lambda lib, x: x.unfold(dimension=1, size=2, step=1),
     "roll(shifts=, dims=)": lambda lib, x: x.roll(shifts=1, dims=1),
+    "max(other=)": lambda lib, x: x.max(other=x.flip(1)),
+    "torch.min(other=)": lambda lib, x: lib.min(x, other=x.flip(0)),
 }
 
 
@@ -80,6 +82,7 @@ TWICE = {
     "tensor_split(2, sections=)": lambda lib, x: lib.tensor_split(x, 2, sections=2),
     "hsplit(sections=, indices=)": lambda lib, x: lib.hsplit(x, sections=3, indices=[1]),
     "new_zeros(2, size=)": lambda lib, x: x.new_zeros(2, size=(2,)),
+    "max(dim, other=)": lambda lib, x: lib.max(x, 0, other=x),
 }
 
 

@@ -173,21 +173,27 @@ class MinResult(_ValuesIndices):
     _name = "min"
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    if isinstance(dim, Tensor):
+def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
+    if isinstance(dim, Tensor) or other is not None:  # max(x, y) and max(x, other=y)
         from teachgrad.ops.where import maximum
 
-        return maximum(input, dim)
+        if other is not None and dim is not None:
+            raise TypeError("max() takes a dim or another tensor, not both: "
+                            "max(x, dim) reduces, max(x, other) compares")
+        return maximum(input, dim if other is None else other)
     if dim is None:
         return MaxAll.apply(input)
     return MaxResult(*MaxDim.apply(input, dim, keepdim))
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    if isinstance(dim, Tensor):
+def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
+    if isinstance(dim, Tensor) or other is not None:  # min(x, y) and min(x, other=y)
         from teachgrad.ops.where import minimum
 
-        return minimum(input, dim)
+        if other is not None and dim is not None:
+            raise TypeError("min() takes a dim or another tensor, not both: "
+                            "min(x, dim) reduces, min(x, other) compares")
+        return minimum(input, dim if other is None else other)
     if dim is None:
         return MinAll.apply(input)
     return MinResult(*MinDim.apply(input, dim, keepdim))
