@@ -75,12 +75,12 @@ def _logical_form(name: str, method: Callable) -> Callable:
 
 
 def _shape_form(name: str, method: Callable) -> Callable:
-    def in_place(self: Tensor, *args: Any) -> Tensor:
+    def in_place(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         check_writable(self)
         if self.requires_grad and self.grad_fn is None:
             raise RuntimeError(f"{name}_(): a leaf Variable that requires grad cannot change "
                                f"its shape in place; use {name}(...) instead")
-        view = method(self, *args)  # recorded when self is in a graph: x becomes this view
+        view = method(self, *args, **kwargs)  # recorded in a graph: x becomes this view
         self._array = view._array
         if self.requires_grad:
             self.grad_fn, self._output_nr = view.grad_fn, view._output_nr

@@ -64,6 +64,9 @@ CALLS = {
     "unfold(dimension=, size=, step=)": lambda lib, x: x.unfold(dimension=1, size=2, step=1),
     "roll(shifts=, dims=)": lambda lib, x: x.roll(shifts=1, dims=1),
     "max(other=)": lambda lib, x: x.max(other=x.flip(1)),
+    "squeeze_(dim=)": lambda lib, x: x.unsqueeze(0).squeeze_(dim=0),
+    "transpose_(dim0=, dim1=)": lambda lib, x: x.clone().transpose_(dim0=0, dim1=1),
+    "unsqueeze_(dim=)": lambda lib, x: x.clone().unsqueeze_(dim=1),
     "torch.min(other=)": lambda lib, x: lib.min(x, other=x.flip(0)),
 }
 
