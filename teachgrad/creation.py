@@ -13,6 +13,7 @@ import numpy as np
 from teachgrad import dtypes
 from teachgrad.device import as_device, module_for, move_array
 from teachgrad.random import Generator, generator_for
+from teachgrad.size_arguments import size_given
 from teachgrad.tensor import Size, Tensor
 
 
@@ -29,15 +30,6 @@ def _sizes(size: Sequence[Any]) -> tuple:
             raise RuntimeError(f"Trying to create tensor with negative dimension {length}: "
                                f"{list(size)}")
     return tuple(int(length) for length in size)
-
-
-def _size_given(sizes: tuple, size: Any, name: str) -> tuple:
-    """The shape from zeros(2, 3), zeros((2, 3)) or zeros(size=(2, 3)), as torch takes it."""
-    if size is None:
-        return sizes
-    if sizes:
-        raise TypeError(f"{name}() got multiple values for argument 'size'")
-    return (size,)
 
 
 def _finish(array: Any, device: Any, requires_grad: bool) -> Tensor:
@@ -187,7 +179,7 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     xp = module_for(as_device(device))
-    shape = _sizes(_size_given(sizes, size, "zeros"))
+    shape = _sizes(size_given(sizes, size, "zeros"))
     array = xp.zeros(shape, _numpy_dtype(dtype, dtypes.get_default_dtype()))
     return _finish(array, None, requires_grad)
 
@@ -195,7 +187,7 @@ def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
 def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     xp = module_for(as_device(device))
-    shape = _sizes(_size_given(sizes, size, "ones"))
+    shape = _sizes(size_given(sizes, size, "ones"))
     array = xp.ones(shape, _numpy_dtype(dtype, dtypes.get_default_dtype()))
     return _finish(array, None, requires_grad)
 
@@ -204,7 +196,7 @@ def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     # Uninitialised memory would make lessons print different numbers on every run;
     # zeros cost next to nothing more.
-    return zeros(*_size_given(sizes, size, "empty"), dtype=dtype, device=device,
+    return zeros(*size_given(sizes, size, "empty"), dtype=dtype, device=device,
                  requires_grad=requires_grad)
 
 
@@ -293,14 +285,14 @@ def _random_float(kind: str, size: tuple, generator: Generator | None, dtype: An
 def rand(*sizes: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None,
          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1)."""
-    return _random_float("uniform", _size_given(sizes, size, "rand"), generator, dtype, device,
+    return _random_float("uniform", size_given(sizes, size, "rand"), generator, dtype, device,
                          requires_grad)
 
 
 def randn(*sizes: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None,
           device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal: mean 0, variance 1."""
-    return _random_float("normal", _size_given(sizes, size, "randn"), generator, dtype, device,
+    return _random_float("normal", size_given(sizes, size, "randn"), generator, dtype, device,
                          requires_grad)
 
 

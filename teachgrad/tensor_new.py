@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from teachgrad import dtypes
+from teachgrad.size_arguments import size_given
 from teachgrad.tensor import Tensor, _init_slots
 
 
@@ -45,28 +46,22 @@ def new_tensor(x: Tensor, data: Any, dtype: Any = None, device: Any = None,
 # come one by one, as a sequence, or as size=.
 def new_zeros(x: Tensor, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
-    return _new_filled(x, _sizes(sizes, size, "new_zeros"), 0, dtype, device, requires_grad)
+    return _new_filled(x, size_given(sizes, size, "new_zeros"), 0, dtype, device, requires_grad)
 
 
 def new_ones(x: Tensor, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
-    return _new_filled(x, _sizes(sizes, size, "new_ones"), 1, dtype, device, requires_grad)
+    return _new_filled(x, size_given(sizes, size, "new_ones"), 1, dtype, device, requires_grad)
 
 
 def new_empty(x: Tensor, *sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
-    return _new_filled(x, _sizes(sizes, size, "new_empty"), 0, dtype, device, requires_grad)
+    return _new_filled(x, size_given(sizes, size, "new_empty"), 0, dtype, device, requires_grad)
 
 
 def new_full(x: Tensor, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     return _new_filled(x, (size,), fill_value, dtype, device, requires_grad)
-
-
-def _sizes(sizes: tuple, size: Any, name: str) -> tuple:
-    from teachgrad.creation import _size_given
-
-    return _size_given(sizes, size, name)
 
 
 def _new_filled(x: Tensor, sizes: tuple, value: Any, dtype: Any, device: Any,

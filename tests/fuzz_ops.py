@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
+from test_gradcheck import Draw as GradcheckDraw
 
 import teachgrad
 
@@ -38,15 +39,9 @@ LAYOUTS = ("plain", "clone", "transposed", "strided", "expanded", "offset")
 
 # --------------------------------------------------------------------------- drawing
 
-class Draw:
-    """Hypothesis draws for structure, a NumPy generator (seeded by hypothesis) for values."""
-
-    def __init__(self, data: st.DataObject) -> None:
-        self.data = data
-        self.rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
-
-    def __call__(self, strategy: st.SearchStrategy, label: str | None = None) -> Any:
-        return self.data.draw(strategy, label=label)
+class Draw(GradcheckDraw):
+    """Hypothesis draws for structure, a NumPy generator (seeded by hypothesis) for values:
+    test_gradcheck's Draw, plus the fuzzer's choices of dtype, shape and dim."""
 
     def pick(self, options: Any, label: str | None = None) -> Any:
         """One of the options (shrinking towards the first); cheaper than sampled_from."""

@@ -53,7 +53,7 @@ def _peak(array: Any, axis: Any) -> Any:
     return array.max(axis=axis, keepdims=True)
 
 
-def _float_input(x: Tensor, name: str, axis: int | None) -> Any:
+def _softmax_input(x: Tensor, name: str, axis: int | None) -> Any:
     """x's array, refused as torch refuses it when it is not floating (and not empty)."""
     array = x._array
     if array.dtype.kind != "f" and array.size:
@@ -70,7 +70,7 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int) -> Any:
         axis = axis_or_none(dim, x._array.ndim)
-        array = _float_input(x, "softmax", axis)
+        array = _softmax_input(x, "softmax", axis)
         if array.dtype.kind != "f":  # an empty integer tensor, which torch returns as it is
             return array.copy()
         xp = array_module(array)
@@ -93,7 +93,7 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Node, x: Tensor, dim: int) -> Any:
         axis = axis_or_none(dim, x._array.ndim)
-        array = _float_input(x, "log_softmax", axis)
+        array = _softmax_input(x, "log_softmax", axis)
         if array.dtype.kind != "f":  # an empty integer tensor, which torch returns as it is
             return array.copy()
         xp = array_module(array)

@@ -19,6 +19,7 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import sum_to_shape
 from teachgrad.ops.renamed import renamed
+from teachgrad.size_arguments import size_given
 from teachgrad.tensor import Size, Tensor, _wrap_dim
 
 
@@ -77,11 +78,7 @@ def _sizes(args: tuple) -> tuple:
 
 def sizes_or_keyword(args: tuple, keyword: Any, name: str, keyword_name: str) -> tuple:
     """f(2, 3), f((2, 3)) or f(keyword_name=(2, 3)): torch takes a shape all three ways."""
-    if keyword is None:
-        return _sizes(args)
-    if args:
-        raise TypeError(f"{name}() got multiple values for argument '{keyword_name}'")
-    return _sizes((keyword,))
+    return _sizes(size_given(args, keyword, name, keyword_name))
 
 
 def infer_shape(shape: Sequence[int], numel: int) -> tuple[int, ...]:
