@@ -26,12 +26,17 @@ from teachgrad.device import as_device, device_of, move_array
 
 
 class VersionCounter:
-    """How many times the memory behind a tensor (and its views) was written in place."""
+    """How many times the memory behind a tensor (and its views) was written in place.
 
-    __slots__ = ("value",)
+    Shared by a tensor and its views, it also keeps weak references to those views
+    (ops/views.py), so that a recorded write can give each a new history.
+    """
+
+    __slots__ = ("value", "views")
 
     def __init__(self) -> None:
         self.value = 0
+        self.views: list | None = None
 
 
 class Size(tuple):

@@ -27,46 +27,31 @@ def view_of(x: Tensor, array: Any) -> Tensor:
     """A tensor over `array`, a view of x's memory: it shares x's version counter, and
     its `_base` is the tensor that owns the memory (x's own base when x is a view)."""
     out = Tensor._make(array)
-    out._version_box = x._version_counter()
+    box = out._version_box = x._version_counter()
     base = out._base = x._base if x._base is not None else x
     # A recorded write to the base changes where this view's values come from: remember
     # the view, so that the write can give it a new history (inplace_views.refresh_views).
     # A leaf that requires grad is never written with a record (torch refuses), so its
     # views are left out: a model's `w.t()` costs nothing more.
     if base.grad_fn is not None or not base._requires_grad:
-        _remember(base, out)
+        views = box.views
+        if views is None:
+            views = box.views = []
+        views.append(weakref.ref(out))
+        count = len(views)
+        if count >= 16 and not count & (count - 1):  # at powers of two: O(1) per view
+            views[:] = [ref for ref in views if ref() is not None]
     return out
 
 
-#: id(base) -> [a weak reference to the base, weak references to its views, a length
-#: at which to drop the dead ones]. The base's reference drops the entry when it dies.
-_LIVE_VIEWS: dict[int, list] = {}
-
-
-def _remember(base: Tensor, view: Tensor) -> None:
-    entry = _LIVE_VIEWS.get(id(base))
-    if entry is None:
-        entry = _LIVE_VIEWS[id(base)] = [weakref.ref(base, _forgetter(id(base))), [], 8]
-    views = entry[1]
-    views.append(weakref.ref(view))
-    if len(views) > entry[2]:  # now and then, so that each view costs O(1) on average
-        views[:] = [ref for ref in views if ref() is not None]
-        entry[2] = 2 * len(views) + 8
-
-
-def _forgetter(key: int) -> Any:
-    def forget(ref: weakref.ref) -> None:
-        if _LIVE_VIEWS.get(key, (None,))[0] is ref:  # not a newer base with the same id
-            del _LIVE_VIEWS[key]
-    return forget
-
-
 def live_views(base: Tensor) -> list[Tensor]:
-    """The views of `base` still alive, as view_of remembered them."""
-    entry = _LIVE_VIEWS.get(id(base))
-    if entry is None or entry[0]() is not base:
+    """The views of `base` still alive, as view_of remembered them on its version counter
+    (which a detached alias shares too: hence the check of each view's base)."""
+    box = base._version_box
+    if box is None or box.views is None:
         return []
-    return [view for view in (ref() for ref in list(entry[1])) if view is not None]
+    return [view for view in (ref() for ref in list(box.views))
+            if view is not None and view._base is base]
 
 
 def _sizes(args: tuple) -> tuple:
