@@ -67,15 +67,8 @@ from teachgrad.dtypes import (
     short,
     uint8,
 )
-from teachgrad.ops.arithmetic import (
-    add,
-    div,
-    mul,
-    neg,
-    reciprocal,
-    rsub,
-    sub,
-)
+from teachgrad.ops.activation import sigmoid, tanh
+from teachgrad.ops.arithmetic import add, mul, sub
 from teachgrad.ops.bitwise import bitwise_left_shift, bitwise_right_shift, bitwise_xor
 from teachgrad.ops.broadcast import broadcast_shapes
 from teachgrad.ops.compare import (
@@ -98,7 +91,19 @@ from teachgrad.ops.compare import (
 )
 from teachgrad.ops.composites import FUNCTIONS as _COMPOSITES
 from teachgrad.ops.convert import clone
-from teachgrad.ops.exp_log import exp2, expm1, log1p, log2, log10, logaddexp, logaddexp2, rsqrt
+from teachgrad.ops.division import div, reciprocal
+from teachgrad.ops.exp_log import (
+    exp2,
+    expm1,
+    log,
+    log1p,
+    log2,
+    log10,
+    logaddexp,
+    logaddexp2,
+    rsqrt,
+    sqrt,
+)
 from teachgrad.ops.extrema import all, amax, amin, any, argmax, argmin, max, min
 from teachgrad.ops.index_shape_api import FUNCTIONS as _INDEX_AND_SHAPE
 from teachgrad.ops.indexing import (
@@ -122,13 +127,15 @@ from teachgrad.ops.joining import (
 )
 from teachgrad.ops.linalg import matmul
 from teachgrad.ops.matrix_products import bmm, dot, mm, mv
+from teachgrad.ops.mean import mean
 from teachgrad.ops.mixing import copysign, lerp
 from teachgrad.ops.norms import (
     norm,
 )
 from teachgrad.ops.powers import pow
 from teachgrad.ops.product import prod
-from teachgrad.ops.reductions import mean, sum
+from teachgrad.ops.reductions import sum
+from teachgrad.ops.reflected import rsub
 from teachgrad.ops.rounding import (
     ceil,
     fix,
@@ -146,6 +153,7 @@ from teachgrad.ops.scans import (
     cumprod,
     cumsum,
 )
+from teachgrad.ops.signs import abs, neg
 from teachgrad.ops.softmax import (
     log_softmax,
     logsumexp,
@@ -174,15 +182,7 @@ from teachgrad.ops.trigonometry import (
     sinh,
     tan,
 )
-from teachgrad.ops.unary import (
-    abs,
-    exp,
-    log,
-    relu,
-    sigmoid,
-    sqrt,
-    tanh,
-)
+from teachgrad.ops.unary import exp, relu
 from teachgrad.ops.variance import std, std_mean, var, var_mean
 from teachgrad.ops.views import (
     flatten,

@@ -30,7 +30,8 @@ from typing import Any
 
 from teachgrad import dtypes
 from teachgrad.device import device as device_class
-from teachgrad.tensor import Tensor, _rebuild
+from teachgrad.tensor import Tensor
+from teachgrad.tensor_pickle import _rebuild
 
 #: the pickle protocol of save(); 4 handles arrays over 4 GiB (torch's default is 2)
 DEFAULT_PROTOCOL = 4
@@ -42,6 +43,7 @@ _SAFE_GLOBALS = {
     ("builtins", "complex"), ("builtins", "slice"), ("builtins", "range"),
     ("__builtin__", "set"), ("__builtin__", "frozenset"), ("_codecs", "encode"),
     ("teachgrad.tensor", "Tensor"), ("teachgrad.tensor", "Size"),
+    ("teachgrad.tensor_description", "Size"),  # where Size lives; older files name tensor
     ("teachgrad.nn.parameter", "Parameter"), ("teachgrad.device", "device"),
     ("numpy", "dtype"), ("numpy", "ndarray"),
     ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
@@ -115,7 +117,7 @@ class _Unpickler(pickle.Unpickler):
         self.weights_only = weights_only
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == ("teachgrad.tensor", "_rebuild"):
+        if name == "_rebuild" and module in ("teachgrad.tensor_pickle", "teachgrad.tensor"):
             return self.rebuild_tensor
         if self.weights_only and (module, name) not in _SAFE_GLOBALS and not (
                 module == "teachgrad.dtypes" and isinstance(

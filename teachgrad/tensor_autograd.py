@@ -8,12 +8,53 @@ Tensor.
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # tensor.py imports this module before Tensor exists
     from teachgrad.tensor import Tensor
+
+
+def check_requires_grad(tensor: Tensor, requires_grad: bool) -> None:
+    """torch's errors for requires_grad_ on a non-leaf (to False) or a non-float tensor."""
+    if tensor.grad_fn is not None and not requires_grad:
+        raise RuntimeError(
+            "you can only change requires_grad flags of leaf variables. If you want to use "
+            "a computed variable in a subgraph that doesn't require differentiation use "
+            "var_no_grad = var.detach()."
+        )
+    if requires_grad and tensor._array.dtype.kind not in "f":
+        raise RuntimeError(
+            f"only Tensors of floating point dtype can require gradients (this one is "
+            f"{tensor.dtype}). Convert it first, e.g. x.float().requires_grad_()."
+        )
+
+
+def warn_non_leaf_grad() -> None:
+    warnings.warn(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+        "Its .grad attribute won't be populated during autograd.backward(). If you "
+        "indeed want the gradient for a non-leaf Tensor, use .retain_grad() on the "
+        "non-leaf Tensor.",
+        UserWarning,
+        stacklevel=3,  # the line that read x.grad
+    )
+
+
+def check_grad_value(tensor: Tensor, value: Any) -> None:
+    """torch's errors for `tensor.grad = value` with a non-tensor or a wrong shape."""
+    from teachgrad.tensor import Tensor  # here: tensor.py imports this module first
+
+    if not isinstance(value, Tensor):
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got "
+                        f"{type(value).__name__}")
+    if value._array.shape != tensor._array.shape:
+        raise RuntimeError(
+            f"assigned grad has data of a different size: {list(value.shape)} for a "
+            f"tensor of size {list(tensor.shape)}"
+        )
 
 
 class RemovableHandle:

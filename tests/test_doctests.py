@@ -19,8 +19,8 @@ from teachgrad.fast import reference_mode
 
 # module -> the docstrings in it that must carry examples
 DOCUMENTED = {
-    "teachgrad.optim.optimizer": ["Optimizer.add_param_group", "Optimizer.zero_grad",
-                                  "Optimizer.step"],
+    "teachgrad.optim.optimizer": ["Optimizer.zero_grad", "Optimizer.step"],
+    "teachgrad.optim.optimizer_groups": ["ParamGroups.add_param_group"],
     "teachgrad.optim.optimizer_state": ["OptimizerState.state_dict",
                                         "OptimizerState.load_state_dict"],
     "teachgrad.optim.sgd": ["SGD"],
@@ -33,9 +33,11 @@ DOCUMENTED = {
                                      "set_grad_enabled"],
     # Node is the ctx that forward and backward receive.
     "teachgrad.autograd.function": ["Function", "Node.save_for_backward",
-                                    "Node.saved_tensors", "Node.mark_non_differentiable",
-                                    "Node.set_materialize_grads"],
-    "teachgrad.autograd.engine": ["backward", "grad"],
+                                    "Node.saved_tensors"],
+    "teachgrad.autograd.context_options": ["ContextOptions.mark_non_differentiable",
+                                           "ContextOptions.set_materialize_grads"],
+    "teachgrad.autograd.engine": ["backward"],
+    "teachgrad.autograd.engine_grad": ["grad"],
     "teachgrad.autograd.functional": ["vjp", "jvp", "jacobian", "hessian"],
 }
 # API that has no docstring of its own, documented by another docstring's examples:

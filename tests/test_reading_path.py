@@ -1,11 +1,11 @@
 """The reading path: the files README lists for a learner to read, and the lessons' printouts.
 
 README's "Reading path" section lists, in reading order, the files that explain the
-whole machine. Here: each exists, is at most 300 lines, and has no function longer
-than 40 lines (docstrings not counted: an example in a docstring is reading matter,
-not code to follow); none uses CPython reference counts or a private NumPy name; and
-every "Look inside teachgrad" cell of every lesson prints only code from those files,
-at most 40 lines of it.
+whole machine. Here: together they are at most about 1,500 lines; each exists, is at
+most 300 lines, and has no function longer than 40 lines (docstrings not counted: an
+example in a docstring is reading matter, not code to follow); none uses CPython
+reference counts or a private NumPy name; and every "Look inside teachgrad" cell of
+every lesson prints only code from those files, at most 40 lines of it.
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MAX_FILE_LINES = 300
 MAX_FUNCTION_LINES = 40
 MAX_PRINTED_LINES = 40
-# The whole path, as README states it: about 1,500 lines of code (what a reader follows:
-# no docstrings, comments or blank lines); all lines, docstring examples included.
-MAX_PATH_CODE_LINES = 1550
-MAX_PATH_LINES = 2700
+# The whole path, as issue 14 asks: "about 1,500 lines", counted as `wc -l` counts them
+# (code, docstrings with their examples, comments and blank lines alike).
+MAX_PATH_LINES = 1550
 FORBIDDEN = {
     "getrefcount": "a CPython reference-count trick",
     "numpy._core": "a private NumPy module",
@@ -62,20 +61,6 @@ def long_functions(source: str) -> list[tuple[str, int]]:
     return found
 
 
-def code_lines(source: str) -> int:
-    """Lines that are neither blank, nor a comment, nor part of a docstring."""
-    in_docstring: set[int] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            first = node.body[0] if node.body else None
-            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
-                    and isinstance(first.value.value, str)):
-                in_docstring.update(range(first.lineno, first.end_lineno + 1))
-    return sum(1 for number, line in enumerate(source.splitlines(), 1)
-               if line.strip() and not line.strip().startswith("#")
-               and number not in in_docstring)
-
-
 def forbidden_names(source: str) -> list[str]:
     return [f"{name} ({why})" for name, why in FORBIDDEN.items() if name in source]
 
@@ -98,13 +83,7 @@ def test_file_on_the_path_is_short_and_plain(path):
 
 def test_the_whole_path_is_an_afternoon_read():
     sources = [(ROOT / path).read_text() for path in PATH]
-    assert sum(code_lines(source) for source in sources) <= MAX_PATH_CODE_LINES
     assert sum(len(source.splitlines()) for source in sources) <= MAX_PATH_LINES
-
-
-def test_code_lines_skip_docstrings_comments_and_blanks():
-    source = 'def f():\n    """Doc\n    more."""\n\n    # why\n    return 1  # inline\n'
-    assert code_lines(source) == 2
 
 
 def test_checks_catch_a_long_function_and_a_refcount_trick():

@@ -8,7 +8,8 @@ numbering), gradients.py (root gradients, checks, hooks, zeros for missing
 gradients), targets.py (autograd.grad's captured gradients and needed nodes).
 """
 
-from teachgrad.autograd.engine import backward, grad
+from teachgrad.autograd.engine import backward
+from teachgrad.autograd.engine_grad import grad
 from teachgrad.autograd.function import Function
 from teachgrad.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from teachgrad.autograd.gradcheck import GradcheckError, gradcheck

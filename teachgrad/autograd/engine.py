@@ -1,22 +1,11 @@
 """The backward pass: walk the graph from the output to the leaves, applying the chain rule.
 
-Forward gives every node it records a sequence number, counting up, and a node's
-inputs always exist before the node itself. So running the nodes newest first is a
-safe order: every node that can send a gradient to a node was made after it, and
-has already run when that node's turn comes, so the node's gradient is complete.
-PyTorch's engine orders its work by the same numbers.
-
-backward() keeps two things while it runs:
-1. `buffers`: for each node that has received a gradient, one slot per output;
-   gradients arriving along several paths add up there (the chain rule's sum over
-   paths);
-2. `ready`: a heap of those nodes, the newest on top.
-It pops a node, runs its backward formula and sends each result to the node of the
-matching input. The leaves' AccumulateGrad nodes add what reaches them to
-`leaf.grad`.
-
-It is a loop with an explicit heap, not recursion, so deep graphs (a 10 000-step
-RNN, say) never hit Python's recursion limit.
+Every node gets a sequence number when forward records it, after its inputs' nodes.
+So running nodes newest first is a safe order: all the nodes that send a gradient to
+a node run before it, and its gradient is complete when its turn comes (PyTorch's
+engine orders by the same numbers). `buffers` holds, per node, one slot per output,
+where gradients from several paths add up; `ready` is a heap of those nodes, newest
+on top. A loop with a heap, not recursion, so deep graphs never hit Python's limit.
 """
 
 from __future__ import annotations
@@ -27,29 +16,25 @@ from typing import Any
 from teachgrad.autograd.function import AccumulateGrad, Node, edge_to
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.autograd.gradients import (
+    _apply_leaf_hooks,
     _apply_output_hooks,
+    _as_tuple,
     _checked,
     _has_missing,
     _materialize,
     _root_gradients,
 )
-from teachgrad.autograd.targets import _capture, _needed_nodes, _resolve_unused, _targets
+from teachgrad.autograd.targets import _capture, _needed_nodes, _targets
 from teachgrad.numerics import restore, silence
 
 
-def backward(
-    tensors: Any,
-    grad_tensors: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-    inputs: Any = None,
-) -> None:
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Any = None) -> None:
     """Accumulate d(tensors)/d(leaf) into every leaf's .grad (or only into `inputs`).
 
-    grad_tensors holds one gradient per tensor, the vector of the vector-Jacobian
-    product; it may be left out for one-element tensors. The graph is freed afterwards
-    unless retain_graph=True; create_graph=True records the backward pass too.
-    `tensor.backward(gradient)` calls this function.
+    grad_tensors: one gradient per tensor, the vector of the vector-Jacobian product
+    (optional for one-element tensors). The graph is freed unless retain_graph=True;
+    create_graph=True records the backward pass too. `tensor.backward()` calls this.
 
     Examples::
 
@@ -76,54 +61,6 @@ def backward(
             _accumulate(tensor, [grad], create_graph)
 
 
-def grad(
-    outputs: Any,
-    inputs: Any,
-    grad_outputs: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-    allow_unused: bool | None = None,
-    materialize_grads: bool = False,
-) -> tuple:
-    """d(outputs)/d(inputs), returned instead of accumulated into .grad.
-
-    grad_outputs plays the part of backward's grad_tensors. With create_graph=True the
-    gradients have a graph of their own, so they can be differentiated again. An input
-    the outputs do not depend on is an error, unless allow_unused=True (it gets None)
-    or materialize_grads=True (zeros).
-
-    Examples::
-
-        >>> import teachgrad
-        >>> x = teachgrad.tensor(3., requires_grad=True)
-        >>> (slope,) = teachgrad.autograd.grad(x ** 3, x, create_graph=True)
-        >>> slope
-        tensor(27., grad_fn=<MulBackward0>)
-        >>> teachgrad.autograd.grad(slope, x)
-        (tensor(18.),)
-        >>> print(x.grad)
-        None
-    """
-    roots = _as_tuple(outputs)
-    inputs = _as_tuple(inputs)
-    root_grads = _root_gradients(roots, _as_tuple(grad_outputs, len(roots)))
-    if retain_graph is None:
-        retain_graph = create_graph
-    grads = _run(roots, root_grads, retain_graph, create_graph, targets=_targets(inputs))
-    return _resolve_unused(inputs, grads, allow_unused, materialize_grads)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _as_tuple(value: Any, length: int | None = None) -> tuple:
-    if value is None:
-        return (None,) * (length or 0)
-    if isinstance(value, (tuple, list)):
-        return tuple(value)
-    return (value,)
-
-
 def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
          targets: list[tuple[Node, int]] | None) -> list:
     buffers: dict[Node, list] = {}
@@ -137,7 +74,6 @@ def _run(roots: tuple, root_grads: list, retain_graph: bool, create_graph: bool,
     needed = None
     if targets is not None:
         needed = _needed_nodes(root_nodes, {node for node, _ in targets})
-
     previous_mode = _GradState.enabled
     _GradState.enabled = create_graph
     # Backward formulas and accumulation that work on arrays directly overflow as
@@ -205,11 +141,7 @@ def _receive(buffers: dict, ready: list, node: Node, output_nr: int, grad_value:
 
 def _accumulate(variable: Any, holder: list, create_graph: bool) -> None:
     """leaf.grad += incoming gradient, as torch's AccumulateGrad does."""
-    grad_value = holder.pop()
-    for hook in variable._hooks or ():
-        replaced = hook(grad_value)
-        if replaced is not None:
-            grad_value = replaced
+    grad_value = _apply_leaf_hooks(variable, holder.pop())
     current = variable._grad
     if current is None:
         variable._grad = _first_gradient(grad_value, create_graph)
@@ -221,10 +153,9 @@ def _accumulate(variable: Any, holder: list, create_graph: bool) -> None:
 
 
 def _first_gradient(grad_value: Any, create_graph: bool) -> Any:
-    """What a leaf's .grad starts as: a copy, unless the graph of the gradient is wanted.
+    """A leaf's first .grad: a copy, as the same tensor may reach another leaf too.
 
-    A copy, because the same tensor may also be flowing to another leaf (both inputs of
-    an add get one tensor) or be the caller's `gradient=`. teachgrad/fast/accumulate.py
-    skips the copy when nothing else can see the tensor.
+    (Unless its graph is wanted. teachgrad/fast/accumulate.py skips the copy when
+    nothing else can see the tensor.)
     """
     return grad_value if create_graph else grad_value.detach().clone()

@@ -1,14 +1,9 @@
 """Function: an op that knows its own derivative, and the graph nodes it leaves behind.
 
-Every differentiable op in teachgrad is a subclass of Function with two static
-methods, forward and backward, written side by side. `Fn.apply(*inputs)` runs
-forward and, when some input requires grad, records a node in the graph: an
-instance of `Fn`'s backward class (`MulBackward0`, `MyReLUBackward`, ...). That node
-is the `ctx` both methods receive and the `grad_fn` of every output.
-
-The graph points backwards only: a node holds its inputs' nodes (next_functions)
-and the tensors it saved, never its outputs. So dropping the last output frees the
-whole graph at once, with no reference cycle left for the garbage collector.
+`Fn.apply(*inputs)` runs Fn.forward and, when some input requires grad, records a
+node (`MulBackward0`, ...): the `ctx` both static methods receive and the grad_fn of
+the outputs. A node holds its inputs' nodes and what it saved, never its outputs, so
+dropping the last output frees the whole graph, with no reference cycle.
 """
 
 from __future__ import annotations
@@ -16,6 +11,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from teachgrad.autograd.context_options import ContextOptions
 from teachgrad.autograd.grad_mode import is_grad_enabled, no_grad
 from teachgrad.autograd.graph import GraphNode, _next_sequence
 from teachgrad.autograd.outputs import SavedOutput, _as_output, _connect_outputs, _outputs_of
@@ -23,31 +19,25 @@ from teachgrad.autograd.saved import FREED, SavedInput, _check_version
 from teachgrad.numerics import float_errors_ignored
 
 
-class Node(GraphNode):
+class Node(ContextOptions, GraphNode):
     """A recorded op in the graph; also the `ctx` its forward and backward receive."""
 
-    #: set on every Function's node class: the Function whose backward this node runs
-    _function: type[Function]
+    _function: type[Function]  # the Function whose backward this node runs
 
-    # Defaults live on the class so that creating a node (once per op) costs nothing;
-    # apply and forward set on the instance only what they need.
+    # Defaults on the class, so that making a node (once per op) costs nothing.
     needs_input_grad: tuple[bool, ...] = ()
     next_functions: tuple[tuple[Node | None, int], ...] = ()
-    materialize_grads = True
     _saved: list | tuple | None = ()  # records from save_for_backward; None once freed
-    _non_differentiable: tuple = ()
     _output_meta: tuple = ()  # (shape, dtype) of each output, to build zero gradients
     _retained: list | None = None  # (output index, weakref) of outputs that retain_grad()
     _hooks: list | None = None  # (output index, hook) registered on outputs
     _sequence = -1  # when the node was recorded: see _next_sequence
 
-    # ----- what forward calls on ctx -----
     def save_for_backward(self, *tensors: Any) -> None:
-        """Keep these tensors for backward (inputs or outputs of forward, or None).
+        """Keep these tensors (or None, or numbers) for backward; call it once, in forward.
 
-        Call it once, in forward. Python numbers are kept as they are, so an op like
-        `x * 2` can save its `2` next to its tensors. Each tensor is kept with its
-        version now, so that backward can tell whether it was changed in place since.
+        Each tensor is kept with its version now, so backward can tell whether it was
+        changed in place since.
 
         Examples::
 
@@ -77,63 +67,9 @@ class Node(GraphNode):
                 saved.append(SavedInput((item, 0 if box is None else box.value)))
         self._saved = saved
 
-    def mark_non_differentiable(self, *tensors: Any) -> None:
-        """Mark outputs of forward that carry no gradient (a mask, indices, say).
-
-        Call it in forward, on tensors forward returns: they get requires_grad=False,
-        and backward still takes a gradient for each (zeros), to be ignored.
-
-        Examples::
-
-            >>> import teachgrad
-            >>> class ReluAndMask(teachgrad.autograd.Function):
-            ...     @staticmethod
-            ...     def forward(ctx, x):
-            ...         mask = (x > 0).float()
-            ...         ctx.mark_non_differentiable(mask)
-            ...         ctx.save_for_backward(mask)
-            ...         return x.clamp(min=0), mask
-            ...     @staticmethod
-            ...     def backward(ctx, grad_output, grad_mask):
-            ...         (mask,) = ctx.saved_tensors
-            ...         return grad_output * mask
-            >>> x = teachgrad.tensor([-1., 2.], requires_grad=True)
-            >>> out, mask = ReluAndMask.apply(x)
-            >>> out, mask
-            (tensor([0., 2.], grad_fn=<ReluAndMaskBackward>), tensor([0., 1.]))
-        """
-        self._non_differentiable = tensors
-
-    def set_materialize_grads(self, value: bool) -> None:
-        """With False, backward receives None (not zeros) for outputs that got no gradient.
-
-        By default an output that no path of the backward pass reaches gets a zero
-        gradient, so backward can always do arithmetic; None saves making the zeros.
-
-        Examples::
-
-            >>> import teachgrad
-            >>> class DoubleAndTriple(teachgrad.autograd.Function):
-            ...     @staticmethod
-            ...     def forward(ctx, x):
-            ...         ctx.set_materialize_grads(False)
-            ...         return x * 2, x * 3
-            ...     @staticmethod
-            ...     def backward(ctx, grad_double, grad_triple):
-            ...         print(grad_double, grad_triple)
-            ...         return grad_double * 2
-            >>> double, triple = DoubleAndTriple.apply(teachgrad.ones(1, requires_grad=True))
-            >>> double.sum().backward()
-            tensor([1.]) None
-        """
-        self.materialize_grads = value
-
-    # ----- what backward reads -----
-    # saved_tensors is one loop with no helper calls for the common case (an input
-    # never changed in place): every backward reads it.
     @property
     def saved_tensors(self) -> tuple:
-        """The tensors save_for_backward kept, each checked not to be changed in place since.
+        """What save_for_backward kept, each checked not to be changed in place since.
 
         Examples::
 
@@ -151,10 +87,10 @@ class Node(GraphNode):
             >>> y = Square.apply(x)
             >>> y.grad_fn.saved_tensors
             (tensor([3.], requires_grad=True),)
-            >>> _ = x.detach().add_(1)  # x's memory, changed in place
-            >>> y.backward()  # doctest: +ELLIPSIS
+            >>> _ = x.detach().add_(1)  # x's memory, changed in place: backward refuses
+            >>> y.backward()  # doctest: +IGNORE_EXCEPTION_DETAIL
             Traceback (most recent call last):
-            RuntimeError: one of the variables needed for gradient computation has been modified ...
+            RuntimeError: one of the variables needed for gradient computation has been modified
         """
         if self._saved is None:
             raise RuntimeError(FREED)  # backward freed them (retain_graph=False)
@@ -181,20 +117,12 @@ class AccumulateGrad(Node):
     variable: Any  # the leaf; set by accumulator_of
 
     def _sequence_nr(self) -> int:
-        # torch reports the largest 64-bit number for these (it runs them as soon as
-        # they are ready); teachgrad's engine orders them by _sequence like other nodes.
-        return 2**64 - 1
-
-    def __repr__(self) -> str:
-        return f"<AccumulateGrad object at {hex(id(self))}>"
+        return 2**64 - 1  # what torch reports; teachgrad's engine orders by _sequence
 
 
 def accumulator_of(leaf: Any) -> AccumulateGrad:
-    """The leaf's AccumulateGrad node, shared by every op that uses the leaf.
-
-    The leaf keeps only a weak reference to it (the node holds the leaf strongly), so
-    the node lives exactly as long as some graph uses it.
-    """
+    """The leaf's AccumulateGrad node, shared by the ops that use it (held weakly by
+    the leaf, so it lives as long as some graph uses it)."""
     ref = leaf._accumulator
     node = ref() if ref is not None else None
     if node is None:
@@ -224,13 +152,10 @@ class FunctionMeta(type):
 
 
 class Function(metaclass=FunctionMeta):
-    """Subclass with `forward(ctx, *args)` and `backward(ctx, *grad_outputs)`, then `.apply`.
+    """Subclass with `forward(ctx, *args)` and `backward(ctx, *grad_outputs)`; call `.apply`.
 
-    forward runs with gradient recording off and may return arrays or tensors;
-    backward gets one gradient per output and returns one per input: None for an
-    input that is not a tensor or needs no gradient (`ctx.needs_input_grad` holds one
-    bool per input). Call the op as `MyFn.apply(*args)`, which records the node: the
-    `ctx` both methods receive and the grad_fn of the outputs.
+    forward runs with recording off; backward gets one gradient per output and returns
+    one per input: None where `ctx.needs_input_grad` is False.
 
     Examples::
 
@@ -266,21 +191,20 @@ class Function(metaclass=FunctionMeta):
         raise NotImplementedError("a Function subclass must define backward(ctx, *grads)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError(
-            "Legacy autograd function with non-static forward method is deprecated. Please use "
-            "new-style autograd function with static forward method: define forward and "
-            "backward as @staticmethod and call MyFunction.apply(x) instead of MyFunction()(x)."
-        )
+        raise RuntimeError("Legacy autograd function with non-static forward method is "
+                           "deprecated. Please use new-style autograd function with static "
+                           "forward method: define forward and backward as @staticmethod and "
+                           "call MyFunction.apply(x) instead of MyFunction()(x).")
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
-        """Run forward on values; record a node when some input needs a gradient.
+        """Run forward; record a node when some input needs a gradient.
 
-        teachgrad/fast/apply.py holds the same steps inlined for speed; the reference
-        mode (teachgrad.fast.reference_mode) runs this one.
+        (teachgrad/fast/apply.py is the same steps inlined for speed.)
         """
         ctx = cls._node_class()
-        needs = tuple(is_grad_enabled() and _requires_grad(arg) for arg in args)
+        needs = tuple(is_grad_enabled() and getattr(arg, "_requires_grad", False)
+                      for arg in args)
         ctx.needs_input_grad = needs
         recording = any(needs)
         if recording:
@@ -293,7 +217,3 @@ class Function(metaclass=FunctionMeta):
         if recording:
             _connect_outputs(ctx, outputs)
         return outputs if isinstance(result, tuple) else outputs[0]
-
-
-def _requires_grad(value: Any) -> bool:
-    return getattr(value, "_requires_grad", False)

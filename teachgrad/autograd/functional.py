@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from teachgrad.autograd.engine import grad as autograd_grad
+from teachgrad.autograd.engine_grad import grad as autograd_grad
 from teachgrad.autograd.grad_mode import enable_grad
 from teachgrad.ops.joining import stack
 from teachgrad.tensor import Tensor

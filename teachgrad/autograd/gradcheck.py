@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from teachgrad.autograd.engine import grad as autograd_grad
+from teachgrad.autograd.engine_grad import grad as autograd_grad
 from teachgrad.autograd.grad_mode import no_grad
 
 

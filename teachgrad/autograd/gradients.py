@@ -20,6 +20,15 @@ from teachgrad.autograd.outputs import _tensor_class
 from teachgrad.device import array_module
 
 
+def _as_tuple(value: Any, length: int | None = None) -> tuple:
+    if value is None:
+        return (None,) * (length or 0)
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    return (value,)
+
+
+
 def _root_gradients(roots: tuple, given: tuple) -> list:
     Tensor = _tensor_class()  # noqa: N806 (tensor.py imports autograd: looked up on use)
     grads = []
@@ -80,6 +89,15 @@ def _teachgrad_dtype(numpy_dtype: Any) -> Any:
     from teachgrad.dtypes import from_numpy_dtype
 
     return from_numpy_dtype(numpy_dtype)
+
+
+def _apply_leaf_hooks(leaf: Any, grad_value: Any) -> Any:
+    """The gradient after the leaf's hooks (register_hook), each may replace it."""
+    for hook in leaf._hooks or ():
+        replaced = hook(grad_value)
+        if replaced is not None:
+            grad_value = replaced
+    return grad_value
 
 
 def _apply_output_hooks(node: Node, grads: list) -> None:

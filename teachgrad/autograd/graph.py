@@ -29,7 +29,8 @@ class GraphNode:
         raise NotImplementedError("register hooks on tensors: tensor.register_hook(fn)")
 
     def __repr__(self) -> str:
-        return f"<{self._name} object at {hex(id(self))}>"
+        name = self._name.rpartition("::")[2]  # torch::autograd::AccumulateGrad: the last part
+        return f"<{name} object at {hex(id(self))}>"
 
 
 # Numbers for nodes, counting up as they are recorded. A node's inputs were recorded

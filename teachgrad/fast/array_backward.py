@@ -25,8 +25,9 @@ from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.device import array_module
 from teachgrad.ops.arithmetic import Add, Sub
 from teachgrad.ops.linalg import MatMul
+from teachgrad.ops.mean import Mean
 from teachgrad.ops.powers import Pow
-from teachgrad.ops.reductions import Mean, Sum, _kept_shape
+from teachgrad.ops.reductions import Sum, _kept_shape
 from teachgrad.ops.unary import Relu
 from teachgrad.ops.views import broadcast_view
 from teachgrad.ops.where import Clamp, _inside

@@ -24,12 +24,12 @@ import numpy as np
 from teachgrad.autograd.grad_mode import _GradState
 from teachgrad.fast.float_errors import FLOAT_ERRORS, IGNORE
 from teachgrad.numerics import Silenced
-from teachgrad.ops import arithmetic, inplace
+from teachgrad.ops import arithmetic, division, inplace
 from teachgrad.tensor import Tensor
 
 reference_arithmetic_inplace = inplace.arithmetic_inplace
 _UFUNCS = {arithmetic.add: np.add, arithmetic.sub: np.subtract,
-           arithmetic.mul: np.multiply, arithmetic.div: np.true_divide}
+           arithmetic.mul: np.multiply, division.div: np.true_divide}
 _ndarray = np.ndarray
 
 

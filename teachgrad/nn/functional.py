@@ -17,6 +17,7 @@ from teachgrad.device import array_module
 from teachgrad.ops import activation as _activation
 from teachgrad.ops import conv as _conv
 from teachgrad.ops import loss as _loss
+from teachgrad.ops.activation import sigmoid, tanh
 from teachgrad.ops.broadcast import broadcast_shapes, check_same_device
 from teachgrad.ops.embedding import embedding as _embedding
 from teachgrad.ops.inplace import apply_inplace
@@ -39,7 +40,6 @@ from teachgrad.ops.normalization import batch_norm as _batch_norm
 from teachgrad.ops.softmax import log_softmax as _log_softmax
 from teachgrad.ops.softmax import softmax as _softmax
 from teachgrad.ops.unary import relu as _relu
-from teachgrad.ops.unary import sigmoid, tanh
 from teachgrad.ops.where import where
 from teachgrad.random import generator_for
 from teachgrad.tensor import Tensor

@@ -1,4 +1,4 @@
-"""Linear (y = x W^T + b) and Identity (y = x)."""
+"""Linear: y = x W^T + b, a layer built on Module (Identity, y = x, is in identity.py)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,10 @@ from typing import Any
 from teachgrad.creation import empty
 from teachgrad.nn import functional as F
 from teachgrad.nn import init
+from teachgrad.nn.identity import Identity  # noqa: F401 - importable from here, as before
 from teachgrad.nn.module import Module
 from teachgrad.nn.parameter import Parameter
 from teachgrad.tensor import Tensor
-
-
-class Identity(Module):
-    """Returns its input unchanged (a placeholder, e.g. to remove a layer from a model)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__()
-
-    def forward(self, input: Tensor) -> Tensor:
-        return input
 
 
 class Linear(Module):

@@ -31,6 +31,7 @@ class StateDictMixin:
     _buffers: dict
     _modules: dict
     _non_persistent_buffers_set: set
+    _version = 1  # torch's Module._version: the format of its state_dict
 
     def state_dict(self, *, destination: dict | None = None, prefix: str = "",
                    keep_vars: bool = False) -> OrderedDict:

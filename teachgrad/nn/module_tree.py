@@ -1,15 +1,17 @@
-"""Reaching into a Module's tree: apply(fn) everywhere, parts by dotted name, del, dir().
+"""Walking a Module's tree: children, modules, train/eval, apply, parts by dotted name.
 
-`model.apply(init_fn)` calls a function on every module (a custom initialisation);
-`model.get_submodule("features.0")` and `model.get_parameter("fc1.weight")` follow a
-dotted name down the tree; `del model.fc1` unregisters a part, and dir(model) lists
-them. Module (teachgrad/nn/module.py) inherits these methods from TreeMixin; they
-only use what Module's core provides.
+named_modules() yields the module and, recursively, every module below it, each once:
+Module.parameters() and buffers() walk it. train(mode) sets the flag Dropout and
+BatchNorm read in every module; `model.apply(init_fn)` calls a function on every module
+(a custom initialisation). `model.get_submodule("features.0")` and
+`model.get_parameter("fc1.weight")` follow a dotted name down the tree; `del model.fc1`
+unregisters a part, and dir(model) lists them. Module (teachgrad/nn/module.py) inherits
+these methods from TreeMixin; they only use what Module's core provides.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from teachgrad.nn.parameter import Parameter
@@ -19,12 +21,54 @@ if TYPE_CHECKING:  # module.py imports this file to define Module
 
 
 class TreeMixin:
-    """apply, get_submodule, get_parameter, __delattr__ and __dir__, for Module."""
+    """The tree walks (named_modules, children...), train/eval, apply, dotted names, del, dir."""
 
+    training: bool
     _parameters: dict
     _buffers: dict
     _modules: dict
     _non_persistent_buffers_set: set
+
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """This module and every module below it, depth first, each once."""
+        memo = set() if memo is None else memo
+        if self in memo:
+            return
+        if remove_duplicate:
+            memo.add(self)
+        yield prefix, self
+        for name, module in self._modules.items():
+            if module is not None:
+                child_prefix = f"{prefix}.{name}" if prefix else name
+                yield from module.named_modules(memo, child_prefix, remove_duplicate)
+
+    def modules(self) -> Iterator[Module]:
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        seen = set()
+        for name, module in self._modules.items():
+            if module is not None and module not in seen:
+                seen.add(module)
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        for _, module in self.named_children():
+            yield module
+
+    def train(self, mode: bool = True) -> Module:
+        """Set the training flag (Dropout, BatchNorm read it) here and in every child."""
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
+        self.training = mode
+        for module in self.children():
+            module.train(mode)
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call fn on every child (recursively), then on this module: e.g. custom init."""

@@ -1,29 +1,23 @@
-"""Parameter: a tensor that belongs to a Module and is trained.
+"""Parameter: a tensor that requires grad by default and that a Module registers.
 
-A Parameter is an ordinary tensor with two differences: it requires grad by default,
-and assigning one as a Module attribute (`self.weight = Parameter(...)`) registers it,
-so that `module.parameters()` finds it for the optimizer. Results of ops on a
-Parameter are plain tensors.
+Assigning one as a Module attribute (`self.weight = Parameter(...)`) files it where
+module.parameters() finds it for the optimizer. Ops on a Parameter give plain tensors.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from teachgrad.creation import empty
 from teachgrad.tensor import Tensor
 
 
 class Parameter(Tensor):
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
-        if data is None:
-            from teachgrad.creation import empty
-
-            data = empty(0)
+        data = empty(0) if data is None else data
         if not isinstance(data, Tensor):
-            raise TypeError(
-                f"Parameter expects a Tensor, but got {type(data).__name__}: wrap the values "
-                "first, e.g. Parameter(teachgrad.tensor(values))."
-            )
+            raise TypeError(f"Parameter expects a Tensor, but got {type(data).__name__}: wrap "
+                            "the values first, e.g. Parameter(teachgrad.tensor(values)).")
         # The parameter shares the memory of `data`, as torch's does.
         param = cls._make(data._array)
         param.requires_grad_(requires_grad)

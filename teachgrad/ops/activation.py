@@ -1,8 +1,8 @@
-"""Activations that the core ops do not already cover: leaky_relu and gelu.
+"""Activations beyond relu: tanh, sigmoid, leaky_relu and gelu.
 
-(relu, sigmoid, tanh, softmax and log_softmax live with the other element-wise ops
-and reductions.) Backward passes are written with tensor ops, so they can be
-differentiated again.
+(relu, on the reading path, is in unary.py; softmax and log_softmax in softmax.py;
+the rest of torch's activations in more_activations.py.) Backward passes are written
+with tensor ops, so they can be differentiated again.
 """
 
 from __future__ import annotations
@@ -13,8 +13,42 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
+from teachgrad.ops.floating import _floating
+from teachgrad.ops.inplace import _unary_inplace
 from teachgrad.ops.special import erfc_array
 from teachgrad.tensor import Tensor
+
+
+class Tanh(Function):
+    node_name = "TanhBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        result = Tensor._make(array_module(x._array).tanh(_floating(x._array)))
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (result,) = ctx.saved_tensors
+        return grad * (1 - result * result)
+
+
+class Sigmoid(Function):
+    node_name = "SigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        values = _floating(x._array)
+        # 1/(1+e^-x) overflows e^-x for large negative x; the tanh form never does.
+        result = Tensor._make(array_module(values).tanh(values * 0.5) * 0.5 + 0.5)
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (result,) = ctx.saved_tensors
+        return grad * result * (1 - result)
 
 
 class LeakyRelu(Function):
@@ -105,6 +139,14 @@ def _floats_only(x: Tensor, kernel: str) -> None:
                                   f"'{dtypes.legacy_name(x.dtype)}': convert first, e.g. x.float()")
 
 
+def tanh(input: Tensor) -> Tensor:
+    return Tanh.apply(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    return Sigmoid.apply(input)
+
+
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
     _floats_only(x, "leaky_relu_cpu")
     return LeakyRelu.apply(x, negative_slope)
@@ -113,3 +155,7 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     _floats_only(x, "GeluKernelImpl")
     return Gelu.apply(x, approximate)
+
+
+tanh_ = _unary_inplace(tanh)
+sigmoid_ = _unary_inplace(sigmoid)

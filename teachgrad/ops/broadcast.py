@@ -1,4 +1,4 @@
-"""Broadcasting: torch's error for shapes that do not fit, and summing gradients back.
+"""Broadcasting: summing gradients back, and the arrays a binary op computes on.
 
 When an op broadcasts an input of shape (3,) against (2, 3), every element of the
 input was used twice, so its gradient is the sum over the broadcast dimension.
@@ -10,22 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from teachgrad import dtypes
+from teachgrad.ops.broadcast_shapes import (  # the errors and edge cases, off the path
+    _same_device,
+    _with_number,
+    broadcast_error,
+    broadcast_shapes,  # noqa: F401 - other modules import it from here
+    check_same_device,  # noqa: F401 - other modules import it from here
+    python_ints_wrapped,
+)
 from teachgrad.tensor import Tensor
-
-
-def broadcast_error(shape_a: tuple, shape_b: tuple) -> RuntimeError:
-    """torch's message for two shapes that cannot broadcast, naming the offending dim."""
-    ndim = max(len(shape_a), len(shape_b))
-    padded_a = (1,) * (ndim - len(shape_a)) + tuple(shape_a)
-    padded_b = (1,) * (ndim - len(shape_b)) + tuple(shape_b)
-    for dim in reversed(range(ndim)):
-        size_a, size_b = padded_a[dim], padded_b[dim]
-        if size_a != size_b and size_a != 1 and size_b != 1:
-            return RuntimeError(
-                f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
-                f"at non-singleton dimension {dim}"
-            )
-    return RuntimeError(f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast")
 
 
 def broadcasting(operation: Any, x: Any, y: Any) -> Any:
@@ -61,22 +54,9 @@ def shape_of(value: Any) -> tuple:
     return value._array.shape if isinstance(value, Tensor) else ()
 
 
-def check_same_device(x: Any, y: Any) -> None:
-    if type(x) is not type(y) and hasattr(x, "shape") and hasattr(y, "shape"):
-        from teachgrad.device import device_of
-
-        raise RuntimeError(
-            "Expected all tensors to be on the same device, but found at least two devices, "
-            f"{device_of(x)} and {device_of(y)}! Move them with .to(device) first."
-        )
-
-
 def binary_arrays(a: Any, b: Any) -> tuple[Any, Any]:
-    """The arrays (or Python numbers) for `a op b`, already in torch's result dtype.
-
-    The common cases (two tensors of one dtype; a float tensor and a number) are
-    checked first and cost nothing; only mixed dtypes go through result_type.
-    """
+    """The arrays (or Python numbers) for `a op b`, already in torch's result dtype. The
+    common cases (one dtype; a float tensor and a number) are checked first, at no cost."""
     a_is_tensor = isinstance(a, Tensor)
     b_is_tensor = isinstance(b, Tensor)
     if a_is_tensor and b_is_tensor:
@@ -96,31 +76,3 @@ def binary_arrays(a: Any, b: Any) -> tuple[Any, Any]:
     if b_is_tensor:
         return a, _with_number(b._array, a)
     raise TypeError("at least one operand must be a Tensor")
-
-
-def _with_number(x: Any, number: Any) -> Any:
-    """Cast a tensor's array as torch does before it meets a Python number."""
-    kind = x.dtype.kind
-    if kind == "f" or isinstance(number, bool):
-        return x
-    if isinstance(number, int) or hasattr(number, "__index__"):
-        return x.astype(dtypes.int64.numpy_dtype) if kind == "b" else x
-    if isinstance(number, complex):
-        raise TypeError("teachgrad has no complex dtypes")
-    return x.astype(dtypes.get_default_dtype().numpy_dtype)
-
-
-def _same_device(a: Tensor, b: Tensor) -> tuple[Any, Any]:
-    # torch lets a 0-dim CPU tensor (a number, really) join an op on the GPU.
-    from teachgrad.device import move_array
-
-    if a._array.ndim == 0 and not a.is_cuda:
-        return move_array(a._array, b.device), b._array
-    if b._array.ndim == 0 and not b.is_cuda:
-        return a._array, move_array(b._array, a.device)
-    check_same_device(a._array, b._array)
-    return a._array, b._array
-
-
-# Off the reading path, imported here for the modules that look for them in this one.
-from teachgrad.ops.broadcast_shapes import broadcast_shapes, python_ints_wrapped  # noqa: E402, F401

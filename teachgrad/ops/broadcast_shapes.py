@@ -1,6 +1,9 @@
-"""Shapes, dtypes and numbers meeting in a binary op, off the reading path.
+"""Shapes, dtypes, devices and numbers meeting in a binary op, off the reading path.
 
-- broadcast_shapes: the shape that shapes broadcast to, or torch's error.
+- broadcast_shapes: the shape that shapes broadcast to, or torch's error (broadcast_error).
+- check_same_device, _same_device: torch's error for arrays on two devices, except a
+  0-d CPU tensor (a number, really), which joins an op on the GPU.
+- _with_number: a tensor's array cast as torch casts it before it meets a Python number.
 - Python numbers a tensor's dtype cannot hold. In arithmetic and comparisons torch casts
   them into the dtype, as C does: an int wraps (uint8 + (-1) adds 255, int8 * 1000
   multiplies by -24, uint8 == 300 compares with 44), a float beyond float32's range
@@ -12,8 +15,10 @@
   to the default float on its own, as torch does.
 - times_alpha: add(x, y, alpha=a) and sub, with torch's checks of alpha.
 
-Callers: broadcast.py, arithmetic.py, compare.py, rounding.py, powers.py, mixing.py,
-more_activations.py, indexing.py, where.py, inplace.py and creation.py.
+Callers: broadcast.py (which re-exports broadcast_shapes, broadcast_error and
+check_same_device, for the many ops that import them from there), arithmetic.py,
+compare.py, rounding.py, powers.py, mixing.py, more_activations.py, indexing.py, where.py,
+inplace.py and creation.py.
 """
 
 from __future__ import annotations
@@ -24,9 +29,23 @@ from typing import Any
 import numpy as np
 
 from teachgrad import dtypes
-from teachgrad.device import array_module
-from teachgrad.ops.broadcast import broadcast_error
+from teachgrad.device import array_module, device_of, move_array
 from teachgrad.tensor import Size, Tensor
+
+
+def broadcast_error(shape_a: tuple, shape_b: tuple) -> RuntimeError:
+    """torch's message for two shapes that cannot broadcast, naming the offending dim."""
+    ndim = max(len(shape_a), len(shape_b))
+    padded_a = (1,) * (ndim - len(shape_a)) + tuple(shape_a)
+    padded_b = (1,) * (ndim - len(shape_b)) + tuple(shape_b)
+    for dim in reversed(range(ndim)):
+        size_a, size_b = padded_a[dim], padded_b[dim]
+        if size_a != size_b and size_a != 1 and size_b != 1:
+            return RuntimeError(
+                f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
+                f"at non-singleton dimension {dim}"
+            )
+    return RuntimeError(f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast")
 
 
 def broadcast_shapes(*shapes: Any) -> Any:
@@ -44,6 +63,36 @@ def broadcast_shapes(*shapes: Any) -> Any:
             merged.append(size_s if size_r == 1 else size_r)
         result = tuple(merged)
     return Size(result)
+
+
+def check_same_device(x: Any, y: Any) -> None:
+    if type(x) is not type(y) and hasattr(x, "shape") and hasattr(y, "shape"):
+        raise RuntimeError(
+            "Expected all tensors to be on the same device, but found at least two devices, "
+            f"{device_of(x)} and {device_of(y)}! Move them with .to(device) first."
+        )
+
+
+def _same_device(a: Tensor, b: Tensor) -> tuple[Any, Any]:
+    # torch lets a 0-dim CPU tensor (a number, really) join an op on the GPU.
+    if a._array.ndim == 0 and not a.is_cuda:
+        return move_array(a._array, b.device), b._array
+    if b._array.ndim == 0 and not b.is_cuda:
+        return a._array, move_array(b._array, a.device)
+    check_same_device(a._array, b._array)
+    return a._array, b._array
+
+
+def _with_number(x: Any, number: Any) -> Any:
+    """Cast a tensor's array as torch does before it meets a Python number."""
+    kind = x.dtype.kind
+    if kind == "f" or isinstance(number, bool):
+        return x
+    if isinstance(number, int) or hasattr(number, "__index__"):
+        return x.astype(dtypes.int64.numpy_dtype) if kind == "b" else x
+    if isinstance(number, complex):
+        raise TypeError("teachgrad has no complex dtypes")
+    return x.astype(dtypes.get_default_dtype().numpy_dtype)
 
 
 def check_broadcastable(a: Any, b: Any) -> None:

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from teachgrad.device import array_module
-from teachgrad.ops import arithmetic, compare, rounding, unary, where
+from teachgrad.ops import compare, division, exp_log, rounding, signs, where
 from teachgrad.tensor import Tensor
 
 
@@ -45,19 +45,19 @@ def rad2deg(input: Tensor) -> Tensor:
 
 
 def hypot(input: Tensor, other: Tensor) -> Tensor:
-    return unary.sqrt(input * input + other * other)
+    return exp_log.sqrt(input * input + other * other)
 
 
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
     p = input if eps is None else where.clamp(input, eps, 1 - eps)
-    return unary.log(p / (1 - p))
+    return exp_log.log(p / (1 - p))
 
 
 def xlogy(input: Any, other: Any) -> Tensor:
     """input * log(other), and 0 where input is 0 (even where log(other) is -inf or nan),
     unless other is nan."""
-    product = input * unary.log(other)
+    product = input * exp_log.log(other)
     zero = (input == 0) & ~compare.isnan(other) if isinstance(other, Tensor) else input == 0
     return where.where(zero, 0.0, product)
 
@@ -81,9 +81,9 @@ def _as_float(input: Tensor) -> Tensor:
 
 # Other names torch gives the same functions.
 ALIASES = {
-    "absolute": unary.abs, "sgn": rounding.sign, "greater": compare.gt, "less": compare.lt,
+    "absolute": signs.abs, "sgn": rounding.sign, "greater": compare.gt, "less": compare.lt,
     "greater_equal": compare.ge, "less_equal": compare.le, "not_equal": compare.ne,
-    "true_divide": arithmetic.div, "bitwise_and": compare.bitwise_and,
+    "true_divide": division.div, "bitwise_and": compare.bitwise_and,
     "bitwise_or": compare.bitwise_or, "bitwise_not": compare.bitwise_not,
 }
 

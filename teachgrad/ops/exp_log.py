@@ -1,5 +1,6 @@
-"""Powers of 2 and 10 and their logarithms, and the forms that stay accurate near zero:
-exp2, log2, log10, rsqrt, log1p, expm1, logaddexp, logaddexp2.
+"""Logarithms and powers: log, sqrt, and the powers of 2 and 10 and their logarithms, and
+the forms that stay accurate near zero: exp2, log2, log10, rsqrt, log1p, expm1, logaddexp,
+logaddexp2 (exp is on the reading path, in unary.py).
 
 log1p(x) = log(1 + x) and expm1(x) = exp(x) - 1 exist because, for tiny x, 1 + x
 rounds away x's digits: log(1 + 1e-10) computed that way has 7 wrong digits, log1p
@@ -19,8 +20,8 @@ from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import binary_arrays, broadcasting, sum_to_shape
 from teachgrad.ops.broadcast_shapes import check_broadcastable
+from teachgrad.ops.floating import _floating
 from teachgrad.ops.inplace import _unary_inplace
-from teachgrad.ops.unary import _floating
 from teachgrad.tensor import Tensor
 
 _LN2 = math.log(2.0)
@@ -29,6 +30,35 @@ _LN10 = math.log(10.0)
 
 def _math(x: Tensor, name: str) -> Any:
     return getattr(array_module(x._array), name)(_floating(x._array))
+
+
+class Log(Function):
+    node_name = "LogBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        ctx.save_for_backward(x)
+        return array_module(x._array).log(_floating(x._array))  # log(0) = -inf, silently
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sqrt(Function):
+    node_name = "SqrtBackward0"
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Any:
+        result = Tensor._make(array_module(x._array).sqrt(_floating(x._array)))
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Tensor:
+        (result,) = ctx.saved_tensors
+        return grad / (2 * result)
 
 
 class Exp2(Function):
@@ -173,6 +203,14 @@ def _check_floating(input: Any, other: Any, name: str) -> None:
 # ---------------------------------------------------------------- public functions
 
 
+def log(input: Tensor) -> Tensor:
+    return Log.apply(input)
+
+
+def sqrt(input: Tensor) -> Tensor:
+    return Sqrt.apply(input)
+
+
 def exp2(input: Tensor) -> Tensor:
     return Exp2.apply(input)
 
@@ -207,6 +245,8 @@ def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
     return Logaddexp2.apply(input, other)
 
 
+log_ = _unary_inplace(log)
+sqrt_ = _unary_inplace(sqrt)
 exp2_ = _unary_inplace(exp2)
 log2_ = _unary_inplace(log2)
 log10_ = _unary_inplace(log10)

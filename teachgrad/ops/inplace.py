@@ -26,10 +26,12 @@ from teachgrad.device import array_module
 from teachgrad.numerics import restore, silence
 from teachgrad.ops import (
     arithmetic,
+    division,
     indexing,
     inplace_views,
     powers,
     rounding,
+    signs,
     unary,
     views,
     where,
@@ -193,7 +195,7 @@ def _snapshot(x: Tensor) -> Tensor:
 # NumPy ufuncs that can write straight into the tensor when nothing is recorded: the
 # optimizer step `p -= lr * p.grad` then costs no extra copy.
 _UFUNC_NAMES = {arithmetic.add: "add", arithmetic.sub: "subtract",
-                arithmetic.mul: "multiply", arithmetic.div: "true_divide"}
+                arithmetic.mul: "multiply", division.div: "true_divide"}
 
 
 def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
@@ -203,7 +205,7 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
     other_is_tensor = isinstance(other, Tensor)
     operand = other._array if other_is_tensor else other
     if out_of_place is arithmetic.sub:
-        arithmetic._refuse_bool_subtraction(x, other)
+        signs._refuse_bool_subtraction(x, other)
     if other_is_tensor and operand.__class__ is not target.__class__:
         check_same_device(target, operand)
     if 0 in target.strides and _overlapping(target):
@@ -221,7 +223,7 @@ def arithmetic_inplace(x: Tensor, out_of_place: Callable, other: Any) -> Tensor:
     except TypeError:
         check_fits(target.shape, getattr(operand, "shape", ()))  # torch's first check
         result = dtypes.result_type(x, other)
-        if out_of_place is arithmetic.div and not result.is_floating_point:
+        if out_of_place is division.div and not result.is_floating_point:
             result = dtypes.get_default_dtype()  # true division: ints give floats
         if dtypes.can_cast(result, x.dtype):  # uint8.mul_(int64): NumPy's rule is stricter
             ufunc(target, operand, out=target, casting="unsafe")
@@ -248,7 +250,7 @@ def mul_(x: Tensor, other: Any) -> Tensor:
 
 
 def div_(x: Tensor, other: Any) -> Tensor:
-    return arithmetic_inplace(x, arithmetic.div, other)
+    return arithmetic_inplace(x, division.div, other)
 
 
 def pow_(x: Tensor, exponent: Any) -> Tensor:
@@ -270,13 +272,9 @@ def _unary_inplace(out_of_place: Callable) -> Callable:
 
 
 relu_ = _unary_inplace(unary.relu)
-sigmoid_ = _unary_inplace(unary.sigmoid)
-tanh_ = _unary_inplace(unary.tanh)
 exp_ = _unary_inplace(unary.exp)
-log_ = _unary_inplace(unary.log)
-sqrt_ = _unary_inplace(unary.sqrt)
-abs_ = _unary_inplace(unary.abs)
-neg_ = _unary_inplace(arithmetic.neg)
+abs_ = _unary_inplace(signs.abs)
+neg_ = _unary_inplace(signs.neg)
 
 
 class Fill(Function):

@@ -1,10 +1,7 @@
-"""Matrix products: matmul (the @ operator), and the node mm, bmm, mv and dot record
-(those four, matmul with one shape each, are in matrix_products.py).
+"""Matrix products: matmul, the @ operator.
 
-For C = A @ B, the gradient of the loss with respect to A is dC @ B^T and with
-respect to B is A^T @ dC: each input's gradient is the upstream gradient multiplied
-by the other input, transposed so that the shapes fit. Batched and broadcast cases
-use the same two products and then sum over the batch dimensions broadcasting added.
+For C = A @ B, dL/dA = dC @ B^T and dL/dB = A^T @ dC: each input's gradient is the
+upstream gradient times the other input, transposed so that the shapes fit.
 """
 
 from __future__ import annotations
@@ -13,8 +10,7 @@ from typing import Any
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.ops.broadcast import sum_to_shape
-from teachgrad.ops.matmul_checks import _check_operands
-from teachgrad.ops.renamed import renamed
+from teachgrad.ops.matmul_checks import _as_matrix_shape, _check_operands, _shaped
 from teachgrad.ops.views import Transpose
 from teachgrad.tensor import Tensor
 
@@ -65,36 +61,10 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
-Mv = renamed(MatMul, "MvBackward0")
-Dot = renamed(MatMul, "DotBackward0")
-VecMat = renamed(MatMul, "SqueezeBackward4")
-BatchedMatMul = renamed(MatMul, "UnsafeViewBackward0")
-# matrix @ batch: torch computes (batch^T @ matrix^T)^T and copies it contiguous
-# when the matrix requires grad, so its node is the copy's.
-BatchedMatMulTransposed = renamed(MatMul, "CloneBackward0")
-
-
-def _shaped(grad: Tensor, shape: tuple) -> Tensor:
-    # Only vectors need reshaping back; skipping a no-op reshape saves a graph node.
-    return grad if grad._array.shape == shape else grad.reshape(shape)
-
-
-def _as_matrix_shape(shape: tuple, left: bool) -> tuple:
-    if len(shape) > 1:
-        return shape
-    return (1,) + shape if left else shape + (1,)
-
-
 def matmul(input: Tensor, other: Tensor) -> Tensor:
-    ndim_a, ndim_b = input._array.ndim, other._array.ndim
-    if ndim_a == 2 and ndim_b == 2:
+    if input._array.ndim == 2 and other._array.ndim == 2:
         return MatMul.apply(input, other)
-    if ndim_a == 1 and ndim_b == 1:
-        return Dot.apply(input, other)
-    if ndim_a == 2 and ndim_b == 1:
-        return Mv.apply(input, other)
-    if ndim_a == 1 and ndim_b == 2:
-        return VecMat.apply(input, other)
-    if ndim_a == 2 and input._requires_grad:
-        return BatchedMatMulTransposed.apply(input, other)
-    return BatchedMatMul.apply(input, other)
+    # Other shapes run MatMul too, under the node name torch records for each.
+    from teachgrad.ops.matrix_products import matmul_renamed  # it imports this module
+
+    return matmul_renamed(input, other).apply(input, other)

@@ -1,6 +1,8 @@
-"""The checks matmul makes before it multiplies, each raising the error torch raises.
+"""The checks matmul makes before it multiplies, each raising the error torch raises,
+and how its backward treats a vector: as a one-row or one-column matrix.
 
-Off the reading path: linalg.py calls _check_operands and reads as the math.
+Off the reading path: linalg.py calls _check_operands, _as_matrix_shape and _shaped,
+and reads as the math.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from typing import Any
 
 from teachgrad.ops.broadcast import check_same_device
 from teachgrad.ops.broadcast_shapes import broadcast_shapes
+from teachgrad.tensor import Tensor
 
 
 def _check_operands(x: Any, y: Any) -> None:
@@ -72,3 +75,15 @@ def _rows(x: Any) -> int:
 def _c_name(numpy_dtype: Any) -> str:
     return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
             "int32": "int"}.get(numpy_dtype.name, numpy_dtype.name)
+
+
+def _as_matrix_shape(shape: tuple, left: bool) -> tuple:
+    """A vector's shape as a matrix's: a row on the left of @, a column on the right."""
+    if len(shape) > 1:
+        return shape
+    return (1,) + shape if left else shape + (1,)
+
+
+def _shaped(grad: Tensor, shape: tuple) -> Tensor:
+    # Only vectors need reshaping back; skipping a no-op reshape saves a graph node.
+    return grad if grad._array.shape == shape else grad.reshape(shape)

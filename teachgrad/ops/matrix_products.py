@@ -1,14 +1,38 @@
-"""mm, bmm, mv and dot: matmul for one shape each, refusing every other shape as torch
-does. Each runs linalg.py's MatMul, under the node name torch records for it.
+"""matmul's shapes other than matrix @ matrix, and mm, bmm, mv and dot: matmul for one
+shape each, refusing every other shape as torch does. Each runs linalg.py's MatMul,
+under the node name torch records for it.
 """
 
 from __future__ import annotations
 
-from teachgrad.ops.linalg import Dot, MatMul, Mv
+from teachgrad.ops.linalg import MatMul
 from teachgrad.ops.renamed import renamed
 from teachgrad.tensor import Tensor
 
+Mv = renamed(MatMul, "MvBackward0")
+Dot = renamed(MatMul, "DotBackward0")
+VecMat = renamed(MatMul, "SqueezeBackward4")
+BatchedMatMul = renamed(MatMul, "UnsafeViewBackward0")
+# matrix @ batch: torch computes (batch^T @ matrix^T)^T and copies it contiguous
+# when the matrix requires grad, so its node is the copy's.
+BatchedMatMulTransposed = renamed(MatMul, "CloneBackward0")
 Bmm = renamed(MatMul, "BmmBackward0")
+
+
+def matmul_renamed(input: Tensor, other: Tensor) -> type:
+    """The MatMul that matmul(input, other) records when they are not two matrices."""
+    ndim_a, ndim_b = input._array.ndim, other._array.ndim
+    if ndim_a == 2 and ndim_b == 2:
+        return MatMul
+    if ndim_a == 1 and ndim_b == 1:
+        return Dot
+    if ndim_a == 2 and ndim_b == 1:
+        return Mv
+    if ndim_a == 1 and ndim_b == 2:
+        return VecMat
+    if ndim_a == 2 and input._requires_grad:
+        return BatchedMatMulTransposed
+    return BatchedMatMul
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:

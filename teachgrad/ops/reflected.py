@@ -16,6 +16,7 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.ops.broadcast import binary_arrays, broadcasting, shape_of, sum_to_shape
+from teachgrad.ops.signs import _refuse_bool_subtraction
 from teachgrad.tensor import Tensor
 
 
@@ -40,8 +41,6 @@ class NumberMinus(TensorOnlyFunction):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, number: Any) -> Any:
-        from teachgrad.ops.arithmetic import _refuse_bool_subtraction  # it imports this module
-
         _refuse_bool_subtraction(number, x)
         left, right = binary_arrays(number, x)
         return broadcasting(operator.sub, left, right)
@@ -58,8 +57,6 @@ class RsubTensors(Function):
 
     @staticmethod
     def forward(ctx: Node, x: Tensor, y: Tensor) -> Any:
-        from teachgrad.ops.arithmetic import _refuse_bool_subtraction
-
         _refuse_bool_subtraction(y, x)
         ctx.shapes = (shape_of(x), shape_of(y))
         right, left = binary_arrays(x, y)

@@ -22,8 +22,8 @@ from typing import Any
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
+from teachgrad.ops.floating import _floating
 from teachgrad.ops.inplace import _unary_inplace
-from teachgrad.ops.unary import _floating
 from teachgrad.tensor import Tensor
 
 # Cephes ndtr.c coefficients, highest power first. U, Q and S have a leading 1.

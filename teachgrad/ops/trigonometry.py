@@ -14,9 +14,9 @@ from typing import Any
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.broadcast import binary_arrays, broadcasting, sum_to_shape
+from teachgrad.ops.floating import _floating
 from teachgrad.ops.inplace import _unary_inplace, apply_inplace
 from teachgrad.ops.renamed import renamed
-from teachgrad.ops.unary import _floating
 from teachgrad.tensor import Tensor
 
 

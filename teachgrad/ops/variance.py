@@ -9,7 +9,8 @@ from typing import Any
 
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
-from teachgrad.ops.reductions import _axes, _expand_back, _float_input, _product
+from teachgrad.ops.reduction_dtypes import _float_input
+from teachgrad.ops.reductions import _axes, _expand_back
 from teachgrad.ops.where import where
 from teachgrad.tensor import Tensor
 
@@ -20,7 +21,7 @@ def _spread_setup(ctx: Node, x: Tensor, name: str, dim: Any, correction: float,
     array = _float_input(x, name)
     ctx.axes = _axes(dim, array.ndim)
     ctx.keepdim, ctx.correction = keepdim, correction
-    ctx.count = array.size if ctx.axes is None else _product(array.shape[a] for a in ctx.axes)
+    ctx.count = array.size if ctx.axes is None else math.prod(array.shape[a] for a in ctx.axes)
     if ctx.count <= correction or array.size == 0:
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
                       "less than the reduction factor (input numel divided by output numel).",
@@ -117,7 +118,7 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> tuple[Tensor, Tensor]:
     """(var, mean) in one call, as torch.var_mean returns them."""
-    from teachgrad.ops.reductions import mean
+    from teachgrad.ops.mean import mean
 
     return (var(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim=keepdim))
@@ -126,7 +127,7 @@ def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool
 def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
              correction: Any = None) -> tuple[Tensor, Tensor]:
     """(std, mean) in one call, as torch.std_mean returns them."""
-    from teachgrad.ops.reductions import mean
+    from teachgrad.ops.mean import mean
 
     return (std(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim=keepdim))

@@ -1,12 +1,4 @@
-"""Adam: a step per parameter scaled by running averages of the gradient.
-
-    m = beta1 * m + (1 - beta1) * grad           (average gradient: a momentum)
-    v = beta2 * v + (1 - beta2) * grad^2         (average squared gradient)
-    p -= lr * m_hat / (sqrt(v_hat) + eps)        (hats: divided by 1 - beta^t, which
-                                                  undoes the pull towards the zero start)
-Each parameter's step is about lr in size whatever the scale of its gradient.
-(AdamW, in adamw.py, is Adam with decoupled weight decay.)
-"""
+"""Adam (torch.optim.Adam); AdamW, Adam with decoupled weight decay, is in adamw.py."""
 
 from __future__ import annotations
 
@@ -22,24 +14,15 @@ from teachgrad.optim.optimizer import Optimizer, check_non_negative, evaluate, p
 class Adam(Optimizer):
     """Adam: steps scaled by running averages of the gradient and of its square.
 
-    Inputs: lr (gamma), betas (beta1, beta2), eps, weight_decay (lambda), amsgrad,
-    maximize, decoupled_weight_decay. State of each parameter p, created on its first
-    step: t = 0 (state["step"]), m = 0 (state["exp_avg"]), v = 0 (state["exp_avg_sq"]),
-    and v_max = 0 (state["max_exp_avg_sq"]) with amsgrad. One step:
+    Inputs: lr (gamma), betas (beta1, beta2), eps, weight_decay (lambda), amsgrad, maximize,
+    decoupled_weight_decay. State of p, from its first step: t (state["step"]), m
+    ("exp_avg"), v ("exp_avg_sq") and, with amsgrad, v_max ("max_exp_avg_sq"), all 0.
 
-        t = t + 1
-        g = -p.grad if maximize else p.grad
-        if lambda != 0:
-            p = p * (1 - gamma * lambda)       if decoupled_weight_decay (AdamW)
-            g = g + lambda * p                 otherwise (the L2 penalty's gradient)
+        t = t + 1;  g = -p.grad if maximize else p.grad
+        p = p * (1 - gamma * lambda)  if decoupled_weight_decay (AdamW)  else  g = g + lambda * p
         m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g^2
-        if amsgrad: v_max = max(v_max, v), and v_max stands for v below
-        denom = sqrt(v) / sqrt(1 - beta2^t) + eps          (= sqrt(v_hat) + eps)
-        p = p - gamma / (1 - beta1^t) * m / denom          (= gamma * m_hat / denom)
-
-    The corrections 1 - beta^t undo the pull of the zero start, so the first step is
-    about gamma in size for every coordinate, whatever the scale of its gradient.
+        v = beta2 * v + (1 - beta2) * g^2              (amsgrad: v_max = max(v_max, v) used as v)
+        p = p - gamma * m_hat / (sqrt(v_hat) + eps)    (m_hat = m / (1 - beta1^t), v_hat alike)
 
     Examples::
 
@@ -47,15 +30,9 @@ class Adam(Optimizer):
         >>> p = teachgrad.tensor([1.0, 2.0], requires_grad=True)
         >>> opt = teachgrad.optim.Adam([p], lr=0.1)
         >>> p.grad = teachgrad.tensor([1.0, -2.0])
-        >>> opt.step()                  # m_hat = g, v_hat = g^2: a step of 0.1 * sign(g)
-        >>> p
-        tensor([0.9000, 2.1000], requires_grad=True)
-        >>> p.grad = teachgrad.tensor([0.5, -2.0])
-        >>> opt.step()                  # the first gradient shrank: a shorter step there
-        >>> p
-        tensor([0.8068, 2.2000], requires_grad=True)
-        >>> opt.state[p]["step"], opt.state[p]["exp_avg"]
-        (tensor(2.), tensor([ 0.1400, -0.3800]))
+        >>> opt.step()          # m_hat = g, v_hat = g^2 (the hats undo the zero start):
+        >>> p, opt.state[p]["exp_avg"]      # a first step of 0.1 * sign(g), whatever g's scale
+        (tensor([0.9000, 2.1000], requires_grad=True), tensor([ 0.1000, -0.2000]))
     """
 
     def __init__(self, params: Iterable, lr: float = 1e-3,
@@ -68,10 +45,9 @@ class Adam(Optimizer):
         for index, beta in enumerate(betas):
             if not 0.0 <= beta < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
-        super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps,
-                                  "weight_decay": weight_decay, "amsgrad": amsgrad,
-                                  "maximize": maximize,
-                                  "decoupled_weight_decay": decoupled_weight_decay})
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      amsgrad=amsgrad, maximize=maximize,
+                                      decoupled_weight_decay=decoupled_weight_decay))
 
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:

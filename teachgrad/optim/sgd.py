@@ -1,10 +1,4 @@
-"""SGD: step against the gradient, optionally with momentum (heavy ball or Nesterov).
-
-With momentum m, a running sum of past gradients replaces the gradient:
-    buf = m * buf + (1 - dampening) * grad        (buf = grad on the first step)
-    p  -= lr * buf                                 (or lr * (grad + m * buf): Nesterov)
-so steps keep going in directions where gradients agree and cancel where they flip.
-"""
+"""SGD (torch.optim.SGD): step against the gradient, with momentum if asked."""
 
 from __future__ import annotations
 
@@ -19,17 +13,13 @@ class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum (heavy ball or Nesterov).
 
     Inputs: lr (gamma), momentum (mu), dampening (tau), weight_decay (lambda), nesterov,
-    maximize. One step, for each parameter p whose .grad is not None (others are skipped):
+    maximize. One step, for each p whose .grad is not None (the others are skipped):
 
-        g_t = -p.grad if maximize else p.grad
-        g_t = g_t + lambda * p                         if lambda != 0 (the L2 penalty's gradient)
-        if mu != 0:
-            b_t = g_t                                  on the first step (the buffer starts as g)
-            b_t = mu * b_{t-1} + (1 - tau) * g_t       on every later step
-            g_t = g_t + mu * b_t  if nesterov  else  b_t
+        g_t = p.grad + lambda * p         (-p.grad if maximize; lambda * p: L2 penalty's gradient)
+        if mu != 0:                                    (b_t is state[p]["momentum_buffer"])
+            b_t = mu * b_{t-1} + (1 - tau) * g_t       (b_1 = g_1: the buffer starts as g)
+            g_t = g_t + mu * b_t  if nesterov  else  b_t     (nesterov needs mu > 0, tau = 0)
         p = p - gamma * g_t
-
-    The buffer b_t is kept in state[p]["momentum_buffer"]. nesterov needs mu > 0, tau == 0.
 
     Examples::
 
@@ -37,14 +27,9 @@ class SGD(Optimizer):
         >>> p = teachgrad.tensor([1.0, 2.0], requires_grad=True)
         >>> opt = teachgrad.optim.SGD([p], lr=0.1, momentum=0.9)
         >>> p.grad = teachgrad.tensor([1.0, -2.0])
-        >>> opt.step()                         # b_1 = g, p = p - 0.1 * g
-        >>> p
-        tensor([0.9000, 2.2000], requires_grad=True)
-        >>> opt.step()                         # b_2 = 0.9 * b_1 + g = 1.9 * g
-        >>> p
-        tensor([0.7100, 2.5800], requires_grad=True)
-        >>> opt.state[p]["momentum_buffer"]
-        tensor([ 1.9000, -3.8000])
+        >>> opt.step(); opt.step()             # b_1 = g, then b_2 = 0.9 * b_1 + g = 1.9 * g
+        >>> p, opt.state[p]["momentum_buffer"]     # p - 0.1 * g - 0.1 * 1.9 * g
+        (tensor([0.7100, 2.5800], requires_grad=True), tensor([ 1.9000, -3.8000]))
     """
 
     def __init__(self, params: Iterable, lr: float = 1e-3, momentum: float = 0,

@@ -1,25 +1,19 @@
-"""Samplers: the order in which a DataLoader visits a dataset (torch.utils.data.sampler).
-
-A sampler is any iterable of indices. SequentialSampler gives 0, 1, 2, ...;
-RandomSampler a new permutation every epoch; BatchSampler groups another sampler's
-indices into the lists the DataLoader fetches as batches.
-"""
+"""Samplers: the order in which a DataLoader visits a dataset (torch.utils.data.sampler)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sized
 
 from teachgrad.creation import randint, randperm
 from teachgrad.random import Generator
+from teachgrad.utils.data_checks import check_batch_size, check_num_samples
 
 __all__ = ["BatchSampler", "RandomSampler", "SequentialSampler"]
-
 
 class SequentialSampler:
     """Indices 0, 1, 2, ... in order."""
 
-    def __init__(self, data_source: Any) -> None:
+    def __init__(self, data_source: Sized) -> None:
         self.data_source = data_source
 
     def __iter__(self) -> Iterator[int]:
@@ -30,18 +24,13 @@ class SequentialSampler:
 
 
 class RandomSampler:
-    """Indices in a new random order every epoch, from `generator` (or teachgrad's seeded
-    default generator): the same seed gives the same sequence of epochs."""
+    """A new random order every epoch, from `generator` or the default one (manual_seed)."""
 
-    def __init__(self, data_source: Any, replacement: bool = False,
+    def __init__(self, data_source: Sized, replacement: bool = False,
                  num_samples: int | None = None, generator: Generator | None = None) -> None:
-        self.data_source = data_source
-        self.replacement = replacement
-        self._num_samples = num_samples
-        self.generator = generator
-        if not isinstance(self.num_samples, int) or self.num_samples <= 0:
-            raise ValueError(f"num_samples should be a positive integer value, but got "
-                             f"num_samples={self.num_samples}")
+        self.data_source, self.replacement = data_source, replacement
+        self._num_samples, self.generator = num_samples, generator
+        check_num_samples(self.num_samples)
 
     @property
     def num_samples(self) -> int:
@@ -64,12 +53,8 @@ class BatchSampler:
     """Groups the indices of another sampler into lists of batch_size."""
 
     def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-            raise ValueError(f"batch_size should be a positive integer value, but got "
-                             f"batch_size={batch_size}")
-        self.sampler = sampler
-        self.batch_size = batch_size
-        self.drop_last = drop_last
+        check_batch_size(batch_size)
+        self.sampler, self.batch_size, self.drop_last = sampler, batch_size, drop_last
 
     def __iter__(self) -> Iterator[list[int]]:
         batch: list[int] = []
@@ -82,7 +67,5 @@ class BatchSampler:
             yield batch
 
     def __len__(self) -> int:
-        if self.drop_last:
-            return len(self.sampler) // self.batch_size
-        return -(-len(self.sampler) // self.batch_size)
-
+        full, rest = divmod(len(self.sampler), self.batch_size)
+        return full if self.drop_last or not rest else full + 1
