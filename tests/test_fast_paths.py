@@ -142,3 +142,66 @@ def test_fast_backward_entry_gives_what_the_reference_gives(kwargs):
     with fast.reference_mode():
         expected = run()
     assert run() == expected
+
+
+def _unary_cases() -> list:
+    """(Function, args) for the fast forwards of ** sum and clamp: their cases and others."""
+    import teachgrad
+    from teachgrad.ops.powers import Pow
+    from teachgrad.ops.reductions import Sum
+    from teachgrad.ops.where import Clamp
+
+    f32 = teachgrad.tensor([[1.5, -2.0, 0.0], [4.0, -0.5, 2.5]], requires_grad=True)
+    f64 = teachgrad.tensor([0.5, -2.0, float("inf")], dtype=teachgrad.float64)
+    i64 = teachgrad.tensor([1, -2, 3])
+    flags = teachgrad.tensor([True, False])
+    bound = teachgrad.tensor(0.5)
+    pows = [(Pow, (x, e)) for x in (f32, f64, i64, flags)
+            for e in (2, 3.0, -1, -0.5, 0, True, 0.5)]
+    sums = [(Sum, (x, dim, keep, dtype)) for x in (f32, f64, i64, flags)
+            for dim in (None, 0) for keep in (False, True)
+            for dtype in (None, teachgrad.float64)]
+    clamps = [(Clamp, (x, low, high)) for x in (f32, f64, i64, flags)
+              for low, high in ((0, None), (None, 1.5), (-1, 1), (1.5, -1), (None, None),
+                                (True, None), (bound, None), (0, bound))]
+    return pows + sums + clamps
+
+
+def _unary_outcome(function, args) -> tuple:
+    try:
+        out = function.apply(*args)
+    except Exception as error:  # the error is the outcome compared
+        return (type(error), str(error))
+    node = out.grad_fn
+    recorded = None
+    if node is not None:
+        saved = [(id(s[0]), s[1]) if isinstance(s, tuple) else s for s in node._saved]
+        recorded = (saved, *(getattr(node, name, None)
+                             for name in ("input_shape", "axes", "keepdim", "low", "high")))
+    return (out._array.tobytes(), out._array.dtype, out._array.shape, recorded,
+            out.requires_grad, type(out._array))  # bytes: bit for bit, NaN included
+
+
+def test_fast_pow_sum_clamp_give_what_the_reference_forwards_give():
+    from teachgrad import fast
+
+    for function, args in _unary_cases():
+        with fast.reference_mode():
+            expected = _unary_outcome(function, args)
+        assert _unary_outcome(function, args) == expected, (function, args)
+
+
+@given(st.sampled_from(["float16", "float32", "float64"]),
+       st.lists(st.integers(1, 4), min_size=1, max_size=3), st.integers(0, 2**32 - 1),
+       st.booleans())
+def test_select_is_where_bit_for_bit(dtype: str, shape: list, seed: int, keep: bool) -> None:
+    from teachgrad.fast.array_backward import _select
+
+    rng = np.random.default_rng(seed)
+    specials = np.array([np.inf, -np.inf, np.nan, -0.0, 0.0, 1.5, -2.0], dtype=dtype)
+    g = rng.choice(specials, size=shape)
+    mask = rng.random(shape) < 0.5
+    expected = np.where(mask, g, 0) if keep else np.where(mask, 0, g)
+    chosen = _select(mask, g, keep=keep)
+    assert chosen.dtype == expected.dtype and chosen.shape == expected.shape
+    assert chosen.tobytes() == expected.tobytes()

@@ -85,27 +85,23 @@ _SAME_WIDTH = {2: "uint16", 4: "uint32", 8: "uint64"}
 
 
 def _select(mask: Any, g: Any, keep: bool = True) -> Any:
-    """xp.where(mask, g, 0) (keep=False: xp.where(mask, 0, g)), bit for bit: g's bits
-    ANDed with all ones where g is kept, else with 0.
+    """xp.where(mask, g, 0) (keep=False: xp.where(mask, 0, g)), bit for bit: g's bits,
+    as unsigned integers, times the mask's 1 or 0.
 
     NumPy's where with a mask that changes from element to element (a ReLU's, say) runs
-    a slow masked loop; an AND runs at the speed of a multiply, and unlike g * keep it
-    gives +0.0 (not -0.0) and 0 (not NaN) where an infinite g is not kept. What it buys
-    (timeit, best of 5, float32 with a random half of the mask set, 2026-12-03): 5.6 us
-    instead of 12.1 for 64x100, 44 us instead of 459 for 1000x100 (about 1 us more for
-    a handful of elements, which the reference's where would take).
+    a slow masked loop; an integer product runs at the speed of g * mask, and unlike
+    g * mask it gives +0.0 (not -0.0) and 0 (not NaN) where an infinite g is not kept.
+    What it buys (timeit, best of 7, float32 with a random half of the mask set,
+    2026-12-03): 6.7 us instead of 17.6 for 64x100, 30 us instead of 459 for 1000x100,
+    2.1 us instead of 2.8 for 2x4.
     """
     xp = array_module(g)
     width = _SAME_WIDTH.get(g.dtype.itemsize) if g.dtype.kind == "f" else None
     if width is None or mask.shape != g.shape or not g.ndim:  # (0-d: a mask is a scalar)
         return xp.where(mask, g, 0) if keep else xp.where(mask, 0, g)
-    bits = mask.astype(width)
-    if keep:
-        xp.negative(bits, out=bits)  # 1 -> all ones (unsigned wrap), 0 -> 0
-    else:
-        xp.subtract(bits, 1, out=bits)  # 0 -> all ones (unsigned wrap), 1 -> 0
-    xp.bitwise_and(g.view(width), bits, out=bits)
-    return bits.view(g.dtype)
+    if not keep:
+        mask = xp.logical_not(mask)
+    return (g.view(width) * mask).view(g.dtype)  # bool * uint32 is uint32: no cast pass
 
 
 @_formula_for(Relu)

@@ -1,4 +1,4 @@
-"""The forwards of *, + and - with their common case inlined.
+"""The forwards of *, + and - (and of **, sum and clamp) with their common case inlined.
 
 The reference forwards (teachgrad/ops/arithmetic.py) call binary_arrays for torch's
 dtype rules, _note_shapes and save_for_backward for backward, and broadcasting for
@@ -19,13 +19,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from teachgrad.ops import arithmetic
 from teachgrad.ops.broadcast import broadcast_error
+from teachgrad.ops.powers import Pow
+from teachgrad.ops.reductions import Sum
+from teachgrad.ops.where import Clamp
 from teachgrad.tensor import Tensor
 
 reference_mul = arithmetic.Mul.__dict__["forward"]
 reference_add = arithmetic.Add.__dict__["forward"]
 reference_sub = arithmetic.Sub.__dict__["forward"]
+reference_pow = Pow.__dict__["forward"]
+reference_sum = Sum.__dict__["forward"]
+reference_clamp = Clamp.__dict__["forward"]
+_NUMBERS = (int, float)
 
 
 def _common_arrays(a: Any, b: Any, number_ok: bool) -> tuple | None:
@@ -119,6 +128,50 @@ def sub_forward(ctx: Any, a: Any, b: Any) -> Any:
         raise _error(x, y) from None
 
 
+# The three below serve a training step's loss, `(x.mm(w).clamp(min=0) ... - y).pow(2).sum()`
+# (bench/two_layer.py). What they buy together, measured with `python bench/two_layer.py`
+# (median of five runs each, in turns with them undone, 2026-12-03): see the README's
+# performance section.
+
+def pow_forward(ctx: Any, x: Any, exponent: Any) -> Any:
+    """Pow.forward for a NumPy float tensor to a Python int or float power: binary_arrays
+    leaves both as they are, and no special case (bool, -0.5) applies."""
+    if exponent.__class__ in _NUMBERS and exponent != -0.5:
+        base = x._array
+        if base.__class__ is np.ndarray and base.dtype.kind == "f":
+            ctx.save_for_backward(x, exponent)
+            return base ** exponent
+    return reference_pow(ctx, x, exponent)
+
+
+def sum_forward(ctx: Any, x: Any, dim: Any, keepdim: bool, dtype: Any = None) -> Any:
+    """Sum.forward of a whole NumPy float tensor: ndarray.sum's own ufunc call, and the
+    0-d array that Tensor._make would make of its NumPy scalar."""
+    array = x._array
+    if dim is None and dtype is None and array.__class__ is np.ndarray \
+            and array.dtype.kind == "f":
+        ctx.input_shape, ctx.axes, ctx.keepdim = array.shape, None, keepdim
+        return np.asarray(np.add.reduce(array, axis=None, dtype=array.dtype, keepdims=keepdim))
+    return reference_sum(ctx, x, dim, keepdim, dtype)
+
+
+def clamp_forward(ctx: Any, x: Any, low: Any, high: Any) -> Any:
+    """Clamp.forward of a NumPy float tensor between Python numbers (or None): no type
+    promotion, and _value's bounds are the numbers themselves."""
+    values = x._array
+    if values.__class__ is np.ndarray and values.dtype.kind == "f" \
+            and (low.__class__ in _NUMBERS or (low is None and high is not None)) \
+            and (high is None or high.__class__ in _NUMBERS):
+        ctx.save_for_backward(x)
+        ctx.low, ctx.high = low, high
+        result = values if low is None else np.maximum(values, low)
+        if high is not None:
+            result = np.minimum(result, high)
+        return result.astype(values.dtype, copy=False)
+    return reference_clamp(ctx, x, low, high)
+
+
 # (Function, fast forward) for fast/__init__.py's swaps; the reference is the class's own.
 FAST_FORWARDS = [(arithmetic.Mul, mul_forward), (arithmetic.Add, add_forward),
-                 (arithmetic.Sub, sub_forward)]
+                 (arithmetic.Sub, sub_forward), (Pow, pow_forward), (Sum, sum_forward),
+                 (Clamp, clamp_forward)]
