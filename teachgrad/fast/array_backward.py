@@ -125,8 +125,12 @@ def _clamp(ctx: Node, g: Any) -> tuple | None:
     if ctx._function is not Clamp:
         return None  # tensor bounds (ClampTensor): they broadcast and take gradients too
     (x,) = ctx.saved_tensors
-    # The reference's _chosen: g where x was inside [min, max], else 0 (a select)
-    return (_select(_inside(x._array, ctx.low, ctx.high), g), None, None)
+    low, high = ctx.low, ctx.high
+    # The reference's _chosen: g where x was inside [min, max], else 0 (a select);
+    # one bound, the common case (a ReLU), is _inside's comparison inline.
+    inside = (x._array >= low if high is None else x._array <= high if low is None
+              else _inside(x._array, low, high))
+    return (_select(inside, g), None, None)
 
 
 @_formula_for(Sum)
@@ -141,8 +145,9 @@ def _mean(ctx: Node, g: Any) -> tuple:
 
 def _spread(ctx: Node, g: Any) -> Any:
     """The reference's _expand_back: reshape, then a broadcast view (no copy)."""
-    kept_shape = _kept_shape(ctx.input_shape, ctx.axes, ctx.keepdim)
-    return broadcast_view(g if kept_shape is None else g.reshape(kept_shape), ctx.input_shape)
+    if ctx.axes is not None and not ctx.keepdim:  # (else _kept_shape answers None)
+        g = g.reshape(_kept_shape(ctx.input_shape, ctx.axes, ctx.keepdim))
+    return broadcast_view(g, ctx.input_shape)
 
 
 reference_call_backward = engine._call_backward
