@@ -1,8 +1,9 @@
 """teachgrad.autograd: Function, backward, grad, grad modes, gradcheck.
 
-Read function.py (Function, its ctx, apply) and engine.py (backward, grad, the loop)
+Read function.py (Function, its ctx, apply) and engine.py (backward, the loop)
 first. What they call but a first reading can skip sits beside them, by concept:
-outputs.py (forward's results made the op's outputs), saved.py (what
+context_options.py (mark_non_differentiable, set_materialize_grads), engine_grad.py
+(autograd.grad), outputs.py (forward's results made the op's outputs), saved.py (what
 save_for_backward keeps, the in-place check), graph.py (node introspection, node
 numbering), gradients.py (root gradients, checks, hooks, zeros for missing
 gradients), targets.py (autograd.grad's captured gradients and needed nodes).
