@@ -151,6 +151,38 @@ def test_avg_pool2d_matches_torch(kernel, stride, padding, ceil_mode: bool,
     assert_close(x.grad, tx.grad)
 
 
+# Inputs smaller than the kernel: in ceil mode torch still fits one window that starts
+# inside the input (avg_pool2d of a 1x1 image with a 2x2 kernel is that one pixel);
+# without it the output size is too small, and torch says so with the computed size.
+SMALL_INPUT_CASES = [(size, kernel, stride, padding, ceil_mode, include_pad)
+                     for size in (1, 2) for kernel in (2, 3, 4) for stride in (1, 2, 3)
+                     for padding in (0, 1) if padding <= kernel // 2
+                     for ceil_mode in (False, True) for include_pad in (False, True)]
+
+
+@pytest.mark.parametrize("function", ["avg_pool2d", "max_pool2d"])
+@pytest.mark.parametrize("size, kernel, stride, padding, ceil_mode, include_pad",
+                         SMALL_INPUT_CASES)
+def test_pools_of_inputs_smaller_than_the_kernel_match_torch(
+        function: str, size: int, kernel: int, stride: int, padding: int, ceil_mode: bool,
+        include_pad: bool) -> None:
+    x, tx = both(values((1, 2, size, size), seed=15), requires_grad=True)
+    options = {"count_include_pad": include_pad} if function == "avg_pool2d" else {}
+    try:
+        expected = getattr(TF, function)(tx, kernel, stride, padding, ceil_mode=ceil_mode,
+                                         **options)
+    except RuntimeError as error:
+        with pytest.raises(RuntimeError) as ours:
+            getattr(F, function)(x, kernel, stride, padding, ceil_mode=ceil_mode, **options)
+        assert str(ours.value) == torch_message(error)
+        return
+    out = getattr(F, function)(x, kernel, stride, padding, ceil_mode=ceil_mode, **options)
+    assert_close(out, expected)
+    out.sum().backward()
+    expected.sum().backward()
+    assert_close(x.grad, tx.grad)
+
+
 def test_avg_pool2d_divisor_override() -> None:
     x, tx = both(values((1, 2, 6, 6), seed=14), requires_grad=True)
     out = F.avg_pool2d(x, 3, 2, 1, divisor_override=4)

@@ -292,7 +292,7 @@ def _pool_windows(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilati
             )
     channels, height, width = x.shape[1:]
     output_size = tuple(
-        _conv.output_length(size, k, s, 2 * p, d, ceil_mode, p)
+        _conv.pool_output_length(size, k, s, p, d, ceil_mode)
         for size, k, s, p, d in zip((height, width), kernel, stride, padding, dilation)
     )
     if min(output_size) < 1:

@@ -12,6 +12,7 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.nn.module import Module
 from teachgrad.ops import pooling_nd as _ops
+from teachgrad.ops.conv import pool_output_length
 from teachgrad.ops.conv_nd import WindowsNd
 from teachgrad.tensor import Tensor
 
@@ -29,17 +30,6 @@ def _sizes(value: Any, dims: int, name: str, op: str) -> tuple[int, ...]:
         raise RuntimeError(f"{op}: {name} must either be a single int, or a tuple of three "
                            "ints")
     return value
-
-
-def pool_output_length(size: int, kernel: int, stride: int, pad: int, dilation: int,
-                       ceil_mode: bool) -> int:
-    """torch's pooling_output_shape. In ceil mode a window may start inside the input and
-    reach past its end, even when the kernel is longer than the input."""
-    reach = size + 2 * pad - dilation * (kernel - 1) - 1 + (stride - 1 if ceil_mode else 0)
-    count = reach // stride + 1
-    if ceil_mode and (count - 1) * stride >= size + pad:
-        count -= 1
-    return count
 
 
 def _check_padding(padding: tuple, kernel: tuple, dilation: tuple, op: str) -> None:

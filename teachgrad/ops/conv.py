@@ -53,17 +53,22 @@ class Windows:
     output_size: tuple[int, int]
 
 
-def output_length(size: int, kernel: int, stride: int, pad_total: int, dilation: int,
-                  ceil_mode: bool = False, pad_before: int = 0) -> int:
-    """How many windows fit along one axis (torch's formula, ceil_mode included)."""
+def output_length(size: int, kernel: int, stride: int, pad_total: int, dilation: int) -> int:
+    """How many windows of a convolution fit along one axis (0: the kernel is longer)."""
     span = dilation * (kernel - 1) + 1  # the kernel's reach, counting the holes dilation makes
     room = size + pad_total - span
-    if room < 0:
-        return 0
-    count = (-(-room // stride) if ceil_mode else room // stride) + 1
-    # In ceil mode the last window must still start inside the image or its left padding.
-    if ceil_mode and (count - 1) * stride >= size + pad_before:
-        count -= 1
+    return room // stride + 1 if room >= 0 else 0
+
+
+def pool_output_length(size: int, kernel: int, stride: int, pad: int, dilation: int,
+                       ceil_mode: bool) -> int:
+    """torch's pooling_output_shape. In ceil mode a window may start inside the input and
+    reach past its end, even when the kernel is longer than the input; a result below 1
+    is torch's "Output size is too small", which shows the number as it comes."""
+    reach = size + 2 * pad - dilation * (kernel - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    count = reach // stride + 1
+    if ceil_mode and (count - 1) * stride >= size + pad:
+        count -= 1  # the last window must start inside the input or its left padding
     return count
 
 
