@@ -62,10 +62,12 @@ from teachgrad.dtypes import (
     int64,
     long,
     promote_types,
-    result_type,
     set_default_dtype,
     short,
     uint8,
+)
+from teachgrad.dtypes import (
+    result_type_of as result_type,
 )
 from teachgrad.ops.activation import sigmoid, tanh
 from teachgrad.ops.arithmetic import add, mul, sub

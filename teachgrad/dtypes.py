@@ -187,3 +187,9 @@ def _merge(current: dtype | None, new: dtype) -> dtype:
 def can_cast(from_: dtype, to: dtype) -> bool:
     """torch.can_cast: an in-place op may not move a value to a lower category."""
     return from_._kind <= to._kind
+
+
+def result_type_of(tensor: object, other: object) -> dtype:
+    """torch.result_type(tensor, other): the dtype an op of the two would give (the
+    public form of result_type, which takes any number of operands)."""
+    return result_type(tensor, other)

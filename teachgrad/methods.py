@@ -56,7 +56,7 @@ def attach(tensor_class: type) -> None:
         # arithmetic
         "add": arithmetic.add, "sub": arithmetic.sub, "mul": arithmetic.mul,
         "div": division.div, "pow": powers.pow, "neg": signs.neg,
-        "reciprocal": division.reciprocal, "rsub": reflected.rsub,
+        "reciprocal": division.reciprocal,
         "subtract": arithmetic.sub, "multiply": arithmetic.mul, "divide": division.div,
         "negative": signs.neg, "square": _square,
         # math functions of one tensor

@@ -106,8 +106,29 @@ def _random_fill(draw: Callable) -> Callable:
     return in_place
 
 
-def _uniform(rng: Any, shape: tuple, a: float = 0.0, b: float = 1.0) -> np.ndarray:
-    return rng.uniform(a, b, shape)
+def _from_to(name: str, bounds: tuple, named: dict, defaults: tuple) -> tuple:
+    """(from, to) given by position or by name: `from` is a Python keyword, so torch's
+    uniform_(from=, to=) and random_(from, to=) come here as **named."""
+    unknown = sorted(set(named) - {"from", "to"})
+    if unknown:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{unknown[0]}'")
+    if len(bounds) > 2:
+        raise TypeError(f"{name}() takes at most 2 positional arguments ({len(bounds)} given)")
+    values = [*bounds, *defaults[len(bounds):]]
+    for index, key in enumerate(("from", "to")):
+        if key in named:
+            if index < len(bounds):
+                raise TypeError(f"{name}() got multiple values for argument '{key}'")
+            values[index] = named[key]
+    return values[0], values[1]
+
+
+def _uniform(rng: Any, shape: tuple, *bounds: float, **named: float) -> np.ndarray:
+    low, high = _from_to("uniform_", bounds, named, (0.0, 1.0))
+    if low > high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                           f"from={low:g} > to={high:g}")  # (C++ prints 3.0 as 3)
+    return rng.uniform(low, high, shape)
 
 
 def _normal(rng: Any, shape: tuple, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
@@ -134,11 +155,22 @@ def _geometric(rng: Any, shape: tuple, p: float) -> np.ndarray:
     return rng.geometric(p, shape)
 
 
-def _random(rng: Any, shape: tuple, start: int = 0, end: int | None = None) -> np.ndarray:
-    """random_(): integers in [start, end), or in [0, start) given one bound."""
-    if end is None:
-        start, end = 0, start if start else 2**24
-    return rng.integers(start, end, shape)
+def _random(rng: Any, shape: tuple, *bounds: int, **named: int) -> np.ndarray:
+    """random_(), random_(to) or random_(from, to): integers in [from, to) (torch's three
+    forms; with no bound, [0, 2**24))."""
+    if not bounds and not named:
+        low, high = 0, 2**24
+    elif len(bounds) + len(named) == 1 and (bounds or "to" in named):
+        low, high = 0, bounds[0] if bounds else named["to"]  # random_(to)
+    else:
+        low, high = _from_to("random_", bounds, named, (None, None))
+        if high is None:
+            raise TypeError("random_() received an invalid combination of arguments: give "
+                            "random_(), random_(to) or random_(from, to)")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
+                           f">= to={high}")
+    return rng.integers(low, high, shape)
 
 
 RANDOM_FILLS = {

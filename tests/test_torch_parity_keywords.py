@@ -93,3 +93,96 @@ TWICE = {
 def test_an_argument_given_twice_is_refused_as_torch_does(name):
     assert_same_error(lambda: TWICE[name](teachgrad, matrix(teachgrad)),
                       lambda: TWICE[name](torch, matrix(torch)))
+
+
+# --- rsub(alpha=), result_type(tensor=, other=), random_(from, to=), uniform_(from=, to=)
+
+RSUB = {
+    "rsub(tensor, tensor, alpha=2)": lambda lib, a, b: lib.rsub(a, b, alpha=2),
+    "rsub(input=, other=number, alpha=2)": lambda lib, a, b: lib.rsub(input=a, other=3.0,
+                                                                      alpha=2),
+    "rsub(alpha=0.5)": lambda lib, a, b: lib.rsub(a, b, alpha=0.5),
+    "rsub of ints, alpha=2": lambda lib, a, b: lib.rsub(lib.tensor([1, 2]), 3, alpha=2),
+    "rsub(tensor, tensor)": lambda lib, a, b: lib.rsub(a, b),
+}
+
+
+@pytest.mark.parametrize("name", RSUB)
+def test_rsub_with_alpha_as_torch(name):
+    results = []
+    for lib in (teachgrad, torch):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = lib.tensor([3.0, 5.0], requires_grad=True)
+        out = RSUB[name](lib, a, b)
+        if out.requires_grad:
+            out.sum().backward()
+        results.append((out, a.grad, b.grad))
+    (out, a_grad, b_grad), (t_out, t_a_grad, t_b_grad) = results
+    assert_same(out, t_out)
+    for ours, theirs in ((a_grad, t_a_grad), (b_grad, t_b_grad)):
+        assert (ours is None) == (theirs is None)
+        if ours is not None:
+            assert_same(ours, theirs)
+
+
+def test_rsub_refuses_what_torch_refuses():
+    assert_same_error(lambda: teachgrad.rsub(teachgrad.tensor([1, 2]), 3, alpha=2.5),
+                      lambda: torch.rsub(torch.tensor([1, 2]), 3, alpha=2.5))
+    # rsub is a function only: torch's Tensor has no rsub method
+    assert hasattr(teachgrad.Tensor, "rsub") == hasattr(torch.Tensor, "rsub")
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.result_type(tensor=lib.tensor([1, 2]), other=2.5),
+    lambda lib: lib.result_type(lib.tensor([1, 2]), other=lib.tensor([1.0])),
+    lambda lib: lib.result_type(lib.tensor([1], dtype=lib.uint8), lib.tensor(-1)),
+])
+def test_result_type_takes_torch_keywords(call):
+    assert str(call(teachgrad)).split(".")[1] == str(call(torch)).split(".")[1]
+
+
+def test_result_type_takes_two_operands_as_torch():
+    assert_same_error(lambda: teachgrad.result_type(teachgrad.ones(1), 1, 2),
+                      lambda: torch.result_type(torch.ones(1), 1, 2))
+
+
+RANDOM_FILLS = {
+    "random_(to=5)": (lambda x: x.random_(to=5), 0, 5),
+    "random_(5)": (lambda x: x.random_(5), 0, 5),
+    "random_(2, to=5)": (lambda x: x.random_(2, to=5), 2, 5),
+    "random_(from=2, to=5)": (lambda x: x.random_(**{"from": 2, "to": 5}), 2, 5),
+    "random_(2, 5)": (lambda x: x.random_(2, 5), 2, 5),
+    "uniform_(from=2, to=3)": (lambda x: x.uniform_(**{"from": 2.0, "to": 3.0}), 2, 3),
+    "uniform_(to=0.5)": (lambda x: x.uniform_(to=0.5), 0, 0.5),
+    "uniform_(-1)": (lambda x: x.uniform_(-1.0), -1, 1),
+}
+
+
+@pytest.mark.parametrize("name", RANDOM_FILLS)
+def test_random_fills_take_from_and_to_as_torch(name):
+    fill, low, high = RANDOM_FILLS[name]
+    for lib in (teachgrad, torch):
+        lib.manual_seed(0)
+        x = lib.zeros(2000)
+        assert fill(x) is x
+        assert low <= float(x.min()) and float(x.max()) < high, (lib.__name__, x.min(), x.max())
+        if name.startswith("random_"):
+            assert x.unique().numel() == high - low  # every integer of [from, to) drawn
+
+
+RANDOM_FILL_ERRORS = {
+    "random_(0)": lambda x: x.random_(0),
+    "random_(5, 3)": lambda x: x.random_(5, 3),
+    "random_(from=2)": lambda x: x.random_(**{"from": 2}),
+    "random_(bad=1)": lambda x: x.random_(bad=1),
+    "uniform_(3, 1)": lambda x: x.uniform_(3.0, 1.0),
+    "uniform_(frm=1)": lambda x: x.uniform_(frm=1.0),
+}
+
+
+@pytest.mark.parametrize("name", RANDOM_FILL_ERRORS)
+def test_random_fill_errors_as_torch(name):
+    ours, theirs = assert_same_error(lambda: RANDOM_FILL_ERRORS[name](teachgrad.zeros(3)),
+                                     lambda: RANDOM_FILL_ERRORS[name](torch.zeros(3)))
+    if isinstance(theirs, RuntimeError):
+        assert str(ours) == str(theirs)

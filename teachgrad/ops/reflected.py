@@ -16,6 +16,7 @@ from typing import Any
 from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.ops.broadcast import binary_arrays, broadcasting, shape_of, sum_to_shape
+from teachgrad.ops.broadcast_shapes import times_alpha
 from teachgrad.ops.signs import _refuse_bool_subtraction
 from teachgrad.tensor import Tensor
 
@@ -69,8 +70,10 @@ class RsubTensors(Function):
         return grad_x, grad_y
 
 
-def rsub(input: Tensor, other: Any) -> Tensor:
-    """other - input."""
+def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """other - alpha * input (torch.rsub; x.__rsub__ is other - x)."""
+    if type(alpha) is not int or alpha != 1:
+        input = times_alpha(other, input, alpha)  # input * alpha, torch's checks of alpha
     if isinstance(other, Tensor):
         return RsubTensors.apply(input, other)
     return NumberMinus.apply(input, other)
