@@ -34,7 +34,7 @@ VALUE_FORMS = (
     "logical_or", "logical_not", "logical_xor", "eq", "ne", "lt", "le", "gt", "ge",
     "greater", "less", "not_equal", "greater_equal", "less_equal", "divide", "multiply",
     "subtract", "true_divide", "fmod", "remainder", "hypot", "xlogy", "nan_to_num",
-    "addcmul", "addcdiv",
+    "addcmul", "addcdiv", "addmm",
 )
 # Value forms that torch writes without recording anything
 LOGICAL = ("logical_and", "logical_or", "logical_not", "logical_xor")

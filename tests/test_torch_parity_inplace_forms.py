@@ -56,6 +56,8 @@ CALLS = {
     "addcmul": (FLOATS, lambda lib: (lib.tensor(POSITIVE), lib.tensor(FLOATS)), {"value": 2}),
     "addcdiv": (FLOATS, lambda lib: (lib.tensor(FLOATS), lib.tensor(POSITIVE)),
                 {"value": -0.5}),
+    "addmm": (FLOATS, lambda lib: (lib.tensor(POSITIVE[:, :2].copy()),
+                                   lib.tensor(FLOATS[:2].copy())), {"beta": 0.5, "alpha": 2}),
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from teachgrad.device import array_module
 from teachgrad.ops import compare, division, exp_log, rounding, signs, where
+from teachgrad.ops.linear import addmm
 from teachgrad.tensor import Tensor
 
 
@@ -90,5 +91,5 @@ ALIASES = {
 FUNCTIONS = {
     "addcmul": addcmul, "addcdiv": addcdiv, "clamp_min": clamp_min, "clamp_max": clamp_max,
     "deg2rad": deg2rad, "rad2deg": rad2deg, "hypot": hypot, "logit": logit, "xlogy": xlogy,
-    "nan_to_num": nan_to_num, **ALIASES,
+    "nan_to_num": nan_to_num, "addmm": addmm, **ALIASES,
 }
