@@ -69,6 +69,9 @@ from teachgrad.dtypes import (
 from teachgrad.dtypes import (
     result_type_of as result_type,
 )
+from teachgrad.ops import api_more as _api_more
+from teachgrad.ops import linalg_more as _linalg_more
+from teachgrad.ops import statistics as _statistics
 from teachgrad.ops.activation import sigmoid, tanh
 from teachgrad.ops.arithmetic import add, mul, sub
 from teachgrad.ops.bitwise import bitwise_left_shift, bitwise_right_shift, bitwise_xor
@@ -218,6 +221,9 @@ __version__ = "0.1.0"
 globals().update(_INDEX_AND_SHAPE)
 for _name, _function in _COMPOSITES.items():
     globals().setdefault(_name, _function)
+for _module in (_api_more, _statistics, _linalg_more):  # breadth, by concept
+    for _name, _function in _module.FUNCTIONS.items():
+        globals().setdefault(_name, _function)
 # axis=/keepdims= and out=, as torch's functions take them: last, once every name is here.
 add_numpy_names(globals())
 add_out_arguments(globals())

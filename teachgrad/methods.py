@@ -121,12 +121,16 @@ def attach(tensor_class: type) -> None:
         "remainder_": inplace.remainder_, "masked_fill_": inplace.masked_fill_,
     }
     from teachgrad.argument_aliases import aliased_methods
+    from teachgrad.ops import api_more, linalg_more, statistics
     from teachgrad.ops.composites import FUNCTIONS as COMPOSITES
     from teachgrad.ops.index_shape_api import TENSOR_METHODS
 
     methods.update(TENSOR_METHODS)
     for name, function in COMPOSITES.items():
         methods.setdefault(name, function)
+    for module in (api_more, statistics, linalg_more):  # breadth, by concept
+        for name, function in module.TENSOR_METHODS.items():
+            methods.setdefault(name, function)
     for name, function in aliased_methods(methods).items():
         setattr(tensor_class, name, function)
 

@@ -942,6 +942,10 @@ def wrong_dtype_error(case: Case) -> bool:
             or (in_place and name in BITWISE and floats))
 
 
+#: in-place forms torch neither checks nor records (tensor_inplace_forms.LOGICAL)
+UNRECORDED_WRITES = {"logical_not_", "logical_and_", "logical_or_", "logical_xor_"}
+MULTI_VIEW_NODES = {"SplitBackward0", "SplitWithSizesBackward0", "UnbindBackward0"}
+
 KNOWN_DIFFERENCES: tuple[Known, ...] = (
     Known("dtype=float64 on a float32 value from an earlier step of a chain: that step's last-"
           "ulp float32 difference (log1p) is compared at float64's tolerance",
@@ -970,12 +974,26 @@ KNOWN_DIFFERENCES: tuple[Known, ...] = (
     Known("norm of a zero vector, an infinite upstream gradient: 0 (torch NaN)",
           "(lambda x: (x.norm().rsqrt().backward(), x.grad)[1])(lib.zeros(2, requires_grad=True))",
           lambda case: case.in_chain and base(case) == "norm"),
+    Known("logical_not_ (and the other in-place forms autograd does not record) into a piece "
+          "of split/chunk/unbind that requires grad: torch refuses the piece's next use, when it "
+          "rebuilds its grad_fn; teachgrad keeps the piece's history",
+          "-lib.split(lib.zeros(2, requires_grad=True), 1)[0].logical_not_()",
+          lambda case: base(case) in UNRECORDED_WRITES and written_piece(case)),
     Known("huge or non-finite floats: var/std/norm accumulate otherwise than torch, and "
           "cumprod's gradient through zeros gives a number where torch gives NaN",
           "lib.tensor([3e38, -3e38, 1.]).std()",
           lambda case: base(case) in {"cumprod", "var", "std", "var_mean", "std_mean", "norm"}
           and (huge_or_not_finite(case) or any(abs(value) > 1e6 for value in numbers(case)))),
 )
+
+
+def written_piece(case: Case) -> bool:
+    """Whether the call writes into a chain's value that is a piece of split/chunk/unbind."""
+    found = tensors(case)
+    if not found or not isinstance(found[0], Live):
+        return False
+    node = found[0].tensors["torch"].grad_fn
+    return node is not None and node.name() in MULTI_VIEW_NODES
 
 
 def known_difference(case: Case) -> Known | None:

@@ -537,3 +537,22 @@ def test_gradcheck_refuses_float32() -> None:
     x = teachgrad.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(ValueError, match="float64"):
         gradcheck(CorrectCube.apply, (x,))
+
+
+def test_a_nan_gradient_fails_as_in_torch():
+    # `excess > 0` is False for NaN: without its own rule a NaN gradient would pass.
+    torch = pytest.importorskip("torch", reason="torch is the oracle")
+    verdicts = []
+    for lib in (teachgrad, torch):
+        class NanBackward(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 1
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad * float("nan")
+
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        verdicts.append(lib.autograd.gradcheck(NanBackward.apply, (x,), raise_exception=False))
+    assert verdicts == [False, False]

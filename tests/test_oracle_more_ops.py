@@ -509,11 +509,29 @@ def test_floor_divide_of_integers_stays_exact_for_large_values() -> None:
     assert ours.tolist() == theirs.tolist() == [big // 3, -big // 3]
 
 
-def test_norm_nuclear_and_matrix_norms_say_what_is_missing() -> None:
-    with pytest.raises(NotImplementedError, match="vector norms"):
-        teachgrad.norm(teachgrad.ones(2, 2), p="nuc")
-    with pytest.raises(NotImplementedError, match="matrix norm"):
-        teachgrad.linalg.norm(teachgrad.ones(2, 2), ord=2)
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.norm(x[0], p="nuc"),
+    lambda lib, x: lib.norm(x, p="nuc", dim=(1, 2), keepdim=True),
+    lambda lib, x: x.norm(p="nuc", dim=(0, 2)),
+    lambda lib, x: lib.linalg.norm(x[1], ord=2),
+    lambda lib, x: lib.linalg.norm(x, ord=-1, dim=(0, 1)),
+])
+def test_nuclear_and_matrix_norms_as_torch(call) -> None:
+    array = np.random.default_rng(3).standard_normal((2, 3, 4))
+    x = teachgrad.tensor(array, requires_grad=True)
+    t = torch.tensor(array, requires_grad=True)
+    ours, theirs = call(teachgrad, x), call(torch, t)
+    assert_same(ours, theirs)
+    ours.sum().backward()
+    theirs.sum().backward()
+    assert_same(x.grad, t.grad)
+
+
+@pytest.mark.parametrize("call", [lambda lib: lib.norm(lib.ones(2, 3, 4), p="nuc"),
+                                  lambda lib: lib.norm(lib.ones(2, 3), p="bad")])
+def test_norm_refuses_what_torch_refuses(call) -> None:
+    ours, theirs = assert_same_error(lambda: call(teachgrad), lambda: call(torch))
+    assert str(ours) == str(theirs)
 
 
 def test_norm_p0_has_no_gradient_like_torch() -> None:

@@ -119,6 +119,9 @@ def _to_numpy(array: Any) -> np.ndarray:
 def _worst_mismatch(analytical: np.ndarray, numerical: np.ndarray, atol: float,
                     rtol: float) -> tuple | None:
     excess = np.abs(analytical - numerical) - (atol + rtol * np.abs(numerical))
+    # A NaN on either side is a mismatch, as torch's allclose counts it: `excess > 0`
+    # alone is False for NaN, and would let a NaN gradient pass.
+    excess = np.where(np.isnan(excess), np.inf, excess)
     if excess.size == 0 or not (excess > 0).any():
         return None
     worst = np.unravel_index(int(np.argmax(excess)), excess.shape)

@@ -6,7 +6,6 @@ says how ties are treated, as torch treats them.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 from teachgrad import dtypes
@@ -15,6 +14,7 @@ from teachgrad.device import array_module
 from teachgrad.ops.dims import axis_or_none
 from teachgrad.ops.reductions import _axes, _expand_back
 from teachgrad.ops.renamed import renamed
+from teachgrad.ops.return_types import return_type
 from teachgrad.tensor import Tensor
 
 
@@ -152,25 +152,9 @@ def _require_elements(x: Tensor, name: str, axes: tuple | None = None,
             raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
 
 
-ReturnType = namedtuple("ReturnType", ["values", "indices"])
-
-
-class _ValuesIndices(ReturnType):
-    """What max(dim)/min(dim) return: a named pair that prints as torch's does."""
-
-    _name = "max"
-
-    def __repr__(self) -> str:
-        return (f"teachgrad.return_types.{self._name}(\nvalues={self.values!r},\n"
-                f"indices={self.indices!r})")
-
-
-class MaxResult(_ValuesIndices):
-    _name = "max"
-
-
-class MinResult(_ValuesIndices):
-    _name = "min"
+# What max(dim)/min(dim) return: named (values, indices) pairs that print as torch's.
+MaxResult = return_type("max", ["values", "indices"])
+MinResult = return_type("min", ["values", "indices"])
 
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:

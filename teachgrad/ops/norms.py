@@ -113,14 +113,14 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
          dtype: Any = None) -> Tensor:
     """torch.norm / x.norm(): a vector norm over dim (all elements by default).
 
-    p is a number (2, 1, float('inf'), ...) or 'fro' (the 2-norm of all the entries).
-    The nuclear norm ('nuc') needs singular values, which teachgrad does not compute.
+    p is a number (2, 1, float('inf'), ...) or 'fro' (the 2-norm of all the entries);
+    'nuc', the sum of singular values, is a matrix norm over the two dims of dim.
     """
     if p is None or p == "fro":
         p = 2
-    elif isinstance(p, str):
-        raise NotImplementedError(
-            f"norm(p={p!r}): teachgrad computes vector norms only (p a number, or 'fro'). "
-            "The nuclear norm needs a singular value decomposition."
-        )
+    elif isinstance(p, str):  # 'nuc', or a word torch refuses: linalg.matrix_norm's errors
+        from teachgrad.ops.linalg_pinv import matrix_norm  # (it imports this module)
+
+        dims = tuple(range(input.ndim)) if dim is None else dim
+        return matrix_norm(input, p, dims, keepdim, dtype=dtype)
     return vector_norm(input, p, dim, keepdim, dtype=dtype)

@@ -13,18 +13,11 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.dims import axis_or_none
-from teachgrad.ops.extrema import _ValuesIndices
+from teachgrad.ops.return_types import return_type
 from teachgrad.tensor import Tensor, _wrap_dim
 
-
-class CummaxResult(_ValuesIndices):
-    """(values, indices), printed as torch prints torch.return_types.cummax."""
-
-    _name = "cummax"
-
-
-class CumminResult(CummaxResult):
-    _name = "cummin"
+CummaxResult = return_type("cummax", ["values", "indices"])
+CumminResult = return_type("cummin", ["values", "indices"])
 
 
 def _running_extreme(array: Any, axis: int, is_max: bool) -> tuple[Any, Any]:

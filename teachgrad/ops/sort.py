@@ -16,18 +16,14 @@ from teachgrad import dtypes
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.dims import axis_or_none
-from teachgrad.ops.extrema import _ValuesIndices, values_and_indices
+from teachgrad.ops.extrema import values_and_indices
 from teachgrad.ops.indexing import ScatterAdd
 from teachgrad.ops.renamed import renamed
+from teachgrad.ops.return_types import return_type
 from teachgrad.tensor import Tensor, _wrap_dim
 
-
-class SortResult(_ValuesIndices):
-    _name = "sort"
-
-
-class TopkResult(_ValuesIndices):
-    _name = "topk"
+SortResult = return_type("sort", ["values", "indices"])
+TopkResult = return_type("topk", ["values", "indices"])
 
 
 def sorting_order(array: Any, axis: int, descending: bool) -> Any:
