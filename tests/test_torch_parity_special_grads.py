@@ -321,3 +321,23 @@ def test_cummax_of_an_empty_tensor_checks_no_dim(shape, dim, name):
     for mine, other in zip(*outs):
         assert_same(mine, other)
     assert grad_fn_name(outs[0][0]) == grad_fn_name(outs[1][0])
+
+
+ZERO_GRADIENTS = {
+    "sign": lambda lib, x: x.sign(),
+    "sgn": lambda lib, x: x.sgn(),
+    "x ** 0": lambda lib, x: x ** 0,
+    "copy_ over x": lambda lib, x: x.clone().copy_(lib.ones(3)),
+    "floor": lambda lib, x: x.floor(),
+}
+
+
+@pytest.mark.parametrize("name", ZERO_GRADIENTS)
+def test_zero_gradients_stay_zero_under_inf_and_nan(name):
+    # torch's formula for these is zeros_like(grad), not grad * 0 (inf * 0 is NaN)
+    grads = []
+    for lib in (teachgrad, torch):
+        x = lib.tensor([0.25, 0.0, -1.0], requires_grad=True)
+        ZERO_GRADIENTS[name](lib, x).backward(lib.tensor([float("inf"), float("nan"), 1.0]))
+        grads.append(lib.zeros(3) + x.grad)  # (torch's sgn gives a ZeroTensor: no .numpy())
+    assert_same(*grads)

@@ -357,7 +357,7 @@ class Copy(Function):
     def backward(ctx: Node, grad: Tensor) -> tuple:
         grad_src = sum_to_shape(grad, tuple(ctx.src_shape)).to(ctx.src_device, ctx.src_dtype) \
             if ctx.needs_input_grad[1] else None
-        return grad * 0, grad_src
+        return grad.new_zeros(grad.shape), grad_src  # x's old values are gone
 
 
 def copy_(x: Tensor, src: Any) -> Tensor:

@@ -59,7 +59,7 @@ class Pow(TensorOnlyFunction):
     def backward(ctx: Node, grad: Tensor) -> tuple:
         x, exponent = ctx.saved_tensors
         if exponent == 0:
-            return grad * 0
+            return grad.new_zeros(grad.shape)  # (grad * 0 would turn an inf into NaN)
         return grad * exponent * x ** (exponent - 1)
 
 

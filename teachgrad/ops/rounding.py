@@ -318,7 +318,7 @@ class Sign(Function):
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor) -> Tensor:
-        return grad * 0
+        return grad.new_zeros(grad.shape)  # zeros, not grad * 0: an inf upstream gives 0
 
 
 # ---------------------------------------------------------------- public functions
