@@ -10,9 +10,8 @@ reference forward. The results are the same arrays, the same ctx.shapes and the 
 saved records (tests/test_fast_paths.py compares them case by case).
 
 What it buys, measured with `python bench/fast_swaps.py` (this module undone alone,
-best of 25 timings in turns, 2026-12-03): 0.22 us of the 5.9 us 3x3 a * b of
-bench/op_overhead.py (6.07 -> 5.85 us); on the tiny two-layer step (one sub, two
-products in the update) its gain is below that script's noise (about 2-3 us).
+best of 25 timings in turns, 2026-12-03 20:47): 0.31 us of the 5.6 us 3x3 a * b of
+bench/op_overhead.py, and 3.5 us of the 125 us tiny two-layer step (see below).
 """
 
 from __future__ import annotations
@@ -129,9 +128,8 @@ def sub_forward(ctx: Any, a: Any, b: Any) -> Any:
 
 
 # The three below serve a training step's loss, `(x.mm(w).clamp(min=0) ... - y).pow(2).sum()`
-# (bench/two_layer.py). What they buy together, measured with `python bench/two_layer.py`
-# (median of five runs each, in turns with them undone, 2026-12-03): see the README's
-# performance section.
+# (bench/two_layer.py). With them the module saves 3.5 us of the tiny two-layer step
+# (fast_swaps.py's noise is 1-2 us); without them its gain there was below that noise.
 
 def pow_forward(ctx: Any, x: Any, exponent: Any) -> Any:
     """Pow.forward for a NumPy float tensor to a Python int or float power: binary_arrays
