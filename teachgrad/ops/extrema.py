@@ -6,6 +6,7 @@ says how ties are treated, as torch treats them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from teachgrad import dtypes
@@ -88,24 +89,36 @@ class MaxDim(Function):
         axis = axis_or_none(dim, array.ndim)
         _require_elements(x, "max" if ctx._function._pick == "argmax" else "min",
                           () if axis is None else (axis,))
-        xp = array_module(array)
-        if axis is None:
-            indices = xp.zeros((), dtype=dtypes.int64.numpy_dtype)
-            values = array.copy()
-        else:
-            indices = getattr(array, ctx._function._pick)(axis=axis, keepdims=True)
-            values = xp.take_along_axis(array, indices, axis=axis)
-            if not keepdim:
-                values, indices = values.squeeze(axis), indices.squeeze(axis)
-        ctx.axis, ctx.keepdim, ctx.input_shape = axis, keepdim, array.shape
-        return values_and_indices(ctx, values, indices)
+        name = ctx._function._pick
+        return picked(ctx, array, axis, keepdim,
+                      lambda values, along: getattr(values, name)(axis=along, keepdims=True))
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor, grad_indices: Any) -> tuple:
-        (indices,) = ctx.saved_tensors
-        if ctx.axis is None:
-            return grad, None, None
-        return grad_at_indices(grad, indices, ctx.axis, ctx.keepdim, ctx.input_shape), None, None
+        return picked_grad(ctx, grad), None, None
+
+
+def picked(ctx: Node, array: Any, axis: int | None, keepdim: bool, pick: Callable) -> tuple:
+    """The element pick(array, axis) chooses in each slice (its indices, keepdims), and
+    those indices; the whole of a 0-d tensor (index 0) when axis is None."""
+    xp = array_module(array)
+    if axis is None:
+        indices, values = xp.zeros((), dtype=dtypes.int64.numpy_dtype), array.copy()
+    else:
+        indices = pick(array, axis)
+        values = xp.take_along_axis(array, indices, axis=axis)
+        if not keepdim:
+            values, indices = values.squeeze(axis), indices.squeeze(axis)
+    ctx.axis, ctx.keepdim, ctx.input_shape = axis, keepdim, array.shape
+    return values_and_indices(ctx, values, indices)
+
+
+def picked_grad(ctx: Node, grad: Tensor) -> Tensor:
+    """picked's backward: the gradient goes to the element each slice picked."""
+    (indices,) = ctx.saved_tensors
+    if ctx.axis is None:
+        return grad
+    return grad_at_indices(grad, indices, ctx.axis, ctx.keepdim, ctx.input_shape)
 
 
 MinDim = renamed(MaxDim, "MinBackward0", _pick="argmin")

@@ -14,7 +14,7 @@ from typing import Any
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
 from teachgrad.ops.dims import axis_or_none
-from teachgrad.ops.extrema import MaxAll, grad_at_indices, values_and_indices
+from teachgrad.ops.extrema import MaxAll, picked, picked_grad
 from teachgrad.ops.renamed import renamed
 from teachgrad.ops.return_types import return_type
 from teachgrad.ops.sort import sorting_order
@@ -83,27 +83,14 @@ class PickDim(Function):
     def forward(ctx: Node, x: Tensor, dim: int, keepdim: bool, name: str,
                 picker: Callable) -> tuple:
         array = x._array
-        xp = array_module(array)
         axis = axis_or_none(dim, array.ndim)
         if axis is not None and array.shape[axis] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
-        if axis is None:
-            indices, values = xp.zeros((), dtype=xp.int64), array.copy()
-        else:
-            indices = picker(array, axis)
-            values = xp.take_along_axis(array, indices, axis=axis)
-            if not keepdim:
-                values, indices = values.squeeze(axis), indices.squeeze(axis)
-        ctx.axis, ctx.keepdim, ctx.input_shape = axis, keepdim, array.shape
-        return values_and_indices(ctx, values, indices)
+        return picked(ctx, array, axis, keepdim, picker)
 
     @staticmethod
     def backward(ctx: Node, grad: Tensor, grad_indices: Any) -> tuple:
-        (indices,) = ctx.saved_tensors
-        if ctx.axis is None:
-            return grad, None, None, None, None
-        return (grad_at_indices(grad, indices, ctx.axis, ctx.keepdim, ctx.input_shape),
-                None, None, None, None)
+        return picked_grad(ctx, grad), None, None, None, None
 
 
 NanmedianDim = renamed(PickDim, "NanmedianBackward1")
