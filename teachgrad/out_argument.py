@@ -28,8 +28,8 @@ from teachgrad.device import array_module
 from teachgrad.tensor import Tensor
 
 # torch's functions with an out= argument that teachgrad has, by kind.
-CREATION = ("zeros", "ones", "empty", "full", "arange", "linspace", "eye", "rand", "randn",
-            "randint", "randperm")
+CREATION = ("zeros", "ones", "empty", "full", "arange", "linspace", "logspace", "eye", "rand",
+            "randn", "randint", "randperm")
 COMPUTING = (
     # arithmetic and powers
     "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "pow",
@@ -48,6 +48,10 @@ COMPUTING = (
     "matmul", "mm", "bmm", "mv", "dot", "sum", "mean", "prod", "amax", "amin", "argmax",
     "argmin", "max", "min", "sort", "topk", "std", "var", "logsumexp", "cumsum", "cumprod",
     "cat", "concat", "stack",
+    # the breadth of ops/api_more*, statistics* and linalg_*
+    "outer", "ger", "inner", "vdot", "kron", "tensordot", "nansum", "nanmean", "diff",
+    "heaviside", "fmax", "fmin", "sinc", "addmm", "addmv", "addr", "baddbmm", "addbmm",
+    "histc", "renorm", "quantile", "nanquantile", "inverse", "matrix_power", "cholesky",
 )
 
 

@@ -440,3 +440,54 @@ def test_logspace_on_the_device_on_fake_cupy(monkeypatch) -> None:
     out = teachgrad.logspace(-1, 2, 4, base=3, device="cuda")
     assert out.is_cuda
     np.testing.assert_allclose(out.cpu().numpy(), teachgrad.logspace(-1, 2, 4, base=3).numpy())
+
+
+def _out_operands(lib) -> dict:
+    rng = np.random.default_rng(7)
+    vector, matrix = rng.standard_normal(3), rng.standard_normal((3, 3))
+    spd = matrix @ matrix.T + 3 * np.eye(3)
+    return {"a": lib.tensor(vector), "m": lib.tensor(matrix), "spd": lib.tensor(spd),
+            "batch": lib.tensor(matrix[None].copy())}
+
+
+OUT_CALLS = {
+    "outer": lambda lib, t, out: lib.outer(t["a"], t["a"], out=out),
+    "ger": lambda lib, t, out: lib.ger(t["a"], t["a"], out=out),
+    "inner": lambda lib, t, out: lib.inner(t["a"], t["a"], out=out),
+    "vdot": lambda lib, t, out: lib.vdot(t["a"], t["a"], out=out),
+    "kron": lambda lib, t, out: lib.kron(t["a"], t["a"], out=out),
+    "tensordot": lambda lib, t, out: lib.tensordot(t["m"], t["m"], dims=1, out=out),
+    "nansum": lambda lib, t, out: lib.nansum(t["m"], out=out),
+    "nanmean": lambda lib, t, out: lib.nanmean(t["m"], dim=0, out=out),
+    "diff": lambda lib, t, out: lib.diff(t["a"], out=out),
+    "heaviside": lambda lib, t, out: lib.heaviside(t["a"], t["a"][:1], out=out),
+    "fmax": lambda lib, t, out: lib.fmax(t["a"], t["a"].flip(0), out=out),
+    "fmin": lambda lib, t, out: lib.fmin(t["a"], t["a"].flip(0), out=out),
+    "sinc": lambda lib, t, out: lib.sinc(t["a"], out=out),
+    "addmm": lambda lib, t, out: lib.addmm(t["m"], t["m"], t["m"], out=out),
+    "addmv": lambda lib, t, out: lib.addmv(t["a"], t["m"], t["a"], out=out),
+    "addr": lambda lib, t, out: lib.addr(t["m"], t["a"], t["a"], out=out),
+    "baddbmm": lambda lib, t, out: lib.baddbmm(t["m"], t["batch"], t["batch"], out=out),
+    "addbmm": lambda lib, t, out: lib.addbmm(t["m"], t["batch"], t["batch"], out=out),
+    "histc": lambda lib, t, out: lib.histc(t["a"], bins=4, out=out),
+    "renorm": lambda lib, t, out: lib.renorm(t["m"], 2, 0, 1.0, out=out),
+    "quantile": lambda lib, t, out: lib.quantile(t["a"], 0.5, out=out),
+    "nanquantile": lambda lib, t, out: lib.nanquantile(t["a"], 0.5, out=out),
+    "inverse": lambda lib, t, out: lib.inverse(t["spd"], out=out),
+    "matrix_power": lambda lib, t, out: lib.matrix_power(t["m"], 2, out=out),
+    "cholesky": lambda lib, t, out: lib.cholesky(t["spd"], out=out),
+    "logspace": lambda lib, t, out: lib.logspace(0, 2, 3, out=out),
+}
+
+
+@pytest.mark.filterwarnings("ignore:torch.ger is deprecated")
+@pytest.mark.filterwarnings("ignore:torch.cholesky is deprecated")
+@pytest.mark.parametrize("name", OUT_CALLS)
+def test_out_argument_as_torch(name):
+    results = []
+    for lib in (teachgrad, torch):
+        out = lib.empty(0, dtype=lib.float64)
+        result = OUT_CALLS[name](lib, _out_operands(lib), out)
+        assert result is out
+        results.append(result)
+    assert_same(*results)
