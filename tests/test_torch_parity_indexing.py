@@ -349,3 +349,40 @@ def test_gather_with_a_zero_dim_index_picks_one_place(name):
 def test_gather_refuses_a_zero_dim_index_into_a_matrix():
     assert_same_error(lambda: teachgrad.zeros(2, 3).gather(1, teachgrad.tensor(1)),
                       lambda: torch.zeros(2, 3).gather(1, torch.tensor(1)))
+
+
+EMPTY_SELECTIONS = {
+    "x[:0, ..., [1]] (shape 1x2x1)": ((1, 2, 1), lambda x: x[:0, ..., [1]]),
+    "x[:, [5]] (shape 0x2)": ((0, 2), lambda x: x[:, [5]]),
+    "x[[5]] (shape 2x0)": ((2, 0), lambda x: x[[5]]),
+    "x[:, :0, [7]] (shape 1x2x1)": ((1, 2, 1), lambda x: x[:, :0, [7]]),
+    "x[[1]] (shape 0)": ((0,), lambda x: x[[1]]),
+    "x[[0]] (shape 0x2)": ((0, 2), lambda x: x[[0]]),
+}
+
+
+@pytest.mark.parametrize("name", EMPTY_SELECTIONS)
+def test_indices_into_an_empty_selection_as_torch(name):
+    # torch reads nothing from an empty selection, so it checks an index only against a
+    # dim of size 0; found by the random assignments above (x[:0, ..., [1]] = v).
+    shape, index = EMPTY_SELECTIONS[name]
+    outcomes = []
+    for lib in (teachgrad, torch):
+        x = lib.zeros(shape)
+        try:
+            outcomes.append(index(x))
+        except IndexError as error:
+            outcomes.append(type(error))
+    if isinstance(outcomes[1], type):
+        assert outcomes[0] is outcomes[1]
+    else:
+        assert_same(*outcomes)
+
+
+def test_assigning_into_an_empty_selection_writes_nothing_as_torch():
+    results = []
+    for lib in (teachgrad, torch):
+        x = lib.zeros(1, 2, 1)
+        x[:0, ..., [1]] = 1.0
+        results.append(x)
+    assert_same(*results)

@@ -129,18 +129,43 @@ def _in_torch_order(array: Any, index: Any) -> tuple[Any, Any]:
 def read(array: Any, index: Any) -> Any:
     """array[index] with an advanced index, in torch's dim order (a copy)."""
     view, rest = _in_torch_order(array, index)
-    return view[rest]
+    return view[_unchecked_if_empty(view, rest)]
 
 
 def write(array: Any, index: Any, value: Any) -> None:
     """array[index] = value with any index, in torch's dim order."""
     view, rest = _in_torch_order(array, index)
+    rest = _unchecked_if_empty(view, rest)
     try:
         view[rest] = value
     except OverflowError:  # u8[0] = -1: torch wraps a Python int that nearly fits
         from teachgrad.ops.broadcast_shapes import fill_value_checked
 
         view[rest] = fill_value_checked(value, view.dtype)
+
+
+def _unchecked_if_empty(view: Any, rest: tuple) -> tuple:
+    """torch reads nothing from a selection with no elements, so there it checks an
+    integer index only against a dim of size 0 (x[:0, [5]] is empty, not an error);
+    NumPy checks each. Such indices become 0 here: the shape is the same, nothing read."""
+    if not isinstance(rest, tuple):  # one part given alone (x[[1, 2]])
+        return _unchecked_if_empty(view, (rest,))[0]
+    sizes, dim = [], 0
+    for part in rest:  # the size each part leaves of its dims, to see if none is left
+        if isinstance(part, slice):
+            sizes.append(len(range(*part.indices(view.shape[dim]))))
+        dim += _dims_read(part)
+    if view.size != 0 and 0 not in sizes:
+        return rest
+    xp = array_module(view)
+    unchecked, dim = [], 0
+    for part in rest:
+        integers = isinstance(part, list) or getattr(part, "dtype", None) is not None
+        if integers and xp.asarray(part).dtype.kind in "iu" and view.shape[dim] > 0:
+            part = xp.zeros_like(xp.asarray(part))
+        unchecked.append(part)
+        dim += _dims_read(part)
+    return tuple(unchecked)
 
 
 Select = renamed(Index, "SelectBackward0")
