@@ -16,6 +16,7 @@ from typing import Any
 import teachgrad
 from teachgrad.autograd.function import Function, Node
 from teachgrad.device import array_module
+from teachgrad.ops import arithmetic, signs
 from teachgrad.tensor import Tensor
 
 
@@ -23,18 +24,6 @@ def _tensor_only(name: str, input: Any) -> None:
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, "
                         f"not {type(input).__name__}")
-
-
-def multiply(input: Any, other: Any) -> Tensor:
-    return teachgrad.mul(input, other)
-
-
-def subtract(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    return teachgrad.sub(input, other, alpha=alpha)
-
-
-def negative(input: Tensor) -> Tensor:
-    return teachgrad.neg(input)
 
 
 def square(input: Tensor) -> Tensor:
@@ -167,7 +156,9 @@ def isreal(input: Tensor) -> Tensor:
 
 
 FUNCTIONS: dict[str, Callable] = {
-    "multiply": multiply, "subtract": subtract, "negative": negative, "square": square,
+    # torch's other names of mul, sub and neg: the same functions, as x.multiply() is
+    "multiply": arithmetic.mul, "subtract": arithmetic.sub, "negative": signs.neg,
+    "square": square,
     "is_tensor": is_tensor, "is_floating_point": is_floating_point, "numel": numel,
     "is_nonzero": is_nonzero, "broadcast_to": broadcast_to,
     "broadcast_tensors": broadcast_tensors, "count_nonzero": count_nonzero,

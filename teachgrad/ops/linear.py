@@ -59,6 +59,8 @@ def _scaled(array: Any, factor: Any) -> Any:
 
 def _check_bias(bias: Any, mat1: Any, mat2: Any) -> None:
     """torch's errors for a bias of another dtype, or one that does not broadcast."""
+    if bias.dtype is mat2.dtype and bias.shape == mat2.shape[1:]:
+        return  # nn.Linear's bias, checked on every forward: nothing more to look at
     if bias.dtype != mat2.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got "
                            f"{legacy_name(bias.dtype)} and {legacy_name(mat2.dtype)}")
